@@ -1,0 +1,110 @@
+"""Settings, all from the environment (contract section 6), read once by the composition roots."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    policy: str = "igretec"
+    var_dir: Path = ROOT / "var"
+    database_url: str = ""
+    tracker_store_url: str | None = None
+    redis_url: str | None = None
+    rasa_auth_token: str = ""
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    staff_notify_email: str | None = None
+    mail_from: str = "reclamations@localhost"
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+    whatsapp_access_token: str | None = None
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_api_base_url: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v21.0"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+    public_base_url: str | None = None
+    engine_host: str = "127.0.0.1"
+    engine_url: str = "http://127.0.0.1:5005"
+    action_server_url: str = "http://127.0.0.1:5055/webhook"
+    web_host: str = "0.0.0.0"
+    web_port: int = 8000
+    attachment_max_bytes: int = 10 * 1024 * 1024
+    attachment_max_files: int = 5
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.var_dir / "attachments"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        e = dict(os.environ if env is None else env)
+        var_dir = Path(e.get("COMPLAINT_VAR_DIR") or ROOT / "var")
+        engine_host = e.get("ENGINE_HOST") or "127.0.0.1"
+        return cls(
+            policy=e.get("COMPLAINT_POLICY") or "igretec",
+            var_dir=var_dir,
+            database_url=e.get("DATABASE_URL") or f"sqlite:///{var_dir / 'registry.db'}",
+            tracker_store_url=e.get("TRACKER_STORE_URL") or None,
+            redis_url=e.get("REDIS_URL") or None,
+            rasa_auth_token=e.get("RASA_AUTH_TOKEN") or _stored_token(var_dir),
+            smtp_host=e.get("SMTP_HOST") or None,
+            smtp_port=_int(e, "SMTP_PORT", 25),
+            staff_notify_email=e.get("STAFF_NOTIFY_EMAIL") or None,
+            mail_from=e.get("MAIL_FROM") or "reclamations@localhost",
+            telegram_bot_token=e.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_webhook_secret=e.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            telegram_api_base_url=(e.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org").rstrip("/"),
+            whatsapp_access_token=e.get("WHATSAPP_ACCESS_TOKEN") or None,
+            whatsapp_app_secret=e.get("WHATSAPP_APP_SECRET") or None,
+            whatsapp_verify_token=e.get("WHATSAPP_VERIFY_TOKEN") or None,
+            whatsapp_phone_number_id=e.get("WHATSAPP_PHONE_NUMBER_ID") or None,
+            whatsapp_api_base_url=(e.get("WHATSAPP_API_BASE_URL") or "https://graph.facebook.com").rstrip("/"),
+            whatsapp_api_version=e.get("WHATSAPP_API_VERSION") or "v21.0",
+            twilio_account_sid=e.get("TWILIO_ACCOUNT_SID") or None,
+            twilio_auth_token=e.get("TWILIO_AUTH_TOKEN") or None,
+            twilio_api_base_url=(e.get("TWILIO_API_BASE_URL") or "https://api.twilio.com").rstrip("/"),
+            public_base_url=(e.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            engine_host=engine_host,
+            engine_url=(e.get("ENGINE_URL") or f"http://{engine_host}:5005").rstrip("/"),
+            action_server_url=e.get("ACTION_SERVER_URL") or "http://127.0.0.1:5055/webhook",
+            web_host=e.get("WEB_HOST") or "0.0.0.0",
+            web_port=_int(e, "WEB_PORT", 8000),
+            attachment_max_bytes=_int(e, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
+            attachment_max_files=_int(e, "ATTACHMENT_MAX_FILES", 5),
+        )
+
+
+def _stored_token(var_dir: Path) -> str:
+    """The engine token from var/rasa_token (made by `make run`); a fresh one if absent."""
+    path = var_dir / "rasa_token"
+    if path.exists():
+        return path.read_text().strip()
+    return ""
+
+
+def ensure_token(var_dir: Path) -> str:
+    """Create var/rasa_token with a random token when missing; return the token."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path = var_dir / "rasa_token"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
