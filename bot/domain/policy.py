@@ -51,7 +51,10 @@ class Organisation(_Strict):
 class Route(_Strict):
     """Where the citizen goes next: a mediator, an appeal procedure, another service, the DPO."""
 
-    kind: Literal["mediator", "appeal_procedure", "other_service", "data_protection_officer", "agreement", "none"]
+    # "dispute": an administrative or judicial dispute, which follows its own procedure (SPF)
+    kind: Literal[
+        "mediator", "appeal_procedure", "other_service", "data_protection_officer", "agreement", "dispute", "none"
+    ]
     name: str | None = None
     description: str | None = None
     conditions: list[str] = Field(default_factory=list)
@@ -66,11 +69,15 @@ class Exclusion(_Strict):
     route: Route | None = None  # where to go instead; None: the preset's mediator route
     cues: list[str] = Field(default_factory=list)  # lowercase words that make the assistant ask `question`
     question: str | None = None  # yes/no question; "oui" means the exclusion applies
+    # too_vague only: the one request for precision (a free-text question) asked before flagging
+    precision_request: str | None = None
 
 
 class TooOldRule(_Strict):
     max_age_months: int = 12
     unless_initiative_taken: bool = False  # Solidaris: unless the complainant took an initiative since
+    # yes/no question filling `initiative_taken`; "oui" means a step was taken (the complaint is filed)
+    initiative_question: str | None = None
 
 
 class Triage(_Strict):

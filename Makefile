@@ -1,0 +1,65 @@
+# Two environments: .venv (Python 3.12, our code) and .venv-rasa (Python 3.10, Rasa 3.6.21 only).
+PY312 ?= /root/.pyenv/versions/3.12.1/bin/python
+PY310 ?= /root/.pyenv/versions/3.10.13/bin/python
+APP := .venv/.installed
+RASA := .venv-rasa/.installed
+MODEL := models/current.tar.gz
+TRAIN_SRC := config.yml domain.yml $(shell find nlu_data -name '*.yml' 2>/dev/null)
+SYSDEPS := var/.sysdeps
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_INTRA_OP_PARALLELISM_THREADS := 2
+export TF_INTER_OP_PARALLELISM_THREADS := 1
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: setup run test test-fast train validate lint bench nlu-cv clean
+
+setup: $(APP) $(RASA) $(SYSDEPS)
+
+$(APP): requirements/app.lock pyproject.toml
+	test -x .venv/bin/python || $(PY312) -m venv .venv
+	.venv/bin/pip install -q --disable-pip-version-check -r requirements/app.lock
+	.venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(RASA): requirements/rasa.lock
+	test -x .venv-rasa/bin/python || $(PY310) -m venv .venv-rasa
+	.venv-rasa/bin/pip install -q --disable-pip-version-check -r requirements/rasa.lock
+	touch $@
+
+# Servers the tests start throw-away instances of (PostgreSQL 15 ships in /usr/local/bin).
+$(SYSDEPS):
+	mkdir -p var
+	command -v redis-server >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	touch $@
+
+$(MODEL): $(TRAIN_SRC) | $(RASA)
+	.venv-rasa/bin/rasa train --data nlu_data --config config.yml --domain domain.yml \
+		--out models --fixed-model-name current
+
+train: $(MODEL)
+
+run: $(APP) $(RASA) $(MODEL)
+	.venv/bin/python -m bot.runner
+
+test: setup $(MODEL)
+	.venv/bin/pytest -q
+
+test-fast: $(APP)
+	.venv/bin/pytest -q -m "not slow and not browser"
+
+validate: $(RASA)
+	.venv-rasa/bin/rasa data validate --data nlu_data --config config.yml --domain domain.yml
+
+lint: $(APP)
+	.venv/bin/ruff check bot actions tests bench
+	.venv/bin/mypy
+
+bench: setup $(MODEL)
+	.venv/bin/python bench/run_all.py
+
+nlu-cv: $(RASA)
+	.venv-rasa/bin/rasa test nlu --nlu nlu_data/nlu --config config.yml --cross-validation --folds 3 --out var/nlu-cv
+
+clean:
+	rm -rf models var/tracker.db

@@ -1,0 +1,49 @@
+"""Helpers shared by the actions: turning use-case steps into dispatcher messages and slot events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.services.intake import FIELD_LABELS, Say, Step
+
+# Slots of one intake, reset when an intake ends, is cancelled or restarted.
+INTAKE_SLOTS = (
+    "consent", "acting_for", "prior_contact", "last_name", "first_name", "address", "email", "phone",
+    "file_reference", "facts_description", "facts_date", "facts_place", "persons_contacted", "attachments",
+    "objective", "initiative_taken", "exclusion_check", "subject", "service_concerned", "other_parties",
+    "persons_targeted", "complaint_confirm", "facts_date_precision", "intake_id", "decision",
+    "suggested_reason_code", "pending_exclusion", "exclusion_answers", "precision_asked", "field_failures",
+    "refusal", "initiative_needed", "vague_description", "uploaded_attachments",
+)
+FORM_FIELDS = frozenset(FIELD_LABELS) | {"consent", "prior_contact", "initiative_taken", "exclusion_check",
+                                          "complaint_confirm"}
+
+
+def say(dispatcher: CollectingDispatcher, messages: list[Say]) -> None:
+    for m in messages:
+        if m.response:
+            dispatcher.utter_message(response=m.response, **m.kwargs)
+        elif m.text:
+            dispatcher.utter_message(text=m.text)
+
+
+def emit(dispatcher: CollectingDispatcher, step: Step) -> list[EventType]:
+    say(dispatcher, step.say)
+    return [SlotSet(k, v) for k, v in step.slots.items()]
+
+
+def reset_intake() -> list[EventType]:
+    return [SlotSet(s, None) for s in INTAKE_SLOTS]
+
+
+def channel_of(tracker: Tracker) -> str:
+    meta = tracker.latest_message.get("metadata") or {}
+    return str(meta.get("channel") or tracker.get_slot("channel") or "rest")
+
+
+def yes_no_buttons(yes: str = "Oui", no: str = "Non") -> list[dict[str, Any]]:
+    return [{"title": yes, "payload": "oui"}, {"title": no, "payload": "non"}]

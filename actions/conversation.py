@@ -1,0 +1,166 @@
+"""Session start, triage of what is not a complaint, status lookup, human handover, fallback."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.common import channel_of
+from actions.wiring import services
+from bot.domain.admissibility import describe_route
+from bot.domain.dates import format_date_fr
+from bot.services import filing, status
+
+TRIAGE_BY_INTENT = {
+    "ask_information": "information_request",
+    "request_service": "service_request",
+    "request_advice": "advice_request",
+    "make_suggestion": "suggestion",
+}
+REFERENCE_RE = re.compile(r"\b([A-Z]{2,5})\s*-\s*(\d{4})\s*-\s*(\d{1,8})\b", re.I)
+STATUS_LABELS = {
+    "prepared": "préparée, en attente de votre passage au bureau",
+    "received": "reçue, en attente d'accusé de réception",
+    "acknowledged": "reçue et accusée de réception",
+    "in_progress": "en cours de traitement",
+    "answered": "une réponse vous a été envoyée",
+    "closed": "clôturée",
+    "inadmissible": "déclarée non recevable",
+    "withdrawn": "retirée à votre demande",
+}
+
+
+class ActionSessionStart(Action):
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        policy = services().policy
+        events: list[EventType] = [SessionStarted()]
+        events += [SlotSet("organisation_name", policy.organisation.name), SlotSet("policy_id", policy.id),
+                   SlotSet("channel", channel_of(tracker))]
+        if tracker.get_slot("intake_id"):
+            # within the session (24 h) the intake goes on; past it, say plainly that it expired
+            dispatcher.utter_message(response="utter_session_expired")
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+
+class ActionTriage(Action):
+    def name(self) -> str:
+        return "action_triage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        svc = services()
+        policy = svc.policy
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "data_protection":
+            if policy.data_protection:
+                dispatcher.utter_message(text=describe_route(policy.data_protection))
+            else:
+                dispatcher.utter_message(response="utter_data_protection_generic", privacy_notice=policy.privacy_notice)
+            filing.count_triage(svc.registry, policy.id, "data_protection", svc.now())
+            return []
+        code = TRIAGE_BY_INTENT.get(str(intent), "information_request")
+        dispatcher.utter_message(text=getattr(policy.triage, code))
+        dispatcher.utter_message(response="utter_not_a_complaint_offer")
+        filing.count_triage(svc.registry, policy.id, code, svc.now())
+        return []
+
+
+class ValidateStatusForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_status_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[str]:
+        return ["status_reference", "status_contact"]
+
+    async def extract_status_reference(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: DomainDict) -> dict[str, Any]:
+        if tracker.get_slot("status_reference"):
+            return {}
+        m = REFERENCE_RE.search(tracker.latest_message.get("text") or "")
+        return {"status_reference": _norm_ref(m)} if m else {}
+
+    def validate_status_reference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> dict[str, Any]:
+        m = REFERENCE_RE.search(str(value or ""))
+        if not m:
+            dispatcher.utter_message(response="utter_invalid_reference")
+            return {"status_reference": None}
+        return {"status_reference": _norm_ref(m)}
+
+    def validate_status_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        text = str(value or "").strip()
+        return {"status_contact": text} if text else {"status_contact": None}
+
+
+def _norm_ref(m: re.Match[str]) -> str:
+    return f"{m.group(1).upper()}-{m.group(2)}-{int(m.group(3)):06d}"
+
+
+class ActionStatusLookup(Action):
+    def name(self) -> str:
+        return "action_status_lookup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        svc = services()
+        ref, contact = tracker.get_slot("status_reference"), tracker.get_slot("status_contact")
+        answer = status.lookup_status(svc.registry, ref, contact, key=tracker.sender_id, now=svc.now())
+        reset = [SlotSet("status_reference", None), SlotSet("status_contact", None)]
+        if answer.get("result") == "too_many_attempts":
+            dispatcher.utter_message(response="utter_status_throttled", wait_minutes=answer.get("retry_after_minutes", 15))
+            return reset
+        if answer.get("result") != "found":
+            dispatcher.utter_message(response="utter_status_not_found")
+            return reset
+        deadlines = []
+        if answer.get("ack_due") and answer.get("status") in ("received",):
+            deadlines.append(f" Accusé de réception au plus tard le {format_date_fr(_d(answer['ack_due']))}.")
+        if answer.get("answer_due") and answer.get("status") in ("received", "acknowledged", "in_progress"):
+            deadlines.append(f" Réponse au plus tard le {format_date_fr(_d(answer['answer_due']))}.")
+        dispatcher.utter_message(response="utter_status", reference=answer["reference"],
+                                 status_label=STATUS_LABELS.get(answer["status"], answer["status"]),
+                                 deadlines="".join(deadlines))
+        if answer.get("mediator"):
+            dispatcher.utter_message(text=answer["mediator"])
+        return reset
+
+
+def _d(iso: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(str(iso)[:10])
+
+
+class ActionRequestHuman(Action):
+    def name(self) -> str:
+        return "action_request_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        svc = services()
+        filing.count_triage(svc.registry, svc.policy.id, "human_handover", svc.now())
+        dispatcher.utter_message(response="utter_human_handover")
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """Two stages: first ask to rephrase, then offer a human."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        previous = [e.get("name") for e in tracker.events if e.get("event") == "action"
+                    and e.get("name") not in ("action_listen", None)]
+        count = 2 if previous and previous[-1] == "action_default_fallback" else 1
+        dispatcher.utter_message(response="utter_default" if count == 1 else "utter_default_human")
+        return [SlotSet("fallback_count", count)]

@@ -1,0 +1,48 @@
+"""The complaint form: validation of each answer and the choice of the next question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.common import FORM_FIELDS, emit
+from actions.wiring import services
+from bot.services.intake import Intake
+
+SKIP_INTENTS = {"cancel", "restart", "request_human"}
+
+
+class ValidateComplaintForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_complaint_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        svc = services()
+        intake = Intake(svc.policy, svc.now())
+        state: dict[str, Any] = dict(tracker.slots)
+        events: list[EventType] = []
+        new_files = (tracker.latest_message.get("metadata") or {}).get("attachments") or []
+        if new_files:
+            uploaded = list(state.get("uploaded_attachments") or [])
+            known = {a.get("id") for a in uploaded}
+            uploaded += [a for a in new_files if a.get("id") not in known]
+            state["uploaded_attachments"] = uploaded
+            events.append(SlotSet("uploaded_attachments", uploaded))
+            names = ", ".join(a.get("filename", "document") for a in new_files)
+            dispatcher.utter_message(response="utter_attachment_received", filenames=names)
+        for slot, value in tracker.slots_to_validate().items():
+            if slot not in FORM_FIELDS:
+                continue
+            if slot == "attachments" and new_files and state.get("attachments") is None:
+                events.append(SlotSet("attachments", None))  # files arrived: keep asking until "terminé"
+                continue
+            step = intake.handle(slot, value, state)
+            state.update(step.slots)
+            events += emit(dispatcher, step)
+        events.append(SlotSet("requested_slot", intake.next_slot(state)))
+        return events

@@ -1,0 +1,120 @@
+"""Starting, filing, cancelling and restarting an intake."""
+
+from __future__ import annotations
+
+import uuid
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import channel_of, emit, reset_intake
+from actions.wiring import services
+from bot.domain.admissibility import decision_notice_for, describe_route
+from bot.domain.dates import format_date_fr
+from bot.services import filing
+from bot.services.intake import Intake
+
+
+class ActionStartIntake(Action):
+    def name(self) -> str:
+        return "action_start_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        svc = services()
+        step = Intake(svc.policy, svc.now()).start(tracker.latest_message.get("text") or "",
+                                                    intake_id=uuid.uuid4().hex)
+        return reset_intake() + emit(dispatcher, step)
+
+
+class ActionSubmitComplaint(Action):
+    def name(self) -> str:
+        return "action_submit_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        svc = services()
+        policy, now = svc.policy, svc.now()
+        intake = Intake(policy, now)
+        state = dict(tracker.slots)
+        data = intake.filing_data(state)
+        key = f"{tracker.sender_id}:{state.get('intake_id')}"
+        refusal = state.get("refusal")
+        if refusal and refusal.get("kind") == "no_consent":
+            dispatcher.utter_message(response="utter_consent_refused",
+                                     other_ways=describe_route_contacts(policy))
+            return reset_intake()
+        if refusal:
+            filing.record_refusal(svc.registry, policy, data, refusal["reason_code"], refusal.get("route"),
+                                  channel=channel_of(tracker), intake_key=key, now=now)
+            parts = [refusal.get("explanation"), refusal.get("route")]
+            dispatcher.utter_message(text="\n\n".join(p for p in parts if p))
+            dispatcher.utter_message(response="utter_after_refusal")
+            return reset_intake()
+        result = filing.file_complaint(svc.registry, policy, data, channel=channel_of(tracker),
+                                       intake_key=key, now=now)
+        reference = result["reference"]
+        if result["status"] == "prepared":
+            dispatcher.utter_message(response="utter_prepared", reference=reference,
+                                     in_person=policy.in_person.text if policy.in_person else "")
+        else:
+            received = format_date_fr(now.astimezone(intake.now.tzinfo).date())
+            common = {"reference": reference, "received_on": received, "after_filing": policy.after_filing,
+                      "answer_due": _fr(result.get("answer_due"))}
+            if result.get("ack_due"):
+                dispatcher.utter_message(response="utter_filed", ack_due=_fr(result["ack_due"]), **common)
+            else:
+                dispatcher.utter_message(response="utter_filed_ack_asap", **common)
+        notice = decision_notice_for(intake.complaint_from(state), policy)
+        if notice:
+            dispatcher.utter_message(text=notice)
+        if state.get("suggested_reason_code"):
+            dispatcher.utter_message(response="utter_flagged_for_staff")
+        dispatcher.utter_message(response="utter_keep_reference")
+        return reset_intake() + [SlotSet("reference", reference)]
+
+
+def _fr(iso: str | None) -> str:
+    from datetime import date
+
+    return format_date_fr(date.fromisoformat(str(iso)[:10])) if iso else ""
+
+
+def describe_route_contacts(policy) -> str:  # type: ignore[no-untyped-def]
+    """The preset's other ways to file, as lines."""
+    c = policy.other_ways_to_file
+    lines = [f"• {label} : {value}" for label, value in (
+        ("e-mail", c.email), ("téléphone", c.phone), ("courrier", c.postal_address),
+        ("formulaire", c.online_form), ("site", c.website)) if value]
+    lines += [f"• {o}" for o in c.other]
+    return "\n".join(lines) or policy.organisation.name
+
+
+class ActionCancelComplaint(Action):
+    def name(self) -> str:
+        return "action_cancel_complaint"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if not tracker.active_loop_name and not tracker.get_slot("intake_id"):
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return []
+        dispatcher.utter_message(response="utter_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_intake()]
+
+
+class ActionRestartIntake(Action):
+    def name(self) -> str:
+        return "action_restart_intake"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_restarted")
+        events = reset_intake() + [SlotSet("requested_slot", None)]
+        if tracker.active_loop_name == "complaint_form":
+            events.append(SlotSet("intake_id", uuid.uuid4().hex))
+        else:
+            dispatcher.utter_message(response="utter_how_can_i_help")
+        return events
+
+
+__all__ = ["ActionStartIntake", "ActionSubmitComplaint", "ActionCancelComplaint", "ActionRestartIntake",
+           "describe_route"]

@@ -1,0 +1,125 @@
+"""A real engine and action server on free ports, for the end-to-end tests and the benchmarks.
+
+The engine starts once (about 20 s); the action server, which carries the preset, restarts per
+preset in about a second. Nothing here runs at import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import urllib.request
+from pathlib import Path
+
+from bot.config import ROOT, Settings
+from bot.runner import commands, wait_http, write_endpoints
+
+MODEL = ROOT / "models" / "current.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Stack:
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.token = "e2e-token-" + os.urandom(6).hex()
+        self.engine_port, self.action_port = free_port(), free_port()
+        self.db_url = f"sqlite:///{tmp / 'registry.db'}"
+        self.env = dict(os.environ, RASA_AUTH_TOKEN=self.token, DATABASE_URL=self.db_url,
+                        COMPLAINT_VAR_DIR=str(tmp), TF_CPP_MIN_LOG_LEVEL="3", RASA_TELEMETRY_ENABLED="false",
+                        ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}/webhook")
+        self.settings = Settings.from_env(self.env)
+        self.engine: subprocess.Popen[bytes] | None = None
+        self.actions: subprocess.Popen[bytes] | None = None
+        self.policy: str | None = None
+        self.url = f"http://127.0.0.1:{self.engine_port}"
+
+    def start_engine(self) -> None:
+        from bot.storage.migrate import upgrade
+
+        upgrade(self.db_url)
+        endpoints = write_endpoints(self.settings)
+        cmd = commands(self.settings, MODEL, endpoints, engine_port=self.engine_port)["engine"]
+        self.engine = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=(self.tmp / "engine.log").open("wb"),
+                                       stderr=subprocess.STDOUT)
+        if not wait_http(f"{self.url}/status?token={self.token}", 300):
+            raise RuntimeError("engine did not start: " + (self.tmp / "engine.log").read_text()[-3000:])
+
+    def use_policy(self, policy: str) -> None:
+        if self.policy == policy and self.actions and self.actions.poll() is None:
+            return
+        self.stop_actions()
+        env = dict(self.env, COMPLAINT_POLICY=policy)
+        cmd = commands(self.settings, MODEL, Path("x"), action_port=self.action_port)["actions"]
+        self.actions = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=(self.tmp / f"actions-{policy}.log").open("wb"),
+                                        stderr=subprocess.STDOUT)
+        if not wait_http(f"http://127.0.0.1:{self.action_port}/health", 60):
+            raise RuntimeError("action server did not start")
+        self.policy = policy
+
+    def stop_actions(self) -> None:
+        if self.actions and self.actions.poll() is None:
+            self.actions.terminate()
+            self.actions.wait(10)
+        self.actions = None
+
+    def stop(self) -> None:
+        self.stop_actions()
+        if self.engine and self.engine.poll() is None:
+            self.engine.terminate()
+            try:
+                self.engine.wait(15)
+            except subprocess.TimeoutExpired:
+                self.engine.kill()
+
+    # -------------------------------------------------------------- client side
+    def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+        body = json.dumps({"sender": sender, "message": text, "metadata": metadata or {}}).encode()
+        req = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read() or b"[]")
+
+    def tracker(self, sender: str) -> dict:
+        with urllib.request.urlopen(f"{self.url}/conversations/{sender}/tracker?token={self.token}", timeout=30) as r:
+            return json.loads(r.read())
+
+
+
+    def pids(self) -> dict[str, int]:
+        out = {}
+        if self.engine:
+            out["engine"] = self.engine.pid
+        if self.actions:
+            out["actions"] = self.actions.pid
+        return out
+
+
+def play(stack: Stack, sender: str, first: str, answers: dict[str, str], *, max_turns: int = 40,
+         confirm: str = "oui, c'est correct") -> list[tuple[str, str]]:
+    """Drive one conversation: answer each requested slot from `answers`; returns the transcript."""
+    transcript: list[tuple[str, str]] = []
+
+    def say(text: str) -> None:
+        transcript.append(("user", text))
+        for m in stack.say(sender, text):
+            transcript.append(("bot", m.get("text") or ""))
+
+    say(first)
+    for _ in range(max_turns):
+        slot = (stack.tracker(sender).get("slots") or {}).get("requested_slot")
+        if not slot:
+            break
+        if slot in answers:
+            say(answers[slot])
+        elif "confirm" in slot:
+            say(confirm)
+        else:
+            say("oui")
+    return transcript

@@ -1,0 +1,579 @@
+"""Dates of facts typed in French, and small calendar helpers.
+
+The facts' date is parsed by our own recognisers (which know the precision of what the citizen
+said: "début janvier" is not the 1st of January) with `dateparser` as a guarded fallback for
+short answers. Time is always injected (`now=`): nothing here reads the clock.
+
+Representative values (`ParsedDate.value`):
+- "day": the day itself;
+- "month": the first day of the month ("mars 2024" -> 2024-03-01);
+- "year": the 1st of January ("en 2024" -> 2024-01-01);
+- "approximate": the middle of the plausible range ("début janvier" -> the 5th), never after today.
+`earliest`/`latest` keep that range; `older_than` uses it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from bot.domain.complaint import DomainError
+
+Precision = Literal["day", "month", "approximate", "year"]
+
+EXAMPLE_HINT = "(par exemple « le 3 novembre » ou « 03/11/2026 »)"
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    value: date
+    precision: Precision
+    text: str
+    # plausible range of the real date (inclusive); None: derived from value and precision
+    earliest: date | None = field(default=None, compare=False)
+    latest: date | None = field(default=None, compare=False)
+
+    def bounds(self) -> tuple[date, date]:
+        """(earliest, latest) possible date of the facts."""
+        if self.earliest is not None and self.latest is not None:
+            return self.earliest, self.latest
+        v = self.value
+        if self.precision == "day":
+            return v, v
+        if self.precision == "month":
+            return v.replace(day=1), _month_end(v.year, v.month)
+        if self.precision == "year":
+            return date(v.year, 1, 1), date(v.year, 12, 31)
+        return v - timedelta(days=15), v + timedelta(days=15)
+
+
+class DateError(DomainError):
+    """`code` is "unparseable" or "future"."""
+
+
+# ---------------------------------------------------------------- calendar helpers
+
+MONTH_NAMES_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def format_date_fr(d: date) -> str:
+    """`31 décembre 2026`, `1er janvier 2027`."""
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {MONTH_NAMES_FR[d.month - 1]} {d.year}"
+
+
+def format_parsed_fr(parsed: ParsedDate) -> str:
+    """How to say a parsed date back to the citizen, keeping its precision."""
+    v = parsed.value
+    if parsed.precision == "day":
+        return format_date_fr(v)
+    if parsed.precision == "month":
+        return f"{MONTH_NAMES_FR[v.month - 1]} {v.year}"
+    if parsed.precision == "year":
+        return str(v.year)
+    return f"« {parsed.text} » (vers le {format_date_fr(v)})"
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(d: date, n: int) -> date:
+    """Same day number `n` months later (or earlier when n < 0), or that month's last day."""
+    index = d.year * 12 + (d.month - 1) + n
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def older_than(parsed: ParsedDate, received: date, months: int) -> Literal["yes", "no", "probably"]:
+    """Are the facts more than `months` months older than the date of receipt?
+
+    Facts dated exactly `months` months before receipt (same day number) are not older.
+    "probably" when the possible range of an imprecise date straddles the limit.
+    """
+    earliest, latest = parsed.bounds()
+    cutoff = add_months(received, -months)
+    if latest < cutoff:
+        return "yes"
+    if earliest >= cutoff:
+        return "no"
+    return "probably"
+
+
+# ---------------------------------------------------------------- normalisation
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accents removed, apostrophes/dashes unified; same length as `text`."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in "’‘`´ʼ":
+            out.append("'")
+            continue
+        if ch in "‐‑‒–—":
+            out.append("-")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        low = base.lower()
+        out.append(low if len(low) == 1 else base)
+    return "".join(out)
+
+
+_MONTHS: dict[str, int] = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+}
+_MONTH_ABBR: dict[str, int] = {
+    "janv": 1, "jan": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9, "sep": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+_UNITS_1_19 = (
+    "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+    "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf",
+)
+_NUMBER_WORDS: dict[str, int] = {w: i + 1 for i, w in enumerate(_UNITS_1_19)}
+_NUMBER_WORDS.update({"une": 1, "premier": 1, "vingt": 20, "trente": 30, "quarante": 40,
+                      "cinquante": 50, "soixante": 60})
+for _tens_word, _tens in (("vingt", 20), ("trente", 30)):
+    _NUMBER_WORDS[f"{_tens_word}-et-un"] = _tens + 1
+    _NUMBER_WORDS[f"{_tens_word} et un"] = _tens + 1
+    for _i, _w in enumerate(_UNITS_1_19[1:9], start=2):
+        _NUMBER_WORDS[f"{_tens_word}-{_w}"] = _tens + _i
+        _NUMBER_WORDS[f"{_tens_word} {_w}"] = _tens + _i
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+_MONTH_RE = _alt(_MONTHS)
+_MONTH_ANY_RE = _alt(list(_MONTHS) + list(_MONTH_ABBR))
+_WEEKDAY_RE = _alt(_WEEKDAYS)
+_NUMWORD_RE = _alt(_NUMBER_WORDS)
+_DAYNUM = rf"(?:1er|1ere|\d{{1,2}}|{_NUMWORD_RE})"
+_QUALIFIER = (
+    r"(?:(?:au|en)\s+)?(?:(?:tout\s+)?debut|(?:a\s+la\s+|en\s+|vers\s+la\s+)?fin|mi|milieu|courant|vers)"
+)
+
+
+def _number(word: str) -> int | None:
+    word = word.strip()
+    if word.isdigit():
+        return int(word)
+    if word in ("1er", "1ere"):
+        return 1
+    return _NUMBER_WORDS.get(re.sub(r"\s+", " ", word))
+
+
+# ---------------------------------------------------------------- recognisers
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    earliest: date
+    latest: date
+    value: date
+    precision: Precision
+
+
+def _qualified(qualifier: str | None, earliest: date, latest: date) -> tuple[date, date, Precision]:
+    """Narrow a month or a year to its beginning, middle or end."""
+    if not qualifier:
+        return earliest, latest, "month" if earliest.month == latest.month else "year"
+    q = qualifier.split()[-1]
+    is_year = earliest.month != latest.month
+    if q == "courant":
+        return earliest, latest, "month" if not is_year else "year"
+    if is_year:
+        y = earliest.year
+        parts = {"debut": (date(y, 1, 1), date(y, 3, 31)), "mi": (date(y, 5, 1), date(y, 8, 31)),
+                 "milieu": (date(y, 5, 1), date(y, 8, 31)), "fin": (date(y, 10, 1), date(y, 12, 31)),
+                 "vers": (earliest, latest)}
+    else:
+        y, m = earliest.year, earliest.month
+        parts = {"debut": (date(y, m, 1), date(y, m, 10)), "mi": (date(y, m, 11), date(y, m, 20)),
+                 "milieu": (date(y, m, 11), date(y, m, 20)), "fin": (date(y, m, 21), latest),
+                 "vers": (earliest, latest)}
+    lo, hi = parts.get(q, (earliest, latest))
+    return lo, hi, "approximate"
+
+
+def _qualified_week(qualifier: str, monday: date, sunday: date) -> tuple[date, date]:
+    q = qualifier.split()[-1]
+    if q == "debut":
+        return monday, monday + timedelta(days=2)
+    if q == "fin":
+        return monday + timedelta(days=4), sunday
+    return monday, sunday
+
+
+def _mid(lo: date, hi: date) -> date:
+    return lo + (hi - lo) // 2
+
+
+def _make(start: int, end: int, lo: date, hi: date, precision: Precision, today: date) -> _Candidate:
+    """Build a candidate; an imprecise range is clamped to today (the facts cannot be later)."""
+    if precision == "day":
+        return _Candidate(start, end, lo, lo, lo, "day")
+    if lo <= today < hi:
+        hi = today
+    if precision == "month":
+        value = lo
+    elif precision == "year":
+        value = lo
+    else:
+        value = _mid(lo, hi)
+    return _Candidate(start, end, lo, hi, value, precision)
+
+
+def _most_recent_day(day: int, month: int, today: date) -> date | None:
+    """The most recent date on or before today with this day and month."""
+    for year in range(today.year, today.year - 9, -1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        if d <= today:
+            return d
+    return None
+
+
+def _full_year(y: str, today: date) -> int:
+    year = int(y)
+    if len(y) == 2:
+        year += 2000
+        if year > today.year:
+            year -= 100
+    return year
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d) if y >= 1900 else None
+    except ValueError:
+        return None
+
+
+_NUM_GUARD_L = r"(?<![\d/.\-])"
+_NUM_GUARD_R = r"(?![\d])(?![/.\-]\d)"
+
+_RE_ISO = re.compile(_NUM_GUARD_L + r"(\d{4})-(\d{1,2})-(\d{1,2})" + _NUM_GUARD_R)
+_RE_DMY = re.compile(_NUM_GUARD_L + r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})" + _NUM_GUARD_R)
+_RE_DM = re.compile(r"(?:\b(le|du)\s+|^\s*)(\d{1,2})/(\d{1,2})" + _NUM_GUARD_R)
+_RE_MY = re.compile(r"(?:\b(?:en|le|du|de)\s+|^\s*)(\d{1,2})/(\d{4})" + _NUM_GUARD_R)
+_RE_TEXT_DAY = re.compile(
+    rf"\b(?:(?:le|ce|du)\s+)?(?:(?:{_WEEKDAY_RE})\s+)?(?:le\s+)?({_DAYNUM})\s+({_MONTH_ANY_RE})\b\.?"
+    r"(?:\s+(?:(dernier|passe)\b|(\d{4})\b(?![/.\-]?\d)))?"
+)
+_RE_TEXT_MONTH = re.compile(
+    rf"\b(?:({_QUALIFIER})\s*-?\s*(?:(?:du\s+mois\s+)?d'|(?:du\s+mois\s+)?de\s+)?|(?:en|au\s+mois\s+de|le\s+mois\s+de)\s+)?"
+    rf"({_MONTH_RE})\b(?:\s+(dernier|passe)\b|\s+(\d{{4}})\b(?![/.\-]?\d))?"
+)
+_RE_YEAR = re.compile(
+    rf"\b(?:({_QUALIFIER})\s*-?\s*(?:de\s+l'annee\s+|d'annee\s+|de\s+)?|"
+    r"(?:en|courant|durant|pendant|depuis|dans\s+le\s+courant\s+de|au\s+cours\s+de)\s+(?:l'annee\s+|l'an\s+)?)"
+    r"((?:19|20)\d{2})\b(?![/.\-]?\d)"
+)
+_RE_YEAR_ALONE = re.compile(r"^\s*((?:19|20)\d{2})\s*$")
+_RE_SIMPLE_DAY = re.compile(
+    r"\b(avant[- ]hier|hier|aujourd'hui|ce\s+matin|cet\s+apres[- ]midi|ce\s+soir|ce\s+midi)\b"
+)
+_RE_WEEKDAY = re.compile(rf"\b(?:(ce|le)\s+)?({_WEEKDAY_RE})(?:\s+(dernier|passe|d'avant))?\b")
+_RE_PERIOD = re.compile(
+    rf"\b(?:(?P<q>{_QUALIFIER})\s*-?\s*(?:de\s+|du\s+|d')?)?"
+    r"(?:(?:la|cette)\s+(?P<week>semaine)(?:\s+(?P<week_last>derniere|passee|d'avant))?"
+    r"|(?:le|ce)\s+(?P<weekend>week-?end)(?:\s+(?P<weekend_last>dernier|passe))?"
+    r"|(?:le\s+|ce\s+)?(?P<month>mois)(?:\s+(?P<month_last>dernier|passe)|-ci)"
+    r"|l'(?:annee|an)\s+(?P<year_last>derniere|dernier|passee|passe)"
+    r"|cette\s+(?P<year>annee))\b"
+)
+_RE_AGO = re.compile(
+    r"\b(?:il\s+y\s+a|ca\s+fait|cela\s+fait|voila|depuis)\s+"
+    r"(?:(plus\s+de|plus\s+d'|moins\s+de|moins\s+d'|environ|a\s+peu\s+pres|presque|pres\s+de|pres\s+d'|bientot)\s*)?"
+    rf"(quelques|plusieurs|une\s+quinzaine\s+de|une\s+dizaine\s+de|une\s+huitaine\s+de|un\s+bon|une\s+bonne|\d{{1,3}}|{_NUMWORD_RE})\s+"
+    r"(jours?|semaines?|mois|ans?|annees?)\b"
+)
+
+
+_RE_DAY_ALONE = re.compile(r"^\s*le\s+(1er|\d{1,2})\s*[.!]?\s*$")
+_RE_FUTURE = re.compile(
+    r"\b(?:(apres[- ]demain)|(demain)|(?:la\s+)?semaine\s+(prochaine)|(?:le\s+)?mois\s+(prochain)"
+    r"|l'annee\s+(prochaine)|dans\s+(\d{1,3}|quelques|" + _NUMWORD_RE + r")\s+(jours?|semaines?|mois|ans?|annees?))\b"
+)
+
+
+def _unit_delta(today: date, n: int, unit: str) -> date:
+    if unit.startswith("jour"):
+        return today - timedelta(days=n)
+    if unit.startswith("semaine"):
+        return today - timedelta(weeks=n)
+    if unit == "mois":
+        return add_months(today, -n)
+    return add_months(today, -12 * n)
+
+
+def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candidate]:
+    cands: list[_Candidate] = []
+
+    for m in _RE_ISO.finditer(folded):
+        d = _safe_date(int(m[1]), int(m[2]), int(m[3]))
+        if d:
+            cands.append(_make(m.start(), m.end(), d, d, "day", today))
+    for m in _RE_DMY.finditer(folded):
+        d = _safe_date(_full_year(m[4], today), int(m[3]), int(m[1]))
+        if d:
+            cands.append(_make(m.start(), m.end(), d, d, "day", today))
+    for m in _RE_MY.finditer(folded):
+        month, year = int(m[1]), int(m[2])
+        if 1 <= month <= 12 and year >= 1900:
+            cands.append(_make(m.start(), m.end(), date(year, month, 1), _month_end(year, month), "month", today))
+    for m in _RE_DM.finditer(folded):
+        if m[1] is None and not whole_answer:
+            continue
+        day, month = int(m[2]), int(m[3])
+        if 1 <= month <= 12:
+            d = _most_recent_day(day, month, today)
+            if d:
+                cands.append(_make(m.start(2) if m[1] is None else m.start(), m.end(), d, d, "day", today))
+
+    for m in _RE_TEXT_DAY.finditer(folded):
+        text_day = _number(m[1])
+        text_month = _MONTHS.get(m[2]) or _MONTH_ABBR.get(m[2])
+        if not text_day or not text_month:
+            continue
+        day, month = text_day, text_month
+        if m[4]:
+            d = _safe_date(int(m[4]), month, day)
+        elif m[3]:  # "le 3 novembre dernier": strictly before today
+            d = _most_recent_day(day, month, today - timedelta(days=1))
+        else:
+            d = _most_recent_day(day, month, today)
+        if d:
+            cands.append(_make(m.start(), m.end(), d, d, "day", today))
+
+    for m in _RE_TEXT_MONTH.finditer(folded):
+        month = _MONTHS[m[2]]
+        if m[4]:
+            years = [int(m[4])]
+        elif m[3]:  # "novembre dernier": a month strictly before the current one
+            years = [today.year if month < today.month else today.year - 1]
+        else:
+            years = [today.year, today.year - 1]
+        for year in years:
+            lo, hi, precision = _qualified(m[1], date(year, month, 1), _month_end(year, month))
+            if lo <= today or len(years) == 1:
+                cands.append(_make(m.start(), m.end(), lo, hi, precision, today))
+                break
+
+    for m in _RE_YEAR.finditer(folded):
+        year = int(m[2])
+        lo, hi, precision = _qualified(m[1], date(year, 1, 1), date(year, 12, 31))
+        cands.append(_make(m.start(), m.end(), lo, hi, precision, today))
+    if whole_answer:
+        m2 = _RE_YEAR_ALONE.match(folded)
+        if m2:
+            year = int(m2[1])
+            cands.append(_make(m2.start(1), m2.end(1), date(year, 1, 1), date(year, 12, 31), "year", today))
+
+    for m in _RE_SIMPLE_DAY.finditer(folded):
+        word = m[1]
+        offset = 2 if word.startswith("avant") else 1 if word == "hier" else 0
+        d = today - timedelta(days=offset)
+        cands.append(_make(m.start(), m.end(), d, d, "day", today))
+
+    for m in _RE_WEEKDAY.finditer(folded):
+        # a bare weekday inside a sentence is often a habit ("le mardi je travaille"): only as an answer
+        if not (m[3] or m[1] == "ce" or (whole_answer and m.end() == len(folded.rstrip(" .!?")))):
+            continue
+        target = _WEEKDAYS.index(m[2])
+        if m[1] == "ce" and not m[3]:
+            back = (today.weekday() - target) % 7
+        else:
+            back = (today.weekday() - target) % 7 or 7
+        if m[3] == "d'avant":
+            back += 7
+        d = today - timedelta(days=back)
+        cands.append(_make(m.start(), m.end(), d, d, "day", today))
+
+    for m in _RE_PERIOD.finditer(folded):
+        qualifier = m["q"]
+        if m["week"]:
+            monday = today - timedelta(days=today.weekday())
+            if m["week_last"]:
+                monday -= timedelta(weeks=1)
+            lo, hi = monday, monday + timedelta(days=6)
+            if qualifier:
+                lo, hi = _qualified_week(qualifier, lo, hi)
+            cands.append(_make(m.start(), m.end(), lo, hi, "approximate", today))
+        elif m["weekend"]:
+            saturday = today - timedelta(days=(today.weekday() - 5) % 7)
+            if m["weekend_last"] and saturday >= today - timedelta(days=1):
+                saturday -= timedelta(weeks=1)
+            cands.append(_make(m.start(), m.end(), saturday, saturday + timedelta(days=1), "approximate", today))
+        elif m["month"]:
+            first = today.replace(day=1)
+            if m["month_last"]:
+                first = add_months(first, -1)
+            lo, hi, precision = _qualified(qualifier, first, _month_end(first.year, first.month))
+            cands.append(_make(m.start(), m.end(), lo, hi, precision, today))
+        else:
+            year = today.year - 1 if m["year_last"] else today.year
+            lo, hi, precision = _qualified(qualifier, date(year, 1, 1), date(year, 12, 31))
+            cands.append(_make(m.start(), m.end(), lo, hi, precision, today))
+
+    if whole_answer:
+        m2 = _RE_DAY_ALONE.match(folded)
+        if m2:  # "le 3": the most recent 3rd of a month
+            day = _number(m2[1]) or 0
+            for back in range(0, 3):
+                first = add_months(today.replace(day=1), -back)
+                d = _safe_date(first.year, first.month, day)
+                if d and d <= today:
+                    cands.append(_make(m2.start(), m2.end(), d, d, "day", today))
+                    break
+
+    for m in _RE_FUTURE.finditer(folded):  # said of the facts, these are mistakes: flagged as future
+        if m[1] or m[2]:
+            d = today + timedelta(days=2 if m[1] else 1)
+        elif m[3]:
+            d = today + timedelta(days=7 - today.weekday())
+        elif m[4]:
+            d = add_months(today.replace(day=1), 1)
+        elif m[5]:
+            d = date(today.year + 1, 1, 1)
+        else:
+            n = 2 if m[6] == "quelques" else _number(m[6]) or 1
+            unit = m[7]
+            d = (today + timedelta(days=n) if unit.startswith("jour")
+                 else today + timedelta(weeks=n) if unit.startswith("semaine")
+                 else add_months(today, n if unit == "mois" else 12 * n))
+        cands.append(_make(m.start(), m.end(), d, d, "day", today))
+
+    for m in _RE_AGO.finditer(folded):
+        modifier, amount, unit = m[1], m[2], m[3]
+        approx_words = {"quelques": (2, 6), "plusieurs": (2, 6)}
+        about = {"quinzaine": 15, "dizaine": 10, "huitaine": 8}
+        words = amount.split()
+        if amount in approx_words or (len(words) >= 2 and words[1] in about):
+            if amount in approx_words:
+                lo_n, hi_n = approx_words[amount]
+            else:
+                n = about[words[1]]
+                lo_n, hi_n = n - 2, n + 2
+            lo, hi = _unit_delta(today, hi_n, unit), _unit_delta(today, lo_n, unit)
+            cands.append(_make(m.start(), m.end(), lo, hi, "approximate", today))
+            continue
+        count = 1 if amount in ("un bon", "une bonne") else _number(amount)
+        if count is None:
+            continue
+        n = count
+        center = _unit_delta(today, n, unit)
+        if modifier and modifier.startswith("plus"):
+            lo, hi = _unit_delta(today, 2 * n, unit), center - timedelta(days=1)
+        elif modifier and modifier.startswith("moins"):
+            lo, hi = center + timedelta(days=1), today
+        elif unit.startswith("jour") and not modifier:
+            cands.append(_make(m.start(), m.end(), center, center, "day", today))
+            continue
+        else:
+            spread = (
+                timedelta(days=1 + n // 7) if unit.startswith("jour")
+                else timedelta(days=3) if unit.startswith("semaine")
+                else timedelta(days=15) if unit == "mois"
+                else timedelta(days=182)
+            )
+            lo, hi = center - spread, min(center + spread, today)
+        cands.append(_make(m.start(), m.end(), lo, hi, "approximate", today))
+    return cands
+
+
+def _pick(cands: list[_Candidate]) -> _Candidate | None:
+    """The first date mentioned; at the same place, the longest expression."""
+    if not cands:
+        return None
+    return min(cands, key=lambda c: (c.start, -(c.end - c.start)))
+
+
+def _local_now(now: datetime, tz: str) -> datetime:
+    zone = ZoneInfo(tz)
+    return now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
+
+
+def local_today(now: datetime, tz: str = "Europe/Brussels") -> date:
+    """Today's date in `tz` at the injected `now` (a naive `now` is taken as local time)."""
+    return _local_now(now, tz).date()
+
+
+def _to_parsed(c: _Candidate, original: str) -> ParsedDate:
+    text = original[c.start:c.end].strip(" ,.;:")
+    return ParsedDate(c.value, c.precision, text, c.earliest, c.latest)
+
+
+_FALLBACK_GUARD = re.compile(rf"\d|\b(?:{_MONTH_ANY_RE}|{_WEEKDAY_RE})\b")
+_TIME_ONLY = re.compile(r"^\s*(?:a\s+)?\d{1,2}\s*h(?:\s*\d{2})?\s*$")
+
+
+def _dateparser_fallback(folded: str, original: str, local_now: datetime) -> ParsedDate | None:
+    """dateparser on a short answer only: it reads "je" as jeudi and "10h" as today."""
+    if len(folded.split()) > 6 or not _FALLBACK_GUARD.search(folded) or _TIME_ONLY.match(folded):
+        return None
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": local_now.replace(tzinfo=None),
+        "DATE_ORDER": "DMY",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    try:
+        result = dateparser.parse(original, languages=["fr"], settings=settings)  # type: ignore[arg-type]
+    except Exception:  # dateparser raises on odd inputs (overflow, bad regex groups)
+        return None
+    if result is None:
+        return None
+    d = result.date()
+    return ParsedDate(d, "day", original.strip(), d, d)
+
+
+def find_date(text: str, *, now: datetime, tz: str = "Europe/Brussels",
+              whole_answer: bool = False) -> ParsedDate | None:
+    """The first date mentioned in `text` (future dates included), or None. Never raises."""
+    if not text or not text.strip():
+        return None
+    today = _local_now(now, tz).date()
+    original = unicodedata.normalize("NFC", text)
+    folded = _fold(original)
+    best = _pick(_candidates(folded, today, whole_answer=whole_answer))
+    return _to_parsed(best, original) if best else None
+
+
+def parse_facts_date(text: str, *, now: datetime, tz: str = "Europe/Brussels") -> ParsedDate:
+    """The date of the facts, from a French answer; raises DateError("unparseable" | "future")."""
+    local_now = _local_now(now, tz)
+    today = local_now.date()
+    parsed = find_date(text or "", now=now, tz=tz, whole_answer=True)
+    if parsed is None and text and text.strip():
+        original = unicodedata.normalize("NFC", text).strip()
+        parsed = _dateparser_fallback(_fold(original), original, local_now)
+    if parsed is None:
+        raise DateError(
+            f"Je n'ai pas compris cette date : pouvez-vous l'écrire autrement ? {EXAMPLE_HINT}",
+            "unparseable",
+        )
+    if parsed.bounds()[0] > today:
+        raise DateError(f"Cette date est dans le futur : pouvez-vous vérifier ? {EXAMPLE_HINT}", "future")
+    return parsed

@@ -1,0 +1,573 @@
+"""Validation and normalisation of the citizen's answers, field by field (contract section 1).
+
+Each validator returns the normalised value or raises `FieldError` with a short polite French
+message and, when useful, an example answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+import email_validator
+import phonenumbers
+
+from bot.domain.complaint import ActingFor, DomainError
+from bot.domain.dates import DateError, parse_facts_date
+
+
+class FieldError(DomainError):
+    def __init__(self, message: str, code: str = "invalid", example: str | None = None) -> None:
+        super().__init__(message, code)
+        self.example = example
+
+
+EXAMPLES: dict[str, str] = {
+    "last_name": "Dupont",
+    "first_name": "Marie",
+    "address": "Rue des Écoles 7, 7000 Mons",
+    "email": "marie.dupont@exemple.be",
+    "phone": "0475 12 34 56",
+    "file_reference": "dossier 2026/4471 (ou « aucune »)",
+    "facts_description": "Le 3 novembre, au guichet, on a refusé de prendre mon dossier sans explication.",
+    "facts_date": "le 3 novembre, ou 03/11/2026",
+    "facts_place": "au guichet de Charleroi",
+    "persons_contacted": "Mme Martin, du service clientèle (ou « aucun »)",
+    "attachments": "une photo ou un PDF de votre facture (ou « aucune »)",
+    "objective": "Je souhaite le remboursement des frais facturés par erreur.",
+    "acting_for": "en mon nom propre, pour une organisation ou pour un groupe",
+    "subject": "facture erronée",
+    "service_concerned": "service facturation",
+    "other_parties": "mon fournisseur d'énergie (ou « aucun »)",
+    "persons_targeted": "l'agent du guichet",
+    "consent": "oui",
+    "prior_contact": "oui",
+    "initiative_taken": "non",
+}
+
+_COUNTRY_TZ = {"BE": "Europe/Brussels", "FR": "Europe/Paris"}
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accents removed, apostrophes unified, spaces collapsed."""
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[’‘`´ʼ]", "'", text).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean(text: str) -> str:
+    """NFC, spaces collapsed (newlines kept), trimmed."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = re.sub(r"[ \t\u00a0]+", " ", text)
+    text = re.sub(r"\s*\n\s*", "\n", text)
+    return text.strip()
+
+
+def _bare(text: str) -> str:
+    """Folded, without surrounding punctuation."""
+    return _fold(text).strip(" .,;:!?\"'«»()")
+
+
+_NONE_RE = re.compile(
+    r"^(?:aucun(?:e)?(?: idee)?|non|nan|rien(?: du tout)?|neant|personne|nul(?:le)?|nope|non merci"
+    r"|pas de \w.*|pas d'\w.*|pas encore|sans objet|sans|n/?a|/|-+|0|je n'en ai pas|j'en ai pas"
+    r"|je n'ai pas de \w.*|je n'ai pas d'\w.*|je n'ai (?:eu|contacte) personne|je n'ai rien"
+    r"|(?:non,? )?(?:aucun|aucune|personne|rien)(?: \w+)?)$"
+)
+
+
+def is_none_answer(text: str) -> bool:
+    """"aucun", "aucune", "non", "rien", "pas de …", "néant", "personne", "/"…"""
+    t = _bare(text or "")
+    if not t:
+        t = (text or "").strip()
+    return bool(_NONE_RE.match(t))
+
+
+_DONT_KNOW = {"je ne sais pas", "je sais pas", "sais pas", "jsp", "j'sais pas", "chais pas", "aucune idee",
+              "je ne sais plus", "?", "??", "???", "idk", "euh", "bof"}
+
+
+def _is_dont_know(text: str) -> bool:
+    t = _fold(text)
+    return t in _DONT_KNOW or _bare(text) in _DONT_KNOW or not re.search(r"\w", t)
+
+
+# ---------------------------------------------------------------- names
+
+_ANONYMOUS_RE = re.compile(
+    r"anonym|sans (?:donner )?(?:mon |de )?nom|pas (?:de|mon) nom|"
+    r"(?:veux|voudrais|souhaite|prefere|peux|compte) (?:pas|ne pas|rien)|"
+    r"ne (?:veux|souhaite|voudrais|desire|tiens|peux) (?:pas|rien)|"
+    r"\brefuse\b|pas envie|ca ne vous regarde|ne vous regarde pas|confidentiel|secret|"
+    r"je garde (?:ca|mon nom)|pas la peine|\bnon merci\b"
+)
+_INVALID_WORDS = {
+    "je ne sais pas", "je sais pas", "jsp", "sais pas", "aucun", "aucune", "rien", "x", "xx", "xxx",
+    "personne", "nom", "prenom", "non", "oui", "test", "inconnu", "inconnue", "nul", "na", "n/a",
+    "moi", "bonjour", "salut", "ok", "blabla", "azerty", "qwerty", "toto",
+}
+_NAME_PREFIX_RE = re.compile(
+    r"^(?:(?:bonjour|bonsoir|salut)[ ,!]+)?(?:je m'appelle|je me nomme|je suis|moi c'est|c'est"
+    r"|mon (?:nom|pr[ée]nom)(?: de famille)?(?: complet)?(?: est| c'est|:)?)\s+",
+    re.IGNORECASE,
+)
+_NAME_CHARS_RE = re.compile(r"^[^\W\d_]+(?:[-' ][^\W\d_]+)*$")
+
+
+def _strip_name_prefix(text: str) -> str:
+    m = _NAME_PREFIX_RE.match(text)
+    return text[m.end():] if m else text
+
+
+def _capitalise_word(word: str) -> str:
+    return "-".join(
+        "'".join(p[:1].upper() + p[1:].lower() for p in part.split("'")) for part in word.split("-")
+    )
+
+
+def _normalise_case(name: str) -> str:
+    """Capitalise a name typed all in lower or all in upper case; keep a mixed case as typed."""
+    letters = [c for c in name if c.isalpha()]
+    if letters and (all(c.islower() for c in letters) or all(c.isupper() for c in letters)):
+        return " ".join(_capitalise_word(w) for w in name.split(" "))
+    return name
+
+
+def validate_name(text: str, field: str = "last_name") -> str:
+    """A last or first name: letters (accents), hyphens, apostrophes, spaces."""
+    label = "prénom" if field == "first_name" else "nom"
+    example = EXAMPLES.get(field, EXAMPLES["last_name"])
+    raw = re.sub(r"[’‘`´ʼ]", "'", _clean(text or "").replace("\n", " "))
+    folded = _bare(raw)
+    if _ANONYMOUS_RE.search(folded):
+        raise FieldError(
+            f"Pour traiter une plainte, nous avons besoin de votre {label}. "
+            "Les plaintes anonymes ne peuvent pas être traitées.",
+            "anonymous_refusal",
+            example,
+        )
+    name = _strip_name_prefix(raw).strip(" .,;:!?\"«»()")
+    name = re.sub(r"\s*-\s*", "-", re.sub(r"\s+", " ", name))
+    bad = FieldError(
+        f"Je n'ai pas reconnu un {label} : pouvez-vous l'écrire en lettres ? (par exemple « {example} »)",
+        "invalid_name",
+        example,
+    )
+    if not name or _bare(name) in _INVALID_WORDS or _bare(raw) in _INVALID_WORDS or _is_dont_know(raw):
+        raise bad
+    if not _NAME_CHARS_RE.match(name) or len(name) > 80 or len(name.split(" ")) > 5:
+        raise bad
+    if sum(c.isalpha() for c in name) < 2:
+        raise bad
+    return _normalise_case(name)
+
+
+_NAME_TOKEN = r"[^\W\d_]+(?:['-][^\W\d_]+)*"
+_PARTICLES = {"de", "du", "des", "van", "von", "der", "den", "le", "la", "d'", "di", "da", "ten", "ter"}
+_STOP_AFTER_NAME = {
+    "et", "je", "j", "qui", "mais", "car", "donc", "pour", "avec", "habite", "ai", "suis", "est", "mon", "ma",
+    "mes", "vous", "il", "elle", "nous", "on", "ne", "n", "a", "à", "au", "en", "dans", "sur", "par", "ou",
+}
+_NOT_NAME_WORDS = {
+    "je", "j'", "ne", "pas", "sais", "suis", "veux", "oui", "non", "bonjour", "merci", "est", "et", "ai",
+    "mon", "ma", "mes", "nom", "prenom", "aucun", "aucune", "rien", "personne", "anonyme", "plainte",
+}
+_TITLES = {"monsieur", "madame", "mademoiselle", "mme", "mlle", "m", "mr", "mrs", "ms", "dr", "docteur", "maître"}
+_STRONG_PREFIX_RE = re.compile(
+    r"(?:je m['’]appelle|je me nomme|mon nom(?: complet)? est|mon nom c['’]est|moi c['’]est)\s+", re.IGNORECASE
+)
+_WEAK_PREFIX_RE = re.compile(r"(?:je suis|c['’]est)\s+", re.IGNORECASE)
+
+
+def _name_words(rest: str, require_capitals: bool) -> list[str]:
+    """The name-looking words at the start of `rest`, up to punctuation or an ordinary word."""
+    words: list[str] = []
+    tokens = rest.split()
+    if tokens and tokens[0].rstrip(".").lower() in _TITLES:
+        tokens = tokens[1:]
+    for token in tokens:
+        core = token.rstrip(".,;:!?)")
+        if not re.fullmatch(_NAME_TOKEN, core):
+            break
+        low = core.lower()
+        if low in _STOP_AFTER_NAME or re.match(r"(?:j|n|l|m|s|t|c|qu)'", low):
+            break
+        capitals = require_capitals or (bool(words) and words[0][0].isupper())
+        if capitals and not core[0].isupper() and low not in _PARTICLES:
+            break
+        words.append(core)
+        if core != token or len(words) == 4:
+            break
+    while words and words[-1].lower() in _PARTICLES:
+        words.pop()
+    return words
+
+
+def split_full_name(text: str) -> tuple[str, str] | None:
+    """(first_name, last_name) from "Je m'appelle Sophie Lambert", "Sophie LAMBERT", "LAMBERT Sophie".
+
+    A word in capitals is the last name; otherwise the first word is the first name and the
+    rest the last name ("Sophie Van Damme"). None when not clearly a full name.
+    """
+    text = _clean(text or "").replace("\n", " ")
+    if not text:
+        return None
+    m = _STRONG_PREFIX_RE.search(text)
+    if m:
+        words = _name_words(text[m.end():], require_capitals=False)
+    else:
+        m = _WEAK_PREFIX_RE.search(text)
+        if m:
+            words = _name_words(text[m.end():], require_capitals=True)
+        else:
+            candidate = text.strip(" .!")
+            if not _NAME_CHARS_RE.match(candidate) or _is_dont_know(candidate):
+                return None
+            words = candidate.split(" ")
+            if len(words) > 4 or any(_fold(w) in _NOT_NAME_WORDS for w in words):
+                return None
+    if len(words) < 2:
+        return None
+    upper = [i for i, w in enumerate(words) if len(w) > 1 and w.isupper()]
+    if upper and len(upper) < len(words):
+        last_words = [w for i, w in enumerate(words) if i in upper]
+        first_words = [w for i, w in enumerate(words) if i not in upper]
+    else:
+        first_words, last_words = words[:1], words[1:]
+    try:
+        first = validate_name(" ".join(first_words), "first_name")
+        last = validate_name(" ".join(last_words), "last_name")
+    except FieldError:
+        return None
+    if last.isupper() and not first.isupper():
+        last = _normalise_case(last)
+    return first, last
+
+
+# ---------------------------------------------------------------- contact details
+
+_EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+
+
+def find_email(text: str) -> str | None:
+    """The first e-mail-looking address in `text` (" arobase " understood), or None."""
+    text = re.sub(r"\s*(?:\barobase\b|\(at\)|\[at\])\s*", "@", text or "", flags=re.IGNORECASE)
+    m = _EMAIL_RE.search(text)
+    return m.group(0).rstrip(".") if m else None
+
+
+def validate_email(text: str) -> str:
+    example = EXAMPLES["email"]
+    candidate = find_email(text)
+    if candidate is None:
+        raise FieldError(
+            f"Je n'ai pas trouvé d'adresse e-mail : pouvez-vous l'écrire en entier ? (par exemple « {example} »)",
+            "invalid_email",
+            example,
+        )
+    try:
+        result = email_validator.validate_email(candidate, check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        raise FieldError(
+            f"Cette adresse e-mail ne semble pas valide : pouvez-vous la vérifier ? (par exemple « {example} »)",
+            "invalid_email",
+            example,
+        ) from None
+    local, _, domain = result.normalized.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def validate_phone(text: str, country: str) -> str:
+    """A valid phone number, as E.164; national numbers are read for `country`."""
+    example = EXAMPLES["phone"] if country == "BE" else "06 12 34 56 78"
+    error = FieldError(
+        f"Ce numéro de téléphone ne semble pas valide : pouvez-vous le vérifier ? (par exemple « {example} »)",
+        "invalid_phone",
+        example,
+    )
+    text = _clean(text or "").replace("\n", " ")
+    for match in phonenumbers.PhoneNumberMatcher(text, country, leniency=phonenumbers.Leniency.VALID):
+        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    digits = re.sub(r"[^\d+]", "", text)
+    if not re.fullmatch(r"\+?\d{6,16}", digits):
+        raise error
+    try:
+        number = phonenumbers.parse(digits, country)
+    except phonenumbers.NumberParseException:
+        raise error from None
+    if not phonenumbers.is_valid_number(number):
+        raise error
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_POSTCODE_RE = {
+    "BE": re.compile(r"(?<![\d\w])(?:B\s*-\s*|B)?([1-9]\d{3})(?![\d])", re.IGNORECASE),
+    "FR": re.compile(r"(?<![\d\w])(?:F\s*-\s*|F)?(\d{5})(?![\d])", re.IGNORECASE),
+}
+_TOWN_AFTER_RE = re.compile(r"^[\s,]*(?:cedex\s*)?([^\W\d_]{2,})")
+_TOWN_BEFORE_RE = re.compile(r"([^\W\d_]{2,})\s*$")  # "Mons 7000"; "Poulat, 38000" is a street
+_STREET_WORDS = {
+    "rue", "avenue", "av", "boulevard", "bd", "chaussee", "place", "chemin", "route", "allee", "impasse",
+    "quai", "square", "clos", "cours", "voie", "sentier", "dreve", "residence", "bte", "boite", "bus",
+}
+
+
+def _has_town_after(rest: str) -> bool:
+    m = _TOWN_AFTER_RE.match(rest)
+    return m is not None and _fold(m.group(1)) not in _STREET_WORDS
+
+
+def _has_town_before(head: str) -> bool:
+    """"…7, Mons 7000" or "8 avenue Jean Jaurès Lyon 69007": a word after the street and its number."""
+    m = _TOWN_BEFORE_RE.search(head)
+    if not m or _fold(m.group(1)) in _STREET_WORDS:
+        return False
+    street = head[:m.start()]
+    return bool(re.search(r"\d", street)) or street.rstrip().endswith(",")
+
+
+def validate_address(text: str, country: str) -> str:
+    """A home address with its postcode and town ("Rue des Écoles 7, 7000 Mons")."""
+    country = country.upper()
+    example = EXAMPLES["address"] if country == "BE" else "8 avenue Jean Jaurès, 69007 Lyon"
+    address = _clean(text or "").replace("\n", ", ")
+    address = re.sub(r"\s*,\s*", ", ", address).strip(" ,")
+    if len(address) > 300:
+        raise FieldError("Cette adresse est trop longue : pouvez-vous la raccourcir ?", "too_long", example)
+    pattern = _POSTCODE_RE.get(country, _POSTCODE_RE["BE"])
+    matches = list(pattern.finditer(address))
+    if not matches:
+        digits = "4" if country == "BE" else "5"
+        raise FieldError(
+            f"Il manque le code postal ({digits} chiffres) : pouvez-vous donner l'adresse complète ? "
+            f"(par exemple « {example} »)",
+            "missing_postcode",
+            example,
+        )
+    for m in reversed(matches):
+        if _has_town_after(address[m.end():]) or _has_town_before(address[:m.start()]):
+            return address
+    raise FieldError(
+        f"Il manque la commune : pouvez-vous l'ajouter après le code postal ? (par exemple « {example} »)",
+        "missing_town",
+        example,
+    )
+
+
+# ---------------------------------------------------------------- references and free text
+
+
+def validate_file_reference(text: str) -> str | None:
+    """The reference of an existing file, or None when the citizen has none."""
+    value = _clean(text or "").replace("\n", " ")
+    if not value or is_none_answer(value) or re.fullmatch(
+        r"(?:non,? )?(?:pas de (?:dossier|reference|numero)|je n'en ai pas|je n'ai pas de (?:dossier|reference|numero).*)",
+        _bare(value),
+    ):
+        return None
+    if len(value) > 100:
+        raise FieldError(
+            "Cette référence est trop longue (100 caractères au plus) : pouvez-vous la vérifier ?",
+            "too_long",
+            EXAMPLES["file_reference"],
+        )
+    return value
+
+
+_NONE_ACCEPTED = {"persons_contacted", "other_parties"}
+
+_FIELD_LABELS = {
+    "facts_place": "le lieu des faits",
+    "persons_contacted": "les personnes déjà contactées",
+    "objective": "ce que vous souhaitez obtenir",
+    "subject": "l'objet de votre plainte",
+    "service_concerned": "le service concerné",
+    "other_parties": "les autres parties concernées",
+    "persons_targeted": "les personnes visées",
+    "facts_description": "la description des faits",
+}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)
+
+
+def validate_free_text(text: str, field: str, min_words: int = 1, max_chars: int = 4000) -> str:
+    """A free answer; "aucun" for persons_contacted and other_parties when there is none."""
+    example = EXAMPLES.get(field)
+    hint = f" (par exemple « {example} »)" if example else ""
+    label = _FIELD_LABELS.get(field, "cette information")
+    value = _clean(text or "")
+    if field in _NONE_ACCEPTED and value and is_none_answer(value):
+        return "aucun"
+    if not value or _is_dont_know(value):
+        raise FieldError(f"Pouvez-vous préciser {label} ?{hint}", "empty", example)
+    if is_none_answer(value):
+        raise FieldError(f"Cette information est nécessaire : pouvez-vous préciser {label} ?{hint}",
+                         "none_not_accepted", example)
+    if len(value) > max_chars:
+        raise FieldError(
+            f"Votre réponse est trop longue ({max_chars} caractères au plus) : pouvez-vous la raccourcir ?",
+            "too_long",
+            example,
+        )
+    if len(_words(value)) < min_words:
+        raise FieldError(f"Pouvez-vous préciser {label} en quelques mots de plus ?{hint}", "too_short", example)
+    return value
+
+
+def validate_description(text: str) -> str:
+    """The facts: at least 5 words, at most 4000 characters."""
+    example = EXAMPLES["facts_description"]
+    value = _clean(text or "")
+    if len(value) > 4000:
+        raise FieldError(
+            "Votre description est trop longue (4000 caractères au plus) : pouvez-vous la résumer ?",
+            "too_long",
+            example,
+        )
+    if len(_words(value)) < 5:
+        raise FieldError(
+            "Pouvez-vous décrire les faits un peu plus précisément, en une ou deux phrases ? "
+            f"(par exemple « {example} »)",
+            "too_short",
+            example,
+        )
+    return value
+
+
+# ---------------------------------------------------------------- yes / no, acting for
+
+_NO_START = ("non", "nan", "no", "nope", "jamais", "/deny", "👎", "❌", "pas question", "nullement",
+             "negatif", "surtout pas")
+_NO_PHRASES = (
+    "je refuse", "pas d'accord", "n'accepte pas", "accepte pas", "pas encore", "pas du tout", "absolument pas",
+    "certainement pas", "pas question", "n'est pas", "ne suis pas", "pas correct", "pas vraiment",
+    "pas exact", "pas ca", "je ne veux pas", "je veux pas", "pas maintenant",
+)
+_YES_START = (
+    "oui", "ouais", "ouai", "ouep", "yes", "yep", "ok", "okay", "okey", "d'accord", "dac", "bien sur",
+    "exact", "exactement", "tout a fait", "absolument", "certainement", "evidemment", "volontiers",
+    "parfait", "c'est correct", "c'est exact", "c'est bien ca", "c'est ca", "correct", "j'accepte",
+    "je suis d'accord", "je confirme", "confirme", "affirmatif", "en effet", "effectivement", "/affirm",
+    "👍", "✅", "👌", "bien entendu", "avec plaisir", "c'est bon", "ca marche", "entendu", "accepte",
+    "vas-y", "allez-y",
+)
+
+
+def _starts_with(t: str, options: tuple[str, ...]) -> bool:
+    for opt in options:
+        if t == opt or (t.startswith(opt) and not t[len(opt)].isalnum()):
+            return True
+        if not opt[0].isalnum() and not opt.startswith("/") and t.startswith(opt):  # emoji
+            return True
+    return False
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """True for "oui", "d'accord", "👍"…; False for "non", "pas encore", "je refuse"…; else None."""
+    t = _bare(text or "")
+    if not t:
+        t = (text or "").strip()
+    if not t:
+        return None
+    if _starts_with(t, _NO_START) or any(p in t for p in _NO_PHRASES):
+        return False
+    if _starts_with(t, _YES_START) or "j'accepte" in t or "je suis d'accord" in t:
+        return True
+    return None
+
+
+_GROUP_RE = re.compile(
+    r"\b(?:groupe|collectif|plusieurs|nous sommes|nous (?:tous|toutes)|petition|voisins|riverains|habitants"
+    r"|residents|locataires|copropri\w*|familles|ensemble|a (?:deux|trois|plusieurs)|nous)\b"
+)
+_ORG_RE = re.compile(
+    r"\b(?:entreprise|societe|association|asbl|a\.s\.b\.l|organisation|organisme|sprl|srl|sarl|sas|sasu|eurl"
+    r"|scrl|fondation|federation|syndicat|club|commerce|firme|personne morale|employeur|cooperative"
+    r"|institution|cabinet|etablissement|mutuelle|compagnie|ong|ma boite|notre boite|s\.a\.)(?!\w)"
+)
+_SELF_RE = re.compile(
+    r"\b(?:moi|moi-meme|pour moi|mon nom|en mon nom|mon propre compte|mon compte|personnellement"
+    r"|a titre (?:personnel|prive|individuel)|particulier|perso|seul|seule|individuel(?:le)?|nom propre"
+    r"|je (?:porte plainte|me plains) (?:moi|seul))\b"
+)
+
+
+def parse_acting_for(text: str) -> ActingFor | None:
+    """SELF, ORGANISATION or GROUP from a free answer; None when unclear."""
+    t = _bare(text or "")
+    if not t:
+        return None
+    if _ORG_RE.search(t):
+        return ActingFor.ORGANISATION
+    if _GROUP_RE.search(t):
+        return ActingFor.GROUP
+    if _SELF_RE.search(t):
+        return ActingFor.SELF
+    return None
+
+
+# ---------------------------------------------------------------- dispatch
+
+
+def validate_field(name: str, text: str, *, country: str, now: datetime | None = None,
+                   tz: str | None = None) -> object:
+    """Validate the answer `text` for the contract field `name`; raises FieldError.
+
+    `facts_date` needs `now` (returns a ParsedDate); yes/no fields return a bool; `acting_for`
+    an ActingFor; `attachments` only accepts a "none" answer (returns []), files come as uploads.
+    """
+    if name in ("last_name", "first_name"):
+        return validate_name(text, name)
+    if name == "address":
+        return validate_address(text, country)
+    if name == "email":
+        return validate_email(text)
+    if name == "phone":
+        return validate_phone(text, country)
+    if name == "file_reference":
+        return validate_file_reference(text)
+    if name == "facts_description":
+        return validate_description(text)
+    if name == "facts_date":
+        if now is None:
+            raise ValueError("validate_field('facts_date') needs now=")
+        try:
+            return parse_facts_date(text, now=now, tz=tz or _COUNTRY_TZ.get(country, "Europe/Brussels"))
+        except DateError as e:
+            raise FieldError(e.message, e.code, EXAMPLES["facts_date"]) from None
+    if name in ("facts_place", "persons_contacted", "objective", "subject", "service_concerned",
+                "other_parties", "persons_targeted"):
+        return validate_free_text(text, name)
+    if name in ("consent", "prior_contact", "initiative_taken"):
+        answer = parse_yes_no(text)
+        if answer is None:
+            raise FieldError("Pouvez-vous répondre par « oui » ou par « non » ?", "yes_no_expected", "oui")
+        return answer
+    if name == "acting_for":
+        acting = parse_acting_for(text)
+        if acting is None:
+            raise FieldError(
+                "Déposez-vous cette plainte en votre nom propre, pour une organisation ou pour un groupe "
+                "de personnes ?",
+                "acting_for_unclear",
+                EXAMPLES["acting_for"],
+            )
+        return acting
+    if name == "attachments":
+        if is_none_answer(text):
+            return []
+        raise FieldError(
+            "Vous pouvez envoyer vos documents en pièce jointe dans cette conversation, "
+            "ou répondre « aucune » si vous n'en avez pas.",
+            "attachment_expected",
+            EXAMPLES["attachments"],
+        )
+    raise ValueError(f"unknown field {name!r}")

@@ -1,0 +1,559 @@
+"""Staff use cases: accounts and tokens, registering complaints received elsewhere,
+transitions, progress updates, the registry list. Every change lands in the history."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select
+
+from bot.domain.complaint import (
+    MANAGER_ONLY,
+    REFUSAL_CODES,
+    Complaint,
+    DomainError,
+    Event,
+    Outcome,
+    Status,
+)
+from bot.domain.policy import Policy
+from bot.services._records import (
+    ACK_PENDING,
+    ANSWER_PENDING,
+    complaint_from_data,
+    complaint_record,
+    deadlines,
+    require_aware,
+    summary,
+)
+from bot.services.errors import Forbidden, InvalidInput, NotFound
+from bot.services.references import normalise_reference
+from bot.services.uow import Registry, UnitOfWork
+from bot.storage.models import ROLES, ApiTokenRow, ComplaintRow, OutboxRow, StaffUserRow
+
+MANAGER_ROLES = ("manager", "admin")
+REFUSED_OUTCOMES = (Outcome.REJECTED, Outcome.PARTIALLY_UPHELD)
+# fields staff may correct or complete (e.g. at the counter) with `update_complaint`
+EDITABLE_FIELDS = (
+    "acting_for", "prior_contact", "last_name", "first_name", "address", "email", "phone", "file_reference",
+    "facts_description", "facts_date", "facts_date_precision", "facts_place", "persons_contacted",
+    "objective", "consent", "initiative_taken", "subject", "service_concerned", "other_parties",
+    "persons_targeted", "suggested_reason_code",
+)
+
+# ---------------------------------------------------------------------------------- passwords
+
+_SCRYPT_N_LOG2, _SCRYPT_R, _SCRYPT_P = 14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    """scrypt with a random salt, PHC string format: `$scrypt$ln=14,r=8,p=1$<salt>$<hash>`."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**_SCRYPT_N_LOG2, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
+    return f"$scrypt$ln={_SCRYPT_N_LOG2},r={_SCRYPT_R},p={_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, encoded: str | None) -> bool:
+    """True when `password` matches a hash made by `hash_password` (constant-time compare)."""
+    if not encoded or not password:
+        return False
+    try:
+        _, scheme, params, salt_b64, hash_b64 = encoded.split("$")
+        if scheme != "scrypt":
+            return False
+        opts = dict(kv.split("=") for kv in params.split(","))
+        salt, expected = _unb64(salt_b64), _unb64(hash_b64)
+        digest = hashlib.scrypt(password.encode(), salt=salt, n=2 ** int(opts["ln"]), r=int(opts["r"]),
+                                p=int(opts["p"]), dklen=len(expected))
+    except (ValueError, KeyError):
+        return False
+    return hmac.compare_digest(digest, expected)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text + "=" * (-len(text) % 4))
+
+
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password(secrets.token_urlsafe(8))
+    return _DUMMY_HASH
+
+
+# ---------------------------------------------------------------------------------- accounts
+
+
+def _user_dict(user: StaffUserRow) -> dict[str, Any]:
+    return {"email": user.email, "role": user.role, "active": user.active,
+            "created_at": user.created_at.isoformat(), "has_password": bool(user.password_hash)}
+
+
+def _norm_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise InvalidInput(f"Adresse e-mail invalide : « {email} ».", "invalid_email")
+    return email
+
+
+def add_staff(
+    registry: Registry, email: str, role: str, password: str | None = None, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """Create a staff account (or update the role, password and reactivate an existing one).
+    Returns {email, role, active, created_at, has_password, created}."""
+    email = _norm_email(email)
+    if role not in ROLES:
+        raise InvalidInput(f"Rôle inconnu : « {role} » (agent, manager ou admin).", "invalid_role")
+    now = now or datetime.now(UTC)
+    with registry.unit_of_work() as uow:
+        user = uow.session.scalars(select(StaffUserRow).where(StaffUserRow.email == email)).one_or_none()
+        created = user is None
+        if user is None:
+            user = StaffUserRow(email=email, role=role, created_at=now, active=True)
+            uow.session.add(user)
+        user.role = role
+        user.active = True
+        if password:
+            user.password_hash = hash_password(password)
+        uow.session.flush()
+        result = _user_dict(user) | {"created": created}
+        uow.commit()
+    return result
+
+
+def list_staff(registry: Registry) -> list[dict[str, Any]]:
+    with registry.unit_of_work(read_only=True) as uow:
+        return [_user_dict(u) for u in uow.session.scalars(select(StaffUserRow).order_by(StaffUserRow.email))]
+
+
+def deactivate_staff(registry: Registry, email: str) -> dict[str, Any]:
+    """Switch an account off and revoke its tokens."""
+    with registry.unit_of_work() as uow:
+        user = _get_user(uow, email)
+        user.active = False
+        for token in uow.session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id)):
+            token.revoked = True
+        result = _user_dict(user)
+        uow.commit()
+    return result
+
+
+def _get_user(uow: UnitOfWork, email: str) -> StaffUserRow:
+    user = uow.session.scalars(
+        select(StaffUserRow).where(StaffUserRow.email == (email or "").strip().lower())
+    ).one_or_none()
+    if user is None:
+        raise NotFound(f"Aucun compte pour « {email} ».")
+    return user
+
+
+def issue_token(registry: Registry, email: str, *, now: datetime | None = None) -> str:
+    """A new random API token for an active account; only its SHA-256 is stored."""
+    token = secrets.token_urlsafe(32)
+    with registry.unit_of_work() as uow:
+        user = _get_user(uow, email)
+        if not user.active:
+            raise Forbidden(f"Le compte « {email} » est désactivé.")
+        uow.session.add(ApiTokenRow(token_hash=_token_hash(token), user_id=user.id,
+                                    created_at=now or datetime.now(UTC), revoked=False))
+        uow.commit()
+    return token
+
+
+def revoke_tokens(registry: Registry, email: str) -> int:
+    """Revoke every token of an account; returns how many were active."""
+    with registry.unit_of_work() as uow:
+        user = _get_user(uow, email)
+        count = 0
+        for token in uow.session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id)):
+            count += not token.revoked
+            token.revoked = True
+        uow.commit()
+    return count
+
+
+def authenticate_token(registry: Registry, token: str | None) -> dict[str, Any] | None:
+    """{email, role} of the active account owning this unrevoked token, else None."""
+    if not token:
+        return None
+    with registry.unit_of_work(read_only=True) as uow:
+        row = uow.session.execute(
+            select(StaffUserRow.email, StaffUserRow.role)
+            .join(ApiTokenRow, ApiTokenRow.user_id == StaffUserRow.id)
+            .where(ApiTokenRow.token_hash == _token_hash(token), ApiTokenRow.revoked.is_(False),
+                   StaffUserRow.active.is_(True))
+        ).one_or_none()
+    return {"email": row.email, "role": row.role} if row else None
+
+
+def authenticate_password(registry: Registry, email: str, password: str) -> dict[str, Any] | None:
+    """{email, role} when the password is right for an active account, else None."""
+    with registry.unit_of_work(read_only=True) as uow:
+        user = uow.session.scalars(
+            select(StaffUserRow).where(StaffUserRow.email == (email or "").strip().lower())
+        ).one_or_none()
+        encoded = user.password_hash if user is not None else None
+        result = {"email": user.email, "role": user.role} if user is not None and user.active else None
+    if encoded is None:
+        verify_password(password or "x", _dummy_hash())  # same time for unknown accounts
+        return None
+    return result if verify_password(password, encoded) else None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------- complaints
+
+
+def register_complaint(
+    registry: Registry,
+    policy: Policy,
+    data: dict[str, Any],
+    *,
+    received_at: datetime,
+    channel: str,
+    actor: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """Staff register a complaint received by post, e-mail, phone or at the counter, with its
+    real receipt time: status `received`, deadlines computed from `received_at`. Returns the
+    whole record."""
+    from bot.services.filing import store_new
+
+    require_aware("received_at", received_at)
+    require_aware("now", now)
+    if received_at > now + timedelta(minutes=5):
+        raise InvalidInput("La date de réception ne peut pas être dans le futur.", "received_in_future")
+    complaint, extra = complaint_from_data(policy.id, data, channel=channel, status=Status.RECEIVED)
+    complaint.received_at = received_at.astimezone(UTC)
+    complaint.ack_due, complaint.answer_due = deadlines(policy, received_at)
+    complaint.decision = complaint.decision or "admissible"
+    complaint.history.append(Event(at=now, actor=actor, action="registered", field="received_at",
+                                   after=complaint.received_at.isoformat(), note=f"canal : {channel}"))
+    result = store_new(registry, policy, complaint, extra, data, intake_key=None, now=now, actor=actor)
+    return get_complaint(registry, result["reference"])
+
+
+def get_complaint(registry: Registry, reference: str) -> dict[str, Any]:
+    """The whole record (contract section 1 names) with `history` and `attachments`."""
+    with registry.unit_of_work(read_only=True) as uow:
+        complaint = _load(uow, reference)
+        return _record(uow, complaint)
+
+
+def transition(
+    registry: Registry,
+    reference: str,
+    to: str,
+    *,
+    actor: str,
+    role: str,
+    now: datetime,
+    answer_text: str | None = None,
+    outcome: str | None = None,
+    reason_code: str | None = None,
+    note: str | None = None,
+    policy: Policy | None = None,
+) -> dict[str, Any]:
+    """Move a complaint to status `to` under the domain's rules; returns the whole record.
+
+    - reopening (`inadmissible`/`closed` -> `in_progress`) is for managers and admins;
+    - `answered` needs `answer_text` and `outcome`; a rejected or partially upheld answer
+      records the mediator or appeal route given (`mediator`);
+    - `inadmissible` needs `reason_code`: `decision` = that code, `mediator` = the route;
+    - `prepared` -> `received` (confirmed at the counter): received now, deadlines from now.
+    `policy` defaults to the complaint's preset (`bot.policies.load_policy`).
+    """
+    require_aware("now", now)
+    if role not in ROLES:
+        raise Forbidden(f"Rôle inconnu : « {role} ».")
+    try:
+        target = Status(to)
+    except ValueError:
+        raise InvalidInput(f"Statut inconnu : « {to} ».", "invalid_status") from None
+    if target is Status.ANSWERED:
+        answer_text = (answer_text or "").strip()
+        if not answer_text or not outcome:
+            raise InvalidInput("Une réponse demande son texte (answer_text) et son issue (outcome).",
+                               "answer_incomplete")
+        try:
+            outcome = Outcome(outcome).value
+        except ValueError:
+            raise InvalidInput(f"Issue inconnue : « {outcome} » (upheld, partially_upheld, rejected).",
+                               "invalid_outcome") from None
+    if target is Status.INADMISSIBLE:
+        if not reason_code:
+            raise InvalidInput("Un refus demande son motif (reason_code).", "reason_code_missing")
+        if reason_code not in REFUSAL_CODES:
+            raise InvalidInput(f"Motif de refus inconnu : « {reason_code} ».", "invalid_reason_code")
+
+    with registry.unit_of_work() as uow:
+        complaint = _load(uow, reference, for_update=True)
+        _writable(complaint)
+        current = Status(complaint.status)
+        if (current, target) in MANAGER_ONLY and role not in MANAGER_ROLES:
+            raise Forbidden("Seul un responsable peut rouvrir ce dossier.")
+        policy = policy or _policy_for(complaint.policy)
+        complaint.transition(target, actor=actor, now=now, note=note)
+
+        if target is Status.RECEIVED:  # confirmed at the counter: the deadlines start now
+            if policy is None:
+                raise DomainError("Préréglage introuvable : délais non calculables.", "policy_missing")
+            ack_due, answer_due = deadlines(policy, now)
+            complaint.set_field("ack_due", ack_due, actor=actor, now=now)
+            complaint.set_field("answer_due", answer_due, actor=actor, now=now)
+        elif target is Status.ANSWERED:
+            complaint.set_field("answer_text", answer_text, actor=actor, now=now)
+            complaint.set_field("outcome", outcome, actor=actor, now=now)
+            complaint.set_field("answered_by", actor, actor=actor, now=now)
+            if outcome in REFUSED_OUTCOMES:
+                route = answer_route_text(policy)
+                if route:
+                    complaint.set_field("mediator", route, actor=actor, now=now)
+        elif target is Status.INADMISSIBLE:
+            complaint.set_field("decision", reason_code, actor=actor, now=now)
+            route = refusal_route_text(policy, reason_code)  # type: ignore[arg-type]
+            if route:
+                complaint.set_field("mediator", route, actor=actor, now=now)
+        elif target is Status.IN_PROGRESS and current in (Status.INADMISSIBLE, Status.CLOSED):  # reopened
+            if current is Status.INADMISSIBLE:
+                complaint.set_field("decision", "admissible", actor=actor, now=now)
+            if current is Status.CLOSED:
+                complaint.set_field("closed_at", None, actor=actor, now=now)
+            if complaint.received_at and complaint.answer_due is None and policy is not None:
+                ack_due, answer_due = deadlines(policy, complaint.received_at)
+                complaint.set_field("ack_due", ack_due, actor=actor, now=now)
+                complaint.set_field("answer_due", answer_due, actor=actor, now=now)
+
+        uow.complaints.save(complaint, now=now)
+        record = _record(uow, complaint)
+        uow.commit()
+    return record
+
+
+def add_update(
+    registry: Registry, reference: str, text: str, *, actor: str, now: datetime, notify: bool = True
+) -> dict[str, Any]:
+    """A progress or delay message sent to the complainant: kept in `updates`, recorded in the
+    history, and queued in the e-mail outbox when the complaint has an e-mail address.
+    Returns {reference, update: {at, by, text}, notified}."""
+    require_aware("now", now)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Le message de suivi est vide.", "empty_update")
+    with registry.unit_of_work() as uow:
+        complaint = _load(uow, reference, for_update=True)
+        _writable(complaint)
+        entry = {"at": now.astimezone(UTC).isoformat(), "by": actor, "text": text}
+        complaint.updates = [*complaint.updates, entry]
+        complaint.history.append(Event(at=now, actor=actor, action="progress_update", field="updates", after=entry))
+        row = uow.complaints.save(complaint, now=now)
+        notified = bool(notify and complaint.email)
+        if notified:
+            uow.session.add(OutboxRow(
+                to=complaint.email, subject=f"Votre réclamation {complaint.reference}", body=text,
+                complaint_id=row.id, created_at=now, attempts=0,
+            ))
+        uow.commit()
+    return {"reference": complaint.reference, "update": entry, "notified": notified}
+
+
+def update_complaint(
+    registry: Registry, reference: str, changes: dict[str, Any], *, actor: str, now: datetime
+) -> dict[str, Any]:
+    """Staff correct or complete citizen fields (e.g. at the counter); each change is recorded."""
+    require_aware("now", now)
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidInput(f"Champs non modifiables : {', '.join(unknown)}.", "invalid_field")
+    with registry.unit_of_work() as uow:
+        complaint = _load(uow, reference, for_update=True)
+        _writable(complaint)
+        parsed, _extra = complaint_from_data(complaint.policy, changes, channel=complaint.channel,
+                                             status=complaint.status)
+        for name in changes:
+            complaint.set_field(name, getattr(parsed, name), actor=actor, now=now)
+        uow.complaints.save(complaint, now=now)
+        record = _record(uow, complaint)
+        uow.commit()
+    return record
+
+
+def assign(registry: Registry, reference: str, assignee: str | None, *, actor: str, now: datetime) -> dict[str, Any]:
+    """Give a complaint to a staff member (None: unassign); recorded in the history."""
+    require_aware("now", now)
+    with registry.unit_of_work() as uow:
+        complaint = _load(uow, reference, for_update=True)
+        _writable(complaint)
+        row = uow.complaints.row_for(complaint)
+        before = row.assigned_to
+        if before != assignee:
+            row.assigned_to = assignee
+            complaint.history.append(Event(at=now, actor=actor, action="assigned", field="assigned_to",
+                                           before=before, after=assignee))
+            uow.complaints.save(complaint, now=now)
+        record = _record(uow, complaint)
+        uow.commit()
+    return record
+
+
+def add_register_entry(
+    registry: Registry, reference: str, kind: str, text: str, *, actor: str, now: datetime
+) -> dict[str, Any]:
+    """Append a dysfunction found or a corrective action (or recommendation) to the register."""
+    require_aware("now", now)
+    if kind not in ("dysfunctions", "corrective_actions"):
+        raise InvalidInput(f"Registre inconnu : « {kind} ».", "invalid_kind")
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Le texte est vide.", "empty_text")
+    with registry.unit_of_work() as uow:
+        complaint = _load(uow, reference, for_update=True)
+        _writable(complaint)
+        complaint.set_field(kind, [*getattr(complaint, kind), text], actor=actor, now=now)
+        uow.complaints.save(complaint, now=now)
+        record = _record(uow, complaint)
+        uow.commit()
+    return record
+
+
+def list_complaints(
+    registry: Registry,
+    *,
+    status: str | list[str] | tuple[str, ...] | None = None,
+    overdue: bool | None = None,
+    policy: str | None = None,
+    channel: str | None = None,
+    due_within_days: int | None = None,
+    assigned_to: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    today: date,
+) -> dict[str, Any]:
+    """A page of the registry, newest first: {"items": [summary dicts], "total": n}.
+
+    `overdue`: an acknowledgement or answer still owed past its date (`today` is the
+    organisation's local date). `due_within_days`: an answer still owed, due between today
+    and today + n days. `q`: words searched in the reference, names, e-mail, subject and
+    description.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if status:
+        statuses = [status] if isinstance(status, str) else list(status)
+        conditions.append(ComplaintRow.status.in_(statuses))
+    if policy:
+        conditions.append(ComplaintRow.policy == policy)
+    if channel:
+        conditions.append(ComplaintRow.channel == channel)
+    if assigned_to:
+        conditions.append(ComplaintRow.assigned_to == assigned_to)
+    if overdue is not None:
+        late = or_(
+            and_(ComplaintRow.status.in_(ACK_PENDING), ComplaintRow.ack_due < today),
+            and_(ComplaintRow.status.in_(ANSWER_PENDING), ComplaintRow.answer_due < today),
+        )
+        conditions.append(late if overdue else not_(func.coalesce(late, False)))
+    if due_within_days is not None:
+        conditions.append(and_(
+            ComplaintRow.status.in_(ANSWER_PENDING),
+            ComplaintRow.answer_due >= today,
+            ComplaintRow.answer_due <= today + timedelta(days=due_within_days),
+        ))
+    for word in (q or "").split():
+        pattern = f"%{word}%"
+        conditions.append(or_(
+            ComplaintRow.reference.ilike(pattern), ComplaintRow.last_name.ilike(pattern),
+            ComplaintRow.first_name.ilike(pattern), ComplaintRow.email.ilike(pattern),
+            ComplaintRow.subject.ilike(pattern), ComplaintRow.facts_description.ilike(pattern),
+        ))
+    limit = max(1, min(int(limit), 500))
+    offset = max(0, int(offset))
+    with registry.unit_of_work(read_only=True) as uow:
+        total = uow.session.scalar(select(func.count()).select_from(ComplaintRow).where(*conditions)) or 0
+        rows = uow.session.scalars(
+            select(ComplaintRow).where(*conditions).order_by(ComplaintRow.id.desc()).limit(limit).offset(offset)
+        ).all()
+        items = [summary(r, today) for r in rows]
+    return {"items": items, "total": int(total), "limit": limit, "offset": offset}
+
+
+# ---------------------------------------------------------------------------------- routes
+
+
+def refusal_route_text(policy: Policy | None, reason_code: str) -> str | None:
+    """The route given with a refusal: the exclusion's own route, else the preset's mediator
+    (`bot.domain.admissibility`); None when there is none."""
+    if policy is None:
+        return None
+    try:
+        from bot.domain.admissibility import describe_route, route_for
+    except ImportError:
+        return None
+    route = route_for(policy, reason_code)
+    return describe_route(route) if route is not None else None
+
+
+def answer_route_text(policy: Policy | None) -> str | None:
+    """The mediator or appeal route stated in a rejecting or partially upholding answer."""
+    if policy is None:
+        return None
+    try:
+        from bot.domain.admissibility import mediator_text
+    except ImportError:
+        return None
+    return mediator_text(policy)
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def _policy_for(policy_id: str) -> Policy | None:
+    try:
+        from bot.policies import PolicyError, load_policy
+    except ImportError:
+        return None
+    try:
+        return load_policy(policy_id)
+    except PolicyError:  # an unknown or broken preset: deadlines and routes cannot be computed
+        return None
+
+
+def _load(uow: UnitOfWork, reference: str, *, for_update: bool = False) -> Complaint:
+    normalised = normalise_reference(reference)
+    complaint = uow.complaints.get(normalised, for_update=for_update) if normalised else None
+    if complaint is None:
+        raise NotFound(f"Aucun dossier « {reference} ».")
+    return complaint
+
+
+def _writable(complaint: Complaint) -> None:
+    if complaint.anonymised_at is not None:
+        raise DomainError("Ce dossier est anonymisé : il ne peut plus être modifié.", "read_only")
+
+
+def _record(uow: UnitOfWork, complaint: Complaint) -> dict[str, Any]:
+    row = uow.complaints.row_for(complaint)
+    return complaint_record(complaint, row, list(uow.attachments.for_complaint(row.id)))
+
+
+__all__ = [
+    "add_register_entry", "add_staff", "add_update", "assign", "authenticate_password",
+    "authenticate_token", "deactivate_staff", "get_complaint", "hash_password", "issue_token",
+    "list_complaints", "list_staff", "register_complaint", "revoke_tokens", "transition",
+    "update_complaint", "verify_password",
+]

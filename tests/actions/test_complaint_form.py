@@ -1,0 +1,134 @@
+"""The form's validation action: each answer validated by the domain core, refusals end the form."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.form import ValidateComplaintForm
+from tests.actions.conftest import make_tracker, responses, slot_events
+
+IDENTITY = {"consent": True, "acting_for": "self", "last_name": "Lambert", "first_name": "Sophie",
+            "address": "Rue des Écoles 7, 7000 Mons", "email": "sophie.lambert@example.be",
+            "phone": "+32475987654", "file_reference": "aucune", "intake_id": "i1"}
+
+
+async def run(slots, set_now, text=None, **kw):  # type: ignore[no-untyped-def]
+    d = CollectingDispatcher()
+    text = text if text is not None else str(next(iter(set_now.values())))
+    events = await ValidateComplaintForm().run(d, make_tracker(slots, text=text, set_now=set_now, **kw), {})
+    return d, slot_events(events)
+
+
+async def test_form_invalid_email_asks_again_with_a_message(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await run({**IDENTITY, "email": None, "phone": None}, {"email": "sophie@@example"})
+    assert slots["email"] is None
+    assert slots["requested_slot"] == "email"
+    assert responses(d) == ["utter_field_invalid"]
+    assert slots["field_failures"] == {"email": 1}
+
+
+async def test_form_second_failure_gives_an_example_and_offers_a_human(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await run({**IDENTITY, "email": None, "field_failures": {"email": 1}}, {"email": "pas d'email"})
+    assert responses(d) == ["utter_field_help"]
+    assert "example" in d.messages[0] and d.messages[0]["example"]
+
+
+async def test_form_phone_is_normalised_to_e164_with_the_preset_country(use_policy) -> None:
+    use_policy("notice-reclamation")
+    _, slots = await run({}, {"phone": "07 81 22 33 44"})
+    assert slots["phone"] == "+33781223344"
+
+
+async def test_form_grouped_complaint_refused_before_identity_at_igretec(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await run({"consent": True}, {"acting_for": "au nom d'un groupe de voisins"})
+    assert slots["refusal"]["reason_code"] == "grouped"
+    assert slots["requested_slot"] is None
+    assert "last_name" not in slots
+
+
+async def test_form_grouped_complaint_accepted_at_solidaris(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    _, slots = await run({"consent": True}, {"acting_for": "au nom d'un groupe de voisins"})
+    assert slots["acting_for"] == "group"
+    assert not slots.get("refusal")
+    assert slots["requested_slot"] == "prior_contact"
+
+
+async def test_form_facts_older_than_a_year_refused_at_igretec(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await run({**IDENTITY, "facts_description": "L'agent m'a insulté au guichet de Charleroi."},
+                         {"facts_date": "le 2 février 2024"})
+    assert slots["refusal"]["reason_code"] == "too_old"
+    assert "Médiateur" in slots["refusal"]["route"]
+    assert slots["requested_slot"] is None
+
+
+async def test_form_old_facts_at_solidaris_ask_about_an_initiative(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    state = {**IDENTITY, "prior_contact": True, "facts_description": "Mon remboursement a été refusé sans motif."}
+    _, slots = await run(state, {"facts_date": "le 2 février 2024"})
+    assert not slots.get("refusal")
+    assert slots["requested_slot"] == "initiative_taken"
+    _, after = await run({**state, **slots}, {"initiative_taken": "oui, j'ai écrit en mars"})
+    assert after["initiative_taken"] is True
+    assert not after.get("refusal")
+
+
+async def test_form_vague_description_gets_one_request_for_precision(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await run(IDENTITY, {"facts_description": "je ne suis vraiment pas content du tout"})
+    assert slots["facts_description"] is None and slots["precision_asked"] is True
+    assert d.messages, "a request for precision is said"
+    d2, slots2 = await run({**IDENTITY, **slots}, {"facts_description": "vraiment pas content de tout cela, franchement"})
+    assert slots2["suggested_reason_code"] == "too_vague"
+    assert slots2["facts_description"]
+
+
+async def test_form_date_in_the_description_fills_facts_date(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await run(IDENTITY, {"facts_description": "Le 14 octobre, j'ai reçu une facture de 412 euros "
+                                                          "pour des travaux jamais réalisés à Mons."})
+    assert slots["facts_date"] == "2026-10-14"
+    assert slots["requested_slot"] == "facts_place"
+
+
+async def test_form_correction_at_summary_reopens_only_that_field(use_policy) -> None:
+    use_policy("igretec")
+    full = {**IDENTITY, "facts_description": "x " * 10, "facts_date": "2026-10-14", "facts_place": "Mons",
+            "persons_contacted": "aucun", "attachments": [], "objective": "Une réponse écrite."}
+    _, slots = await run(full, {"complaint_confirm": "mon email est faux"})
+    assert slots["email"] is None
+    assert slots["requested_slot"] == "email"
+    assert "last_name" not in slots and "phone" not in slots
+    _, again = await run({**full, **slots}, {"email": "sophie.l@example.be"})
+    assert again["requested_slot"] == "complaint_confirm"
+
+
+async def test_form_anonymous_refused_at_igretec_but_asked_again_at_spf(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await run({"consent": True, "acting_for": "self"}, {"last_name": "anonyme"})
+    assert slots["refusal"]["reason_code"] == "anonymous"
+    use_policy("spf-securite-sociale")
+    _, slots = await run({"consent": True, "acting_for": "self"}, {"last_name": "anonyme"})
+    assert not slots.get("refusal") and slots["requested_slot"] == "last_name"
+
+
+async def test_form_consent_refused_ends_the_form_without_data(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await run({}, {"consent": "non"})
+    assert slots["refusal"] == {"kind": "no_consent"}
+    assert slots["requested_slot"] is None
+
+
+async def test_form_uploaded_file_is_acknowledged_and_question_stays(use_policy) -> None:
+    use_policy("igretec")
+    meta = {"attachments": [{"id": "a1", "filename": "facture.pdf", "media_type": "application/pdf",
+                             "size": 100, "sha256": "0" * 64}]}
+    d, slots = await run({**IDENTITY}, {"attachments": "[document]"}, metadata=meta)
+    assert slots["uploaded_attachments"][0]["filename"] == "facture.pdf"
+    assert slots["requested_slot"] == "facts_description" or slots.get("attachments") is None
+    _, done = await run({**IDENTITY, "uploaded_attachments": slots["uploaded_attachments"]}, {"attachments": "terminé"})
+    assert done["attachments"][0]["id"] == "a1"

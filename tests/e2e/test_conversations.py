@@ -1,0 +1,171 @@
+"""Whole conversations through the engine's REST channel, checked in the registry."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.devstack import Stack, play
+
+pytestmark = pytest.mark.slow
+
+REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
+BE = {
+    "consent": "oui, j'accepte",
+    "acting_for": "en mon nom propre",
+    "prior_contact": "oui, j'ai déjà contacté le service",
+    "last_name": "Lambert",
+    "first_name": "Sophie",
+    "address": "Rue des Écoles 7, 7000 Mons",
+    "email": "sophie.lambert@example.be",
+    "phone": "0475 98 76 54",
+    "file_reference": "dossier 2026/4471",
+    "facts_description": "Le 14 octobre, j'ai reçu une facture de 412 euros pour des travaux de raccordement "
+                         "jamais réalisés. J'ai écrit au service facturation le 20 octobre, sans réponse.",
+    "facts_date": "le 14 octobre",
+    "facts_place": "à mon domicile à Mons",
+    "persons_contacted": "le service facturation par e-mail",
+    "attachments": "aucun",
+    "objective": "L'annulation de la facture et une réponse écrite.",
+}
+FR = dict(BE, address="8 avenue Jean Jaurès, 69007 Lyon", phone="07 81 22 33 44", email="julien.moreau@example.fr",
+          last_name="Moreau", first_name="Julien", subject="remboursement non versé",
+          service_concerned="abonnement mobile", other_parties="aucun", persons_targeted="le conseiller")
+FIRST = "Bonjour, je voudrais faire une réclamation au sujet d'une facture."
+
+
+def sender() -> str:
+    return "e2e-" + uuid.uuid4().hex[:12]
+
+
+def bot_text(transcript: list[tuple[str, str]]) -> str:
+    return "\n".join(t for who, t in transcript if who == "bot")
+
+
+def row(stack: Stack, reference: str) -> dict:
+    eng = create_engine(stack.db_url)
+    with eng.connect() as c:
+        r = c.execute(text("select * from complaints where reference = :r"), {"r": reference}).mappings().one()
+    eng.dispose()
+    return dict(r)
+
+
+@pytest.mark.parametrize("policy,answers,prefix", [
+    ("igretec", BE, "IGR"),
+    ("solidaris-brabant", BE, "SOL"),
+    ("spf-securite-sociale", BE, "SPF"),
+    ("notice-reclamation", FR, "NOT"),
+])
+def test_full_intake_is_filed_with_reference_and_deadlines(stack: Stack, policy, answers, prefix) -> None:
+    stack.use_policy(policy)
+    s = sender()
+    transcript = play(stack, s, FIRST, answers)
+    said = bot_text(transcript)
+    refs = REF.findall(said)
+    assert refs and refs[-1].startswith(prefix + "-"), said[-800:]
+    assert "au plus tard le" in said
+    stored = row(stack, refs[-1])
+    assert stored["status"] == "received"
+    assert stored["email"] == answers["email"]
+    assert stored["phone"].startswith("+")
+    assert stored["answer_due"] is not None
+    assert (stored["ack_due"] is None) == (policy == "solidaris-brabant")
+    turns = sum(1 for who, _ in transcript if who == "user")
+    assert turns <= 18
+
+
+def test_plan_gestion_prepares_the_file_and_says_to_come_in_person(stack: Stack) -> None:
+    stack.use_policy("plan-gestion")
+    transcript = play(stack, sender(), FIRST, FR)
+    said = bot_text(transcript)
+    refs = REF.findall(said)
+    assert refs and refs[-1].startswith("PLA-")
+    assert re.search(r"en personne|présentiel|au bureau", said, re.I)
+    stored = row(stack, refs[-1])
+    assert stored["status"] == "prepared" and stored["ack_due"] is None
+    assert stored["subject"] == "remboursement non versé"
+
+
+def test_too_old_is_refused_with_the_mediator_and_stored_inadmissible(stack: Stack) -> None:
+    stack.use_policy("igretec")
+    s = sender()
+    answers = dict(BE, facts_description="Le 2 février 2024, l'agent d'accueil a refusé de prendre mon dossier "
+                                         "et s'est montré insultant.", facts_date="le 2 février 2024")
+    transcript = play(stack, s, "Bonjour, je veux me plaindre d'un agent qui m'a mal reçu.", answers)
+    said = bot_text(transcript)
+    assert "Médiateur" in said
+    assert not REF.search(said)
+    tracker = stack.tracker(s)
+    assert not (tracker.get("active_loop") or {}).get("name")
+    eng = create_engine(stack.db_url)
+    with eng.connect() as c:
+        n = c.execute(text("select count(*) from complaints where decision='too_old' and last_name='Lambert'")).scalar()
+    assert n >= 1
+
+
+def test_grouped_complaint_refused_before_identity(stack: Stack) -> None:
+    stack.use_policy("igretec")
+    s = sender()
+    transcript = play(stack, s, FIRST, dict(BE, acting_for="au nom d'un collectif de voisins"))
+    asked = [t for who, t in transcript if who == "bot"]
+    assert not any("nom de famille" in t for t in asked)
+    assert "Médiateur" in bot_text(transcript)
+
+
+def test_information_request_is_redirected_without_identity(stack: Stack) -> None:
+    for policy in ("igretec", "spf-securite-sociale"):
+        stack.use_policy(policy)
+        s = sender()
+        out = stack.say(s, "Bonjour, quels sont vos horaires d'ouverture le samedi ?")
+        tracker = stack.tracker(s)
+        assert tracker["slots"].get("requested_slot") is None
+        assert out and not REF.search(" ".join(m.get("text", "") for m in out))
+
+
+def test_correction_at_summary_keeps_everything_else(stack: Stack) -> None:
+    stack.use_policy("igretec")
+    s = sender()
+    play(stack, s, FIRST, BE, confirm="mon email est faux")
+    tracker = stack.tracker(s)
+    assert tracker["slots"]["requested_slot"] == "email"
+    assert tracker["slots"]["last_name"] == "Lambert"
+    stack.say(s, "sophie.nouvelle@example.be")
+    tracker = stack.tracker(s)
+    assert tracker["slots"]["requested_slot"] == "complaint_confirm"
+    out = stack.say(s, "oui, c'est correct")
+    said = " ".join(m.get("text", "") for m in out)
+    ref = REF.search(said)
+    assert ref
+    assert row(stack, ref.group())["email"] == "sophie.nouvelle@example.be"
+
+
+def test_cancel_stores_nothing(stack: Stack) -> None:
+    stack.use_policy("igretec")
+    s = sender()
+    stack.say(s, FIRST)
+    stack.say(s, "oui, j'accepte")
+    stack.say(s, "en mon nom propre")
+    stack.say(s, "Lambert")
+    out = stack.say(s, "annuler")
+    tracker = stack.tracker(s)
+    assert not (tracker.get("active_loop") or {}).get("name")
+    assert tracker["slots"].get("last_name") is None
+    assert "annul" in " ".join(m.get("text", "") for m in out).lower()
+
+
+def test_status_lookup_needs_reference_and_contact(stack: Stack) -> None:
+    stack.use_policy("igretec")
+    transcript = play(stack, sender(), FIRST, BE)
+    ref = REF.findall(bot_text(transcript))[-1]
+    s = sender()
+    stack.say(s, "Où en est ma réclamation ?")
+    stack.say(s, ref)
+    out = stack.say(s, "quelqu.un@example.be")
+    assert "trouve pas" in " ".join(m.get("text", "") for m in out)
+    stack.say(s, f"je voudrais le suivi de mon dossier {ref}")
+    out = stack.say(s, BE["email"])
+    said = " ".join(m.get("text", "") for m in out)
+    assert ref in said and "au plus tard" in said

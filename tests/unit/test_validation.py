@@ -1,0 +1,457 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.complaint import ActingFor, DomainError
+from bot.domain.dates import ParsedDate
+from bot.domain.validation import (
+    EXAMPLES,
+    FieldError,
+    is_none_answer,
+    parse_acting_for,
+    parse_yes_no,
+    split_full_name,
+    validate_address,
+    validate_description,
+    validate_email,
+    validate_field,
+    validate_file_reference,
+    validate_free_text,
+    validate_name,
+    validate_phone,
+)
+
+now = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+
+CONTRACT_TEXT_FIELDS = [
+    "last_name", "first_name", "address", "email", "phone", "file_reference", "facts_description",
+    "facts_date", "facts_place", "persons_contacted", "attachments", "objective", "acting_for", "subject",
+    "service_concerned", "other_parties", "persons_targeted",
+]
+
+
+def test_examples_every_contract_field_has_an_example():
+    for name in CONTRACT_TEXT_FIELDS:
+        assert EXAMPLES[name].strip(), name
+
+
+def test_field_error_constructed_keeps_code_message_example():
+    err = FieldError("Message.", "invalid_name", "Dupont")
+    assert isinstance(err, DomainError)
+    assert (err.code, err.message, err.example) == ("invalid_name", "Message.", "Dupont")
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dupont", "Dupont"),
+        ("dupont", "Dupont"),
+        ("DUPONT", "Dupont"),
+        ("  Dupont  ", "Dupont"),
+        ("Jean-Pierre", "Jean-Pierre"),
+        ("jean-pierre", "Jean-Pierre"),
+        ("jean - pierre", "Jean-Pierre"),
+        ("d'alembert", "D'Alembert"),
+        ("O’Neil", "O'Neil"),
+        ("van Damme", "van Damme"),  # mixed case kept as typed
+        ("VAN DER BERGHE", "Van Der Berghe"),
+        ("Marie   Claire", "Marie Claire"),
+        ("Müller", "Müller"),
+        ("Hélène", "Hélène"),
+        ("Nguyễn", "Nguyễn"),
+        ("Je m'appelle Dupont", "Dupont"),
+        ("mon nom est Lambert", "Lambert"),
+        ("Lambert.", "Lambert"),
+        ("Li", "Li"),
+    ],
+)
+def test_validate_name_valid_name_is_normalised(text, expected):
+    assert validate_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Dupont2", "123", "je ne sais pas", "jsp", "aucun", "x", "X", "?", "A", "", "   ", "Dupont!!Marc",
+     "dupont@mail.be", "non", "un nom qui est beaucoup trop long pour un nom"],
+)
+def test_validate_name_not_a_name_raises_invalid_name(text):
+    with pytest.raises(FieldError) as err:
+        validate_name(text)
+    assert err.value.code == "invalid_name"
+    assert err.value.example
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["anonyme", "Anonyme.", "je veux rester anonyme", "je ne veux pas le dire", "pas envie",
+     "je ne veux pas donner mon nom", "je préfère ne pas le dire", "je refuse", "ça ne vous regarde pas",
+     "non merci"],
+)
+def test_validate_name_refusal_raises_anonymous_refusal(text):
+    with pytest.raises(FieldError) as err:
+        validate_name(text)
+    assert err.value.code == "anonymous_refusal"
+
+
+def test_validate_name_first_name_message_says_prenom():
+    with pytest.raises(FieldError) as err:
+        validate_name("123", field="first_name")
+    assert "prénom" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Je m'appelle Sophie Lambert", ("Sophie", "Lambert")),
+        ("je m'appelle sophie lambert", ("Sophie", "Lambert")),
+        ("Sophie Lambert", ("Sophie", "Lambert")),
+        ("Sophie LAMBERT", ("Sophie", "Lambert")),
+        ("LAMBERT Sophie", ("Sophie", "Lambert")),
+        ("Sophie Van Damme", ("Sophie", "Van Damme")),
+        ("Je suis Sophie Lambert, j'habite à Mons", ("Sophie", "Lambert")),
+        ("Bonjour, je m'appelle Marc Dubois et j'ai un problème", ("Marc", "Dubois")),
+        ("Je suis Madame Sophie Lambert", ("Sophie", "Lambert")),
+        ("moi c'est Jean-Pierre Durand", ("Jean-Pierre", "Durand")),
+    ],
+)
+def test_split_full_name_full_name_gives_first_and_last(text, expected):
+    assert split_full_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Sophie", "je suis très mécontent", "Je suis Madame Dupont", "je ne sais pas", "", "Dupont 12"]
+)
+def test_split_full_name_not_a_full_name_gives_none(text):
+    assert split_full_name(text) is None
+
+
+# ---------------------------------------------------------------- e-mail and phone
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sophie.lambert@example.be", "sophie.lambert@example.be"),
+        ("  sophie.lambert@example.be  ", "sophie.lambert@example.be"),
+        ("mon mail c'est x@y.be", "x@y.be"),
+        ("Sophie.Lambert@EXAMPLE.BE", "Sophie.Lambert@example.be"),
+        ("c'est marc+plaintes@mail.example.fr.", "marc+plaintes@mail.example.fr"),
+        ("sophie arobase example.com", "sophie@example.com"),
+    ],
+)
+def test_validate_email_address_in_text_is_extracted_and_normalised(text, expected):
+    assert validate_email(text) == expected
+
+
+@pytest.mark.parametrize("text", ["pas de mail", "x@y", "sophie@", "@example.be", "sophie..l@example.be", ""])
+def test_validate_email_invalid_raises_with_example(text):
+    with pytest.raises(FieldError) as err:
+        validate_email(text)
+    assert err.value.code == "invalid_email"
+    assert "@" in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        ("0475 98 76 54", "BE", "+32475987654"),
+        ("+32 475 98 76 54", "BE", "+32475987654"),
+        ("0032475987654", "BE", "+32475987654"),
+        ("0475/98.76.54", "BE", "+32475987654"),
+        ("02 506 96 11", "BE", "+3225069611"),
+        ("07 81 22 33 44", "FR", "+33781223344"),
+        ("06.12.34.56.78", "FR", "+33612345678"),
+        ("+32 475 98 76 54", "FR", "+32475987654"),  # an international number from anywhere
+        ("mon numéro est le 0475 98 76 54", "BE", "+32475987654"),
+    ],
+)
+def test_validate_phone_valid_number_gives_e164(text, country, expected):
+    assert validate_phone(text, country) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [("123", "BE"), ("0475 98 76 5", "BE"), ("pas de téléphone", "BE"), ("", "FR"), ("00 00 00 00 00", "FR")],
+)
+def test_validate_phone_invalid_number_raises(text, country):
+    with pytest.raises(FieldError) as err:
+        validate_phone(text, country)
+    assert err.value.code == "invalid_phone"
+
+
+# ---------------------------------------------------------------- address
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Rue des Écoles 7, 7000 Mons", "BE"),
+        ("8 avenue Jean Jaurès, 69007 Lyon", "FR"),
+        ("12 rue Félix Poulat, 38000 Grenoble", "FR"),
+        ("Rue de la Paix 7, Mons 7000", "BE"),
+        ("8 avenue Jean Jaurès Lyon 69007", "FR"),
+        ("Chaussée de Bruxelles 1234, 6000 Charleroi", "BE"),
+        ("Rue Haute 12 bte 3\n1000 Bruxelles", "BE"),
+        ("B-6000 Charleroi, rue du Pont 3", "BE"),
+        ("Place Saint-Lambert 1, 4000 Liège", "BE"),
+    ],
+)
+def test_validate_address_with_postcode_and_town_passes(text, country):
+    result = validate_address(text, country)
+    assert "\n" not in result
+    assert result.replace(", ", " ").split()[-1] != ""
+
+
+def test_validate_address_is_trimmed_and_spaces_normalised():
+    assert validate_address("  Rue des Écoles   7 ,  7000   Mons ", "BE") == "Rue des Écoles 7, 7000 Mons"
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [("Rue des Écoles 7, Mons", "BE"), ("Rue des Écoles 7, 7000 Mons", "FR"), ("12 rue Félix Poulat, Grenoble", "FR"),
+     ("", "BE")],
+)
+def test_validate_address_without_postcode_raises_missing_postcode(text, country):
+    with pytest.raises(FieldError) as err:
+        validate_address(text, country)
+    assert err.value.code == "missing_postcode"
+    assert err.value.message.startswith("Il manque le code postal")
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [("Rue des Écoles 7, 7000", "BE"), ("7000", "BE"), ("Rue de la Paix 12 7000", "BE"),
+     ("12 rue Félix Poulat, 38000", "FR")],
+)
+def test_validate_address_without_town_raises_missing_town(text, country):
+    with pytest.raises(FieldError) as err:
+        validate_address(text, country)
+    assert err.value.code == "missing_town"
+    assert err.value.message.startswith("Il manque la commune")
+
+
+# ---------------------------------------------------------------- file reference, none answers
+
+
+@pytest.mark.parametrize(
+    "text", ["aucune", "Aucun.", "non", "pas de dossier", "je n'en ai pas", "Je n’en ai pas", "/", "néant", "rien"]
+)
+def test_validate_file_reference_none_answer_gives_none(text):
+    assert validate_file_reference(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2026/4471", "2026/4471"), ("  ABC-123 ", "ABC-123"), ("dossier n° 12345", "dossier n° 12345")],
+)
+def test_validate_file_reference_reference_gives_trimmed_text(text, expected):
+    assert validate_file_reference(text) == expected
+
+
+def test_validate_file_reference_too_long_raises():
+    with pytest.raises(FieldError) as err:
+        validate_file_reference("A" * 101)
+    assert err.value.code == "too_long"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("aucun", True), ("Aucune", True), ("non", True), ("rien", True), ("pas de dossier", True),
+        ("néant", True), ("personne", True), ("Personne.", True), ("je n'ai contacté personne", True),
+        ("pas encore", True), ("/", True),
+        ("Madame Martin", False), ("2026/4471", False), ("le service facturation", False), ("nonante", False),
+    ],
+)
+def test_is_none_answer_recognises_none(text, expected):
+    assert is_none_answer(text) is expected
+
+
+# ---------------------------------------------------------------- free text
+
+
+@pytest.mark.parametrize("field", ["persons_contacted", "other_parties"])
+@pytest.mark.parametrize("text", ["aucun", "personne", "Aucune.", "rien", "non"])
+def test_validate_free_text_none_accepted_field_gives_aucun(field, text):
+    assert validate_free_text(text, field) == "aucun"
+
+
+@pytest.mark.parametrize("field", ["facts_place", "objective", "subject", "service_concerned", "persons_targeted"])
+def test_validate_free_text_none_refused_field_raises(field):
+    with pytest.raises(FieldError) as err:
+        validate_free_text("aucun", field)
+    assert err.value.code == "none_not_accepted"
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"),
+    [
+        ("facts_place", "  au guichet   de Mons ", "au guichet de Mons"),
+        ("persons_contacted", "Mme Martin du service clientèle", "Mme Martin du service clientèle"),
+        ("objective", "Un remboursement.\n Et des excuses.", "Un remboursement.\nEt des excuses."),
+        ("subject", "facture", "facture"),
+    ],
+)
+def test_validate_free_text_answer_is_cleaned(field, text, expected):
+    assert validate_free_text(text, field) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?", "...", "je ne sais pas", "jsp"])
+def test_validate_free_text_empty_or_unknown_raises_empty(text):
+    with pytest.raises(FieldError) as err:
+        validate_free_text(text, "facts_place")
+    assert err.value.code == "empty"
+
+
+def test_validate_free_text_outside_limits_raises():
+    with pytest.raises(FieldError) as err:
+        validate_free_text("remboursement", "objective", min_words=3)
+    assert err.value.code == "too_short"
+    with pytest.raises(FieldError) as err:
+        validate_free_text("mot " * 30, "objective", max_chars=50)
+    assert err.value.code == "too_long"
+
+
+def test_validate_description_five_words_pass():
+    text = "On a refusé mon dossier hier."
+    assert validate_description(f"  {text} ") == text
+
+
+@pytest.mark.parametrize("text", ["", "Problème de facture", "ça ne va pas", "x " * 4])
+def test_validate_description_too_short_raises(text):
+    with pytest.raises(FieldError) as err:
+        validate_description(text)
+    assert err.value.code == "too_short"
+    assert err.value.example
+
+
+def test_validate_description_too_long_raises():
+    with pytest.raises(FieldError) as err:
+        validate_description("mot " * 1001)
+    assert err.value.code == "too_long"
+
+
+# ---------------------------------------------------------------- yes / no, acting for
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["oui", "Oui.", "OUI !", "oui, j'accepte", "ok", "OK", "okay", "d'accord", "D’accord", "bien sûr", "exact",
+     "c'est correct", "ouais", "yes", "/affirm", "j'accepte", "👍", "tout à fait", "oui, pas de souci",
+     "je confirme", "absolument"],
+)
+def test_parse_yes_no_yes_gives_true(text):
+    assert parse_yes_no(text) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["non", "Non.", "pas encore", "non merci", "je refuse", "/deny", "jamais", "pas d'accord", "absolument pas",
+     "ce n'est pas correct", "nan", "👎", "non, je n'ai pas contacté le service"],
+)
+def test_parse_yes_no_no_gives_false(text):
+    assert parse_yes_no(text) is False
+
+
+@pytest.mark.parametrize("text", ["", "peut-être", "je ne sais pas", "bonjour", "ouistiti", "nonante euros"])
+def test_parse_yes_no_unclear_gives_none(text):
+    assert parse_yes_no(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("en mon nom propre", ActingFor.SELF),
+        ("pour moi", ActingFor.SELF),
+        ("moi-même", ActingFor.SELF),
+        ("personnellement", ActingFor.SELF),
+        ("à titre personnel", ActingFor.SELF),
+        ("pour mon entreprise", ActingFor.ORGANISATION),
+        ("une association", ActingFor.ORGANISATION),
+        ("au nom de la société", ActingFor.ORGANISATION),
+        ("organisation", ActingFor.ORGANISATION),
+        ("asbl", ActingFor.ORGANISATION),
+        ("Pour mon ASBL", ActingFor.ORGANISATION),
+        ("nous sommes plusieurs", ActingFor.GROUP),
+        ("au nom d'un groupe", ActingFor.GROUP),
+        ("un collectif de voisins", ActingFor.GROUP),
+        ("pétition", ActingFor.GROUP),
+        ("plusieurs personnes", ActingFor.GROUP),
+    ],
+)
+def test_parse_acting_for_answer_gives_kind(text, expected):
+    assert parse_acting_for(text) is expected
+
+
+@pytest.mark.parametrize("text", ["", "je ne sais pas", "pour ma mère", "bonjour"])
+def test_parse_acting_for_unclear_gives_none(text):
+    assert parse_acting_for(text) is None
+
+
+# ---------------------------------------------------------------- dispatch
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("last_name", "dupont", "Dupont"),
+        ("first_name", "marie", "Marie"),
+        ("email", "Marie@Example.BE", "Marie@example.be"),
+        ("phone", "0475 98 76 54", "+32475987654"),
+        ("address", "Rue des Écoles 7, 7000 Mons", "Rue des Écoles 7, 7000 Mons"),
+        ("file_reference", "aucune", None),
+        ("facts_description", "On a refusé mon dossier au guichet.", "On a refusé mon dossier au guichet."),
+        ("persons_contacted", "personne", "aucun"),
+        ("acting_for", "pour mon entreprise", ActingFor.ORGANISATION),
+        ("consent", "oui", True),
+        ("prior_contact", "non", False),
+        ("attachments", "aucune", []),
+        ("subject", "facture", "facture"),
+    ],
+)
+def test_validate_field_dispatches_by_contract_name(name, text, expected):
+    assert validate_field(name, text, country="BE") == expected
+
+
+def test_validate_field_facts_date_gives_parsed_date():
+    result = validate_field("facts_date", "le 3 novembre", country="BE", now=now)
+    assert isinstance(result, ParsedDate)
+    assert result.value == date(2026, 11, 3)
+
+
+def test_validate_field_facts_date_future_raises_field_error():
+    with pytest.raises(FieldError) as err:
+        validate_field("facts_date", "le 3 décembre 2026", country="BE", now=now)
+    assert err.value.code == "future"
+
+
+def test_validate_field_phone_uses_country():
+    assert validate_field("phone", "07 81 22 33 44", country="FR") == "+33781223344"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "code"),
+    [
+        ("last_name", "anonyme", "anonymous_refusal"),
+        ("consent", "peut-être", "yes_no_expected"),
+        ("acting_for", "bof", "acting_for_unclear"),
+        ("attachments", "j'ai une facture", "attachment_expected"),
+        ("address", "7000 Mons", None),
+    ],
+)
+def test_validate_field_bad_answer_raises_field_error(name, text, code):
+    if code is None:  # "7000 Mons" is accepted: postcode and town are there
+        assert validate_field(name, text, country="BE") == "7000 Mons"
+        return
+    with pytest.raises(FieldError) as err:
+        validate_field(name, text, country="BE")
+    assert err.value.code == code
+
+
+def test_validate_field_unknown_field_raises_value_error():
+    with pytest.raises(ValueError):
+        validate_field("shoe_size", "42", country="BE")
