@@ -15,6 +15,7 @@ from actions.common import channel_of
 from actions.wiring import services
 from bot.domain.admissibility import describe_route
 from bot.domain.dates import format_date_fr
+from bot.domain.interrupts import detect_interrupt
 from bot.services import filing, status
 
 TRIAGE_BY_INTENT = {
@@ -82,6 +83,12 @@ class ValidateStatusForm(FormValidationAction):
                              domain: DomainDict) -> list[str]:
         return ["status_reference", "status_contact"]
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if tracker.slots_to_validate() and detect_interrupt(tracker.latest_message.get("text")) == "cancel":
+            dispatcher.utter_message(response="utter_status_cancelled")
+            return [SlotSet("status_reference", None), SlotSet("status_contact", None), SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
     async def extract_status_reference(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> dict[str, Any]:
         if tracker.get_slot("status_reference"):
@@ -114,6 +121,8 @@ class ActionStatusLookup(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         svc = services()
         ref, contact = tracker.get_slot("status_reference"), tracker.get_slot("status_contact")
+        if not ref or not contact:
+            return []  # the lookup was cancelled
         answer = status.lookup_status(svc.registry, ref, contact, key=tracker.sender_id, now=svc.now())
         reset = [SlotSet("status_reference", None), SlotSet("status_contact", None)]
         if answer.get("result") == "too_many_attempts":

@@ -12,9 +12,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import FORM_FIELDS, emit
 from actions.wiring import services
+from bot.domain.interrupts import detect_interrupt
+from bot.services import filing
 from bot.services.intake import Intake
 
-SKIP_INTENTS = {"cancel", "restart", "request_human"}
 
 
 class ValidateComplaintForm(FormValidationAction):
@@ -35,7 +36,17 @@ class ValidateComplaintForm(FormValidationAction):
             events.append(SlotSet("uploaded_attachments", uploaded))
             names = ", ".join(a.get("filename", "document") for a in new_files)
             dispatcher.utter_message(response="utter_attachment_received", filenames=names)
-        for slot, value in tracker.slots_to_validate().items():
+        to_validate = tracker.slots_to_validate()
+        interrupt = detect_interrupt(tracker.latest_message.get("text")) if to_validate else None
+        if interrupt in ("cancel", "start_over"):
+            kind = "cancelled" if interrupt == "cancel" else interrupt
+            return [SlotSet("refusal", {"kind": kind}), SlotSet("requested_slot", None)]
+        if interrupt == "request_human":
+            filing.count_triage(svc.registry, svc.policy.id, "human_handover", svc.now())
+            dispatcher.utter_message(response="utter_human_handover")
+            return [*(SlotSet(k, None) for k in to_validate), SlotSet("requested_slot", intake.next_slot(
+                {**state, **{k: None for k in to_validate}}))]
+        for slot, value in to_validate.items():
             if slot not in FORM_FIELDS:
                 continue
             if slot == "attachments" and new_files and state.get("attachments") is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -40,6 +40,12 @@ class ActionSubmitComplaint(Action):
         data = intake.filing_data(state)
         key = f"{tracker.sender_id}:{state.get('intake_id')}"
         refusal = state.get("refusal")
+        if refusal and refusal.get("kind") == "cancelled":
+            dispatcher.utter_message(response="utter_cancelled")
+            return reset_intake()
+        if refusal and refusal.get("kind") == "start_over":
+            dispatcher.utter_message(response="utter_restarted")
+            return [*reset_intake(), SlotSet("intake_id", uuid.uuid4().hex), FollowupAction("complaint_form")]
         if refusal and refusal.get("kind") == "no_consent":
             dispatcher.utter_message(response="utter_consent_refused",
                                      other_ways=describe_route_contacts(policy))

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, HTMLResponse
 
 from bot.channels.engine import EngineClient
+from bot.channels.web import channels_router
 from bot.config import Settings
 from bot.policies import load_policy
 from bot.services.uow import Registry
 
 STATIC = Path(__file__).parent / "static"
-SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
-
-class ChatIn(BaseModel):
-    sender: str = Field(min_length=8, max_length=64)
-    message: str = Field(min_length=1, max_length=4000)
 
 
 def create_app(settings: Settings | None = None, engine: EngineClient | None = None,
@@ -49,6 +40,7 @@ def create_app(settings: Settings | None = None, engine: EngineClient | None = N
 
     # --- routers: one line each (channels: bot/channels/web.py; staff: bot/staff/api.py, dashboard.py)
     # CHANNEL ROUTERS
+    app.include_router(channels_router(settings, on_start=app.state.on_start, on_stop=app.state.on_stop))
     # STAFF ROUTERS
 
     @app.get("/healthz")
@@ -63,19 +55,7 @@ def create_app(settings: Settings | None = None, engine: EngineClient | None = N
     async def widget() -> FileResponse:
         return FileResponse(STATIC / "widget.js", media_type="application/javascript")
 
-    @app.post("/chat/session")
-    async def chat_session() -> dict[str, str]:
-        return {"sender": "web-" + secrets.token_urlsafe(18)}
-
-    @app.post("/chat/messages")
-    async def chat_message(body: ChatIn, request: Request) -> JSONResponse:
-        if not SENDER_RE.match(body.sender):
-            raise HTTPException(400, "identifiant de conversation invalide")
-        out = await request.app.state.engine.send(body.sender, body.message, {"channel": "webchat"})
-        return JSONResponse({"messages": _public(out)})
+    # the widget's /chat/session, /chat/messages and /chat/upload: bot/channels/web.py
 
     return app
 
-
-def _public(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"text": m.get("text"), "buttons": m.get("buttons") or []} for m in messages if m.get("text")]

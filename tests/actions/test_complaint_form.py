@@ -132,3 +132,23 @@ async def test_form_uploaded_file_is_acknowledged_and_question_stays(use_policy)
     assert slots["requested_slot"] == "facts_description" or slots.get("attachments") is None
     _, done = await run({**IDENTITY, "uploaded_attachments": slots["uploaded_attachments"]}, {"attachments": "terminé"})
     assert done["attachments"][0]["id"] == "a1"
+
+
+async def test_form_cancel_inside_a_question_ends_the_form_and_keeps_nothing(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await run(IDENTITY, {"facts_place": "annuler"})
+    assert slots == {"refusal": {"kind": "cancelled"}, "requested_slot": None}
+
+
+async def test_form_an_answer_mentioning_a_counsellor_is_an_answer_not_a_handover(use_policy) -> None:
+    use_policy("plan-gestion")
+    d, slots = await run({}, {"persons_targeted": "le conseiller"}, intent="request_human")
+    assert slots["persons_targeted"] == "le conseiller"
+    assert "utter_human_handover" not in responses(d)
+
+
+async def test_form_explicit_request_for_a_human_keeps_the_question(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await run(IDENTITY, {"facts_place": "je veux parler à quelqu'un"})
+    assert responses(d) == ["utter_human_handover"]
+    assert slots["facts_place"] is None and slots["requested_slot"] == "facts_description"

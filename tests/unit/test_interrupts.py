@@ -1,0 +1,26 @@
+import pytest
+
+from bot.domain.interrupts import detect_interrupt
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("annuler", "cancel"), ("Annuler !", "cancel"), ("stop", "cancel"), ("j'abandonne", "cancel"),
+    ("laissez tomber", "cancel"), ("je veux annuler ma réclamation", "cancel"),
+    ("je ne veux plus porter plainte", "cancel"),
+    ("recommencer", "start_over"), ("je veux tout recommencer", "start_over"),
+    ("on reprend depuis le début", None), ("reprendre du début", "start_over"),
+    ("je veux parler à quelqu'un", "request_human"), ("parler à un conseiller", "request_human"),
+    ("un humain svp", "request_human"), ("je voudrais parler à une vraie personne", "request_human"),
+    ("passez-moi un conseiller", "request_human"),
+])
+def test_interrupt_short_explicit_message_is_recognised(text: str, kind: str | None) -> None:
+    assert detect_interrupt(text) == kind
+
+
+@pytest.mark.parametrize("text", [
+    "le conseiller", "un conseiller en agence", "M. Petit, le conseiller", "aucune", "stop aux factures fausses de 412 euros",
+    "Le 14 octobre, l'agent m'a dit d'annuler ma commande et de tout recommencer depuis le début, ce qui est absurde",
+    "personne", "Mons", "l'annulation de la facture", "quelqu'un au guichet",
+])
+def test_interrupt_possible_answer_is_not_an_interruption(text: str) -> None:
+    assert detect_interrupt(text) is None
