@@ -17,7 +17,6 @@ from bot.services import filing
 from bot.services.intake import Intake
 
 
-
 class ValidateComplaintForm(FormValidationAction):
     def name(self) -> str:
         return "validate_complaint_form"

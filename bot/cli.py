@@ -10,6 +10,8 @@
     complaintbot retention [--dry-run]    # erase personal data past the retention period
     complaintbot db upgrade               # apply the migrations
     complaintbot db current
+    complaintbot telegram set-webhook URL # register the webhook (with TELEGRAM_WEBHOOK_SECRET)
+    complaintbot telegram polling         # development: fetch updates without a public URL
 
 Settings come from the environment (`DATABASE_URL`, ...). Commands that use the registry
 apply the migrations first, so a fresh machine works.
@@ -58,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="action", required=True)
     db_sub.add_parser("upgrade", help="appliquer les migrations")
     db_sub.add_parser("current", help="afficher la révision de la base")
+
+    telegram = sub.add_parser("telegram", help="canal Telegram")
+    telegram_sub = telegram.add_subparsers(dest="action", required=True)
+    set_webhook = telegram_sub.add_parser("set-webhook", help="déclarer l'adresse du webhook à Telegram")
+    set_webhook.add_argument("url", help="https://…/channels/telegram/webhook")
+    telegram_sub.add_parser("polling", help="recevoir les messages sans adresse publique (développement)")
     return parser
 
 
@@ -73,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _staff(args, settings)
         if args.command == "retention":
             return _retention(args, settings)
+        if args.command == "telegram":
+            return _telegram(args, settings)
     except Exception as exc:  # an operator's tool: one readable line, no traceback
         from bot.domain.complaint import DomainError
 
@@ -163,6 +173,32 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Base à jour (révision {migrate.current(settings.database_url)})")
     else:
         print(migrate.current(settings.database_url) or "aucune")
+    return 0
+
+
+def _telegram(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.channels import telegram
+
+    if not settings.telegram_bot_token:
+        print("erreur : TELEGRAM_BOT_TOKEN n'est pas défini", file=sys.stderr)
+        return 1
+    if args.action == "set-webhook":
+        if not args.url.startswith("https://"):
+            print("erreur : Telegram n'appelle que des adresses https://", file=sys.stderr)
+            return 1
+        asyncio.run(telegram.set_webhook(settings, args.url))
+        print(f"Webhook Telegram enregistré : {args.url}")
+        return 0
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines show URLs with the bot token
+    try:
+        asyncio.run(telegram.run_polling(settings))
+    except KeyboardInterrupt:
+        print("Arrêt.")
     return 0
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -62,3 +65,173 @@ def attachment_file(registry: Registry, attachment_id: str) -> dict[str, Any] | 
         if row.complaint_id is not None:
             reference = uow.session.scalar(select(ComplaintRow.reference).where(ComplaintRow.id == row.complaint_id))
         return attachment_dict(row) | {"stored_path": row.stored_path, "reference": reference}
+
+
+# --------------------------------------------------------------------------- checking and storing uploads
+# The type is sniffed from the content: the name and the declared type are never trusted.
+
+ACCEPTED_FORMATS = "PDF, JPEG, PNG, HEIC, Word (DOCX ou DOC) ou OpenDocument texte (ODT)"
+_EXTENSIONS = {
+    "application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/heic": "heic",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.oasis.opendocument.text": "odt", "application/msword": "doc",
+}
+_ODT = b"application/vnd.oasis.opendocument.text"
+_HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
+                     b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!", b"\x00asm", b"dex\n")
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08", b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c",
+                  b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd", b"MSCF", b"\x04\x22\x4d\x18")
+
+
+class AttachmentRefused(Exception):
+    """A file not kept; `message` is the French text for the citizen, `code` is for logs and tests."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+def refusal(code: str, filename: str | None, *, max_bytes: int, max_files: int) -> AttachmentRefused:
+    """The refusal `code` (too_large, too_many, empty, executable, archive, unsupported) with its message."""
+    name = f"« {display_name(filename)} »" if filename else "envoyé"
+    mb = max(1, max_bytes // (1024 * 1024))
+    why = {
+        "too_large": f"il dépasse la taille maximale de {mb} Mo",
+        "too_many": f"vous avez déjà envoyé {max_files} documents, le maximum pour une réclamation",
+        "empty": "il est vide",
+        "executable": "c'est un programme, refusé pour des raisons de sécurité",
+        "archive": "les archives (ZIP, RAR…) ne sont pas acceptées",
+        "unsupported": "ce type de fichier n'est pas accepté",
+        "unreadable": "il n'a pas pu être téléchargé",
+    }.get(code, "ce type de fichier n'est pas accepté")
+    return AttachmentRefused(code, (
+        f"Le fichier {name} n'a pas été enregistré : {why}. "
+        f"Formats acceptés : {ACCEPTED_FORMATS}, {mb} Mo au plus par fichier, {max_files} fichiers au plus "
+        "par réclamation. Le reste de votre message est bien pris en compte."
+    ))
+
+
+def display_name(filename: str | None) -> str:
+    """The original name, for display only: no folders, no control characters, at most 120 characters."""
+    raw = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    clean = "".join(ch for ch in raw if ch.isprintable()).strip(" .")
+    return clean[:120] or "document"
+
+
+def sniff(data: bytes) -> tuple[str | None, str]:
+    """(media type, "ok") for an accepted format, else (None, refusal code: executable, archive, unsupported)."""
+    head = data[:64]
+    if head.startswith(b"%PDF-"):
+        return "application/pdf", "ok"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", "ok"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", "ok"
+    if head[4:8] == b"ftyp":
+        return _sniff_isobmff(data)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        # OLE2 is also Excel, PowerPoint and MSI installers: a Word file has a "WordDocument" stream
+        return ("application/msword", "ok") if "WordDocument".encode("utf-16-le") in data else (None, "unsupported")
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(data)
+    if head.startswith(_EXECUTABLE_MAGIC):
+        return None, "executable"
+    if head.startswith(_ARCHIVE_MAGIC) or data[257:262] == b"ustar":
+        return None, "archive"
+    return None, "unsupported"
+
+
+def _sniff_isobmff(data: bytes) -> tuple[str | None, str]:
+    size = int.from_bytes(data[0:4], "big")
+    box = data[8:min(max(size, 16), 256)]
+    major, compatible = box[:4], {box[i:i + 4] for i in range(8, len(box) - 3, 4)}
+    if major in _HEIC_BRANDS or compatible & {b"heic", b"heix"}:
+        return "image/heic", "ok"
+    return None, "unsupported"
+
+
+def _sniff_zip(data: bytes) -> tuple[str | None, str]:
+    """DOCX and ODT are ZIP files: look inside (small members only); any other ZIP is an archive."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if "mimetype" in names and z.getinfo("mimetype").file_size < 100:
+                if z.read("mimetype").strip() == _ODT:
+                    return "application/vnd.oasis.opendocument.text", "ok"
+            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                info = z.getinfo("[Content_Types].xml")
+                types = z.read(info) if info.file_size < 1_000_000 else b""
+                if b"wordprocessingml.document.main+xml" in types and b"macroEnabled" not in types:
+                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "ok"
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+        return None, "archive"
+    return None, "archive"
+
+
+def extension_for(media_type: str) -> str:
+    return _EXTENSIONS.get(media_type, "bin")
+
+
+def store_upload(
+    registry: Registry,
+    directory: Path,
+    *,
+    conversation_id: str,
+    filename: str | None,
+    data: bytes,
+    now: datetime,
+    max_bytes: int,
+    max_files: int,
+) -> dict[str, Any]:
+    """Check a received file (size, count per complaint, sniffed type), store it under
+    `directory/<sha256>` and record it for the conversation.
+
+    Returns {id, filename, media_type, size, sha256}, the form's metadata shape; the same content
+    sent twice in one conversation gives back the first record. Raises AttachmentRefused.
+    """
+    def refuse(code: str) -> AttachmentRefused:
+        return refusal(code, filename, max_bytes=max_bytes, max_files=max_files)
+
+    if not data:
+        raise refuse("empty")
+    if len(data) > max_bytes:
+        raise refuse("too_large")
+    media_type, verdict = sniff(data)
+    if media_type is None:
+        raise refuse(verdict)
+    digest = hashlib.sha256(data).hexdigest()
+    existing = conversation_attachments(registry, conversation_id)
+    for item in existing:
+        if item["sha256"] == digest:
+            return _metadata(item)
+    if len(existing) >= max_files:
+        raise refuse("too_many")
+    name = display_name(filename)
+    if "." not in name:
+        name = f"{name}.{extension_for(media_type)}"
+    path = write_content(directory, digest, data)
+    return _metadata(record_attachment(
+        registry, conversation_id=conversation_id, filename=name, media_type=media_type, size=len(data),
+        sha256=digest, stored_path=str(path), now=now,
+    ))
+
+
+def write_content(directory: Path, digest: str, data: bytes) -> Path:
+    """Write `data` once under `directory/<sha256>` (atomically: a temporary file renamed)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / digest
+    if not path.exists():
+        tmp = directory / f".{digest}.{uuid.uuid4().hex}.tmp"
+        tmp.write_bytes(data)
+        tmp.chmod(0o600)
+        os.replace(tmp, path)
+    return path
+
+
+def _metadata(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: item[k] for k in ("id", "filename", "media_type", "size", "sha256")}

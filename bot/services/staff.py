@@ -32,11 +32,20 @@ from bot.services._records import (
     summary,
 )
 from bot.services.errors import Forbidden, InvalidInput, NotFound
+from bot.services.notifications import (
+    acknowledgement_email,
+    answer_email,
+    inadmissible_email,
+    queue_email,
+    update_email,
+)
 from bot.services.references import normalise_reference
 from bot.services.uow import Registry, UnitOfWork
-from bot.storage.models import ROLES, ApiTokenRow, ComplaintRow, OutboxRow, StaffUserRow
+from bot.storage.models import ROLES, ApiTokenRow, AttachmentRow, ComplaintRow, OutboxRow, StaffUserRow
+from bot.storage.repository import COMPLAINT_COLUMNS
 
 MANAGER_ROLES = ("manager", "admin")
+LIST_MAX = 1000  # the largest page of `list_complaints`
 REFUSED_OUTCOMES = (Outcome.REJECTED, Outcome.PARTIALLY_UPHELD)
 # fields staff may correct or complete (e.g. at the counter) with `update_complaint`
 EDITABLE_FIELDS = (
@@ -268,6 +277,7 @@ def transition(
     reason_code: str | None = None,
     note: str | None = None,
     policy: Policy | None = None,
+    notify: bool = True,
 ) -> dict[str, Any]:
     """Move a complaint to status `to` under the domain's rules; returns the whole record.
 
@@ -277,6 +287,8 @@ def transition(
     - `inadmissible` needs `reason_code`: `decision` = that code, `mediator` = the route;
     - `prepared` -> `received` (confirmed at the counter): received now, deadlines from now.
     `policy` defaults to the complaint's preset (`bot.policies.load_policy`).
+    With `notify` (and an e-mail address on file) the acknowledgement, the answer or the
+    refusal is queued in the outbox in the same transaction (`bot.services.notifications`).
     """
     require_aware("now", now)
     if role not in ROLES:
@@ -325,6 +337,7 @@ def transition(
                 if route:
                     complaint.set_field("mediator", route, actor=actor, now=now)
         elif target is Status.INADMISSIBLE:
+            _check_preset_reason(policy, reason_code)  # type: ignore[arg-type]
             complaint.set_field("decision", reason_code, actor=actor, now=now)
             route = refusal_route_text(policy, reason_code)  # type: ignore[arg-type]
             if route:
@@ -339,6 +352,8 @@ def transition(
                 complaint.set_field("ack_due", ack_due, actor=actor, now=now)
                 complaint.set_field("answer_due", answer_due, actor=actor, now=now)
 
+        if notify and policy is not None:
+            _queue_citizen_email(uow, complaint, policy, target, reason_code, now=now, actor=actor)
         uow.complaints.save(complaint, now=now)
         record = _record(uow, complaint)
         uow.commit()
@@ -364,8 +379,11 @@ def add_update(
         row = uow.complaints.save(complaint, now=now)
         notified = bool(notify and complaint.email)
         if notified:
+            policy = _policy_for(complaint.policy)
+            subject, body = (update_email(complaint, policy, text) if policy is not None
+                             else (f"Votre réclamation {complaint.reference}", text))
             uow.session.add(OutboxRow(
-                to=complaint.email, subject=f"Votre réclamation {complaint.reference}", body=text,
+                to=complaint.email, subject=subject, body=body,
                 complaint_id=row.id, created_at=now, attempts=0,
             ))
         uow.commit()
@@ -444,8 +462,12 @@ def list_complaints(
     limit: int = 50,
     offset: int = 0,
     today: date,
+    full: bool = False,
 ) -> dict[str, Any]:
     """A page of the registry, newest first: {"items": [summary dicts], "total": n}.
+
+    `full`: each item carries every column of the record (contract section 1) and its
+    attachments, not only the summary (the history stays with `get_complaint`).
 
     `overdue`: an acknowledgement or answer still owed past its date (`today` is the
     organisation's local date). `due_within_days`: an answer still owed, due between today
@@ -481,7 +503,7 @@ def list_complaints(
             ComplaintRow.first_name.ilike(pattern), ComplaintRow.email.ilike(pattern),
             ComplaintRow.subject.ilike(pattern), ComplaintRow.facts_description.ilike(pattern),
         ))
-    limit = max(1, min(int(limit), 500))
+    limit = max(1, min(int(limit), LIST_MAX))
     offset = max(0, int(offset))
     with registry.unit_of_work(read_only=True) as uow:
         total = uow.session.scalar(select(func.count()).select_from(ComplaintRow).where(*conditions)) or 0
@@ -489,7 +511,64 @@ def list_complaints(
             select(ComplaintRow).where(*conditions).order_by(ComplaintRow.id.desc()).limit(limit).offset(offset)
         ).all()
         items = [summary(r, today) for r in rows]
+        if full:
+            attachments = _attachments_of(uow, [r.id for r in rows])
+            items = [item | _columns(r) | {"attachments": attachments.get(r.id, [])} for item, r in zip(items, rows, strict=True)]
     return {"items": items, "total": int(total), "limit": limit, "offset": offset}
+
+
+def add_note(registry: Registry, reference: str, text: str, *, actor: str, now: datetime) -> dict[str, Any]:
+    """An internal note (never sent to the complainant), kept in the history with who and when.
+    Notes may be added to closed files too (they change nothing of the file itself)."""
+    require_aware("now", now)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("La note est vide.", "empty_note")
+    with registry.unit_of_work() as uow:
+        complaint = _load(uow, reference, for_update=True)
+        _writable(complaint)
+        complaint.history.append(Event(at=now, actor=actor, action="internal_note", note=text[:5000]))
+        uow.complaints.save(complaint, now=now)
+        record = _record(uow, complaint)
+        uow.commit()
+    return record
+
+
+def deadline_state(item: dict[str, Any], today: date, country: str) -> dict[str, Any]:
+    """Where a record (or summary) stands with its deadlines on `today` (local date):
+    {ack, answer: {due, days_left, working_days_left, state}, update_owed}. `state` is one of
+    "met" (done), "overdue", "due_soon" (within two working days), "pending", "none" (no date),
+    "void" (refused or withdrawn).
+    `update_owed`: the answer is due within two working days and no progress message was sent
+    (the notice and the plan ask to keep the complainant informed)."""
+    from bot.domain.deadlines import is_due_soon, working_days_until
+
+    status = item.get("status")
+
+    def one(due_iso: str | None, pending: tuple[str, ...]) -> dict[str, Any]:
+        if not due_iso:
+            return {"due": None, "days_left": None, "working_days_left": None, "state": "none"}
+        due = date.fromisoformat(due_iso[:10])
+        info: dict[str, Any] = {"due": due.isoformat(), "days_left": (due - today).days,
+                                "working_days_left": working_days_until(today, due, country)}
+        if status in ("inadmissible", "withdrawn"):
+            info["state"] = "void"
+        elif status not in pending:
+            info["state"] = "met" if status != "prepared" else "pending"
+        elif due < today:
+            info["state"] = "overdue"
+        elif is_due_soon(today, due, country, 2):
+            info["state"] = "due_soon"
+        else:
+            info["state"] = "pending"
+        return info
+
+    ack = one(item.get("ack_due"), ACK_PENDING)
+    answer = one(item.get("answer_due"), ANSWER_PENDING)
+    updates = item.get("updates")
+    has_update = bool(updates) if updates is not None else bool(item.get("updates_count"))
+    return {"ack": ack, "answer": answer,
+            "update_owed": answer["state"] in ("due_soon", "overdue") and not has_update}
 
 
 # ---------------------------------------------------------------------------------- routes
@@ -551,9 +630,75 @@ def _record(uow: UnitOfWork, complaint: Complaint) -> dict[str, Any]:
     return complaint_record(complaint, row, list(uow.attachments.for_complaint(row.id)))
 
 
+def _check_preset_reason(policy: Policy | None, reason_code: str) -> None:
+    """A preset never applies another preset's rule: the refusal must be one of its own."""
+    if policy is None:
+        return
+    own = [e.code for e in policy.exclusions if e.code in REFUSAL_CODES]
+    if reason_code not in own:
+        allowed = ", ".join(own) if own else "aucun"
+        raise InvalidInput(f"Le motif « {reason_code} » n'est pas prévu par la procédure {policy.id} "
+                           f"(motifs prévus : {allowed}).", "reason_not_in_policy")
+
+
+_CITIZEN_MAIL_LABELS = {
+    Status.ACKNOWLEDGED: "accusé de réception",
+    Status.ANSWERED: "réponse",
+    Status.INADMISSIBLE: "décision d'irrecevabilité",
+}
+
+
+def _queue_citizen_email(
+    uow: UnitOfWork, complaint: Complaint, policy: Policy, target: Status, reason_code: str | None,
+    *, now: datetime, actor: str,
+) -> None:
+    """Queue the e-mail a transition owes the complainant (when an address is on file) and
+    record it in the history; without an address staff send it by post."""
+    if target not in _CITIZEN_MAIL_LABELS or not complaint.email:
+        return
+    if target is Status.ACKNOWLEDGED:
+        mail = acknowledgement_email(complaint, policy)
+    elif target is Status.ANSWERED:
+        mail = answer_email(complaint, policy)
+    else:
+        mail = inadmissible_email(complaint, policy, reason_code or "", complaint.mediator)
+    row = uow.complaints.row_for(complaint)
+    queue_email(uow.session, complaint.email, mail, complaint_id=row.id, now=now)
+    complaint.history.append(Event(at=now, actor=actor, action="email_queued", field=None,
+                                   note=f"E-mail au plaignant : {_CITIZEN_MAIL_LABELS[target]}."))
+
+
+def _columns(row: ComplaintRow) -> dict[str, Any]:
+    """Every record column of a row, JSON-ready (instants in UTC ISO, dates ISO)."""
+    out: dict[str, Any] = {}
+    for name in COMPLAINT_COLUMNS:
+        value = getattr(row, name)
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC).isoformat()
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[name] = value
+    return out
+
+
+def _attachments_of(uow: UnitOfWork, complaint_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    from bot.services._records import attachment_dict
+
+    found: dict[int, list[dict[str, Any]]] = {}
+    if not complaint_ids:
+        return found
+    rows = uow.session.scalars(
+        select(AttachmentRow).where(AttachmentRow.complaint_id.in_(complaint_ids))
+        .order_by(AttachmentRow.created_at, AttachmentRow.id)
+    ).all()
+    for a in rows:
+        found.setdefault(a.complaint_id or 0, []).append(attachment_dict(a))
+    return found
+
+
 __all__ = [
-    "add_register_entry", "add_staff", "add_update", "assign", "authenticate_password",
-    "authenticate_token", "deactivate_staff", "get_complaint", "hash_password", "issue_token",
+    "add_note", "add_register_entry", "add_staff", "add_update", "assign", "authenticate_password",
+    "authenticate_token", "deactivate_staff", "deadline_state", "get_complaint", "hash_password", "issue_token",
     "list_complaints", "list_staff", "register_complaint", "revoke_tokens", "transition",
     "update_complaint", "verify_password",
 ]

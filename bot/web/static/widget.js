@@ -1,96 +1,198 @@
 /* Chat widget: one <script src=".../widget.js"> tag adds a "Réclamation" button to any page.
-   French interface, keyboard usable, ARIA live log, keeps the conversation across reloads. */
+   French interface, keyboard usable, ARIA live log, file upload, typing indicator, phone-sized
+   layout, conversation kept across reloads (localStorage), the reference shown at the end.
+   No build step: plain ES5, no dependency. */
 (function () {
   "use strict";
+  if (window.__complaintWidget) return;
+  window.__complaintWidget = true;
   var script = document.currentScript;
   var BASE = script ? new URL(script.src, location.href).origin : "";
   var KEY = "complaint-widget";
-  var state = JSON.parse(localStorage.getItem(KEY) || "null") || { sender: null, log: [], open: false };
-  function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
+  var REF_RE = /\b[A-Z]{3}-\d{4}-\d{6}\b/;
+  var ACCEPT = ".pdf,.jpg,.jpeg,.png,.heic,.docx,.odt,.doc,application/pdf,image/jpeg,image/png,image/heic," +
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.oasis.opendocument.text,application/msword";
+  var state = load();
+  function load() {
+    try {
+      var s = JSON.parse(localStorage.getItem(KEY) || "null");
+      if (s && Array.isArray(s.log)) return s;
+    } catch (e) { /* a broken entry starts a new conversation */ }
+    return { sender: null, log: [], open: false, reference: null };
+  }
+  function save() { try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode */ } }
+  function uid() {
+    if (window.crypto && crypto.getRandomValues) {
+      var a = new Uint8Array(12); crypto.getRandomValues(a);
+      return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    }
+    return String(Date.now()) + String(Math.random()).slice(2, 10);
+  }
 
   var css = document.createElement("style");
   css.textContent =
-    ".cw-btn{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;background:#0b4f8a;color:#fff;border:0;border-radius:2rem;padding:.8rem 1.2rem;font:600 1rem system-ui,sans-serif;cursor:pointer}" +
+    ".cw-btn{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;background:#0b4f8a;color:#fff;border:0;border-radius:2rem;padding:.8rem 1.2rem;font:600 1rem system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.3)}" +
     ".cw-btn:focus-visible,.cw-panel button:focus-visible,.cw-panel input:focus-visible{outline:3px solid #f5a623;outline-offset:2px}" +
-    ".cw-panel{position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(24rem,calc(100vw - 2rem));height:min(34rem,calc(100vh - 6rem));display:flex;flex-direction:column;background:#fff;border:1px solid #888;border-radius:.6rem;box-shadow:0 4px 24px rgba(0,0,0,.25);font:1rem/1.4 system-ui,sans-serif;color:#111}" +
+    ".cw-panel{position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(24rem,calc(100vw - 2rem));height:min(36rem,calc(100vh - 6rem));display:flex;flex-direction:column;background:#fff;border:1px solid #767676;border-radius:.6rem;box-shadow:0 4px 24px rgba(0,0,0,.25);font:1rem/1.4 system-ui,sans-serif;color:#111}" +
     ".cw-panel[hidden]{display:none}.cw-head{display:flex;justify-content:space-between;align-items:center;padding:.6rem .8rem;background:#0b4f8a;color:#fff;border-radius:.6rem .6rem 0 0}" +
-    ".cw-head h2{font-size:1rem;margin:0}.cw-head button{background:none;border:0;color:#fff;font-size:1.4rem;cursor:pointer}" +
+    ".cw-head h2{font-size:1rem;margin:0;color:#fff}.cw-head button{background:none;border:0;color:#fff;font-size:1.5rem;line-height:1;cursor:pointer;min-width:2.75rem;min-height:2.75rem}" +
+    ".cw-ref{margin:.5rem .6rem 0;padding:.5rem .7rem;background:#e7f4ea;border:1px solid #1d6b34;border-radius:.4rem;color:#0f3d1d}.cw-ref[hidden]{display:none}.cw-ref strong{font-size:1.1rem;letter-spacing:.02em}" +
     ".cw-log{flex:1;overflow-y:auto;padding:.6rem;display:flex;flex-direction:column;gap:.4rem}" +
-    ".cw-msg{max-width:85%;padding:.5rem .7rem;border-radius:.6rem;white-space:pre-wrap;word-wrap:break-word}" +
+    ".cw-msg{max-width:85%;padding:.5rem .7rem;border-radius:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}" +
     ".cw-bot{background:#eef2f6;align-self:flex-start}.cw-user{background:#0b4f8a;color:#fff;align-self:flex-end}" +
-    ".cw-choices{display:flex;flex-wrap:wrap;gap:.3rem}.cw-choices button{background:#fff;color:#0b4f8a;border:1px solid #0b4f8a;border-radius:1rem;padding:.3rem .7rem;cursor:pointer;font:inherit}" +
-    ".cw-form{display:flex;gap:.3rem;padding:.5rem;border-top:1px solid #ccc}.cw-form input[type=text]{flex:1;padding:.5rem;font:inherit;border:1px solid #666;border-radius:.3rem}" +
-    ".cw-form button{background:#0b4f8a;color:#fff;border:0;border-radius:.3rem;padding:.5rem .8rem;font:inherit;cursor:pointer}" +
-    ".cw-typing{font-style:italic;color:#444;padding:0 .8rem .3rem}.cw-sr{position:absolute;left:-9999px}";
+    ".cw-err{background:#fdecea;color:#7a1010;border:1px solid #b3261e;align-self:flex-start}" +
+    ".cw-choices{display:flex;flex-wrap:wrap;gap:.3rem}.cw-choices button{background:#fff;color:#0b4f8a;border:1px solid #0b4f8a;border-radius:1rem;padding:.45rem .8rem;cursor:pointer;font:inherit;min-height:2.5rem}" +
+    ".cw-choices button:hover{background:#e8f0f8}" +
+    ".cw-alert{margin:0 .6rem;padding:.5rem .7rem;background:#fdecea;color:#7a1010;border:1px solid #b3261e;border-radius:.4rem}.cw-alert:empty{display:none}" +
+    ".cw-form{display:flex;gap:.3rem;padding:.5rem;border-top:1px solid #ccc;align-items:stretch}.cw-form input[type=text]{flex:1;min-width:0;padding:.5rem;font:inherit;border:1px solid #666;border-radius:.3rem}" +
+    ".cw-form button{background:#0b4f8a;color:#fff;border:0;border-radius:.3rem;padding:.5rem .8rem;font:inherit;cursor:pointer;min-height:2.75rem}" +
+    ".cw-form .cw-attach{background:#fff;color:#0b4f8a;border:1px solid #0b4f8a;padding:.5rem .6rem}" +
+    ".cw-typing{font-style:italic;color:#444;padding:0 .8rem .3rem;min-height:1.4em}" +
+    ".cw-dots span{display:inline-block;animation:cw-blink 1.2s infinite both}.cw-dots span:nth-child(2){animation-delay:.2s}.cw-dots span:nth-child(3){animation-delay:.4s}" +
+    "@keyframes cw-blink{0%,80%,100%{opacity:.2}40%{opacity:1}}" +
+    "@media (prefers-reduced-motion:reduce){.cw-dots span{animation:none}}" +
+    ".cw-sr{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}" +
+    "@media (max-width:480px){.cw-panel{right:0;bottom:0;width:100vw;height:100vh;height:100dvh;border-radius:0;border:0}.cw-head{border-radius:0}}";
   document.head.appendChild(css);
 
   var btn = document.createElement("button");
   btn.className = "cw-btn"; btn.type = "button"; btn.textContent = "Réclamation";
   btn.setAttribute("aria-controls", "cw-panel"); btn.setAttribute("aria-expanded", "false");
+  btn.setAttribute("aria-haspopup", "dialog");
   var panel = document.createElement("section");
   panel.id = "cw-panel"; panel.className = "cw-panel"; panel.hidden = true;
-  panel.setAttribute("role", "dialog"); panel.setAttribute("aria-label", "Assistant réclamations");
+  panel.setAttribute("role", "dialog"); panel.setAttribute("aria-labelledby", "cw-title");
   panel.innerHTML =
-    '<div class="cw-head"><h2>Assistant réclamations</h2><button type="button" class="cw-close" aria-label="Fermer la fenêtre de discussion">×</button></div>' +
-    '<div class="cw-log" role="log" aria-live="polite" aria-relevant="additions"></div>' +
+    '<div class="cw-head"><h2 id="cw-title">Assistant réclamations</h2>' +
+    '<button type="button" class="cw-close" aria-label="Fermer la fenêtre de discussion">×</button></div>' +
+    '<p class="cw-ref" role="status" hidden></p>' +
+    '<div class="cw-log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Conversation" tabindex="0"></div>' +
     '<div class="cw-typing" aria-live="polite"></div>' +
+    '<div class="cw-alert" role="alert"></div>' +
     '<form class="cw-form"><label class="cw-sr" for="cw-input">Votre message</label>' +
     '<input id="cw-input" type="text" autocomplete="off" maxlength="4000" placeholder="Écrivez votre message…">' +
+    '<button type="button" class="cw-attach" aria-label="Joindre un document (PDF, photo, Word, OpenOffice)" title="Joindre un document">📎</button>' +
+    '<input class="cw-file cw-sr" type="file" tabindex="-1" aria-hidden="true" accept="' + ACCEPT + '">' +
     '<button type="submit">Envoyer</button></form>';
   document.body.appendChild(btn); document.body.appendChild(panel);
   var log = panel.querySelector(".cw-log"), input = panel.querySelector("#cw-input");
-  var typing = panel.querySelector(".cw-typing");
+  var typing = panel.querySelector(".cw-typing"), alertBox = panel.querySelector(".cw-alert");
+  var refBox = panel.querySelector(".cw-ref"), fileInput = panel.querySelector(".cw-file");
+  var queue = Promise.resolve();
 
-  function render(entry) {
+  function render(entry, last) {
     var div = document.createElement("div");
-    div.className = "cw-msg " + (entry.who === "user" ? "cw-user" : "cw-bot");
-    div.textContent = entry.text;
+    div.className = "cw-msg " + (entry.who === "user" ? "cw-user" : entry.error ? "cw-err" : "cw-bot");
+    var who = document.createElement("span"); who.className = "cw-sr";
+    who.textContent = entry.who === "user" ? "Vous : " : "Assistant : ";
+    div.appendChild(who); div.appendChild(document.createTextNode(entry.text));
     log.appendChild(div);
-    if (entry.buttons && entry.buttons.length && entry === state.log[state.log.length - 1]) {
-      var box = document.createElement("div"); box.className = "cw-choices"; box.setAttribute("role", "group");
+    if (last && entry.buttons && entry.buttons.length) {
+      var box = document.createElement("div"); box.className = "cw-choices";
+      box.setAttribute("role", "group"); box.setAttribute("aria-label", "Réponses proposées");
       entry.buttons.forEach(function (b) {
         var c = document.createElement("button"); c.type = "button"; c.textContent = b.title;
-        c.addEventListener("click", function () { send(b.payload, b.title); });
+        c.addEventListener("click", function () { send(b.payload, b.title); input.focus(); });
         box.appendChild(c);
       });
       log.appendChild(box);
     }
-    log.scrollTop = log.scrollHeight;
   }
-  function redraw() { log.innerHTML = ""; state.log.forEach(render); }
-  function push(entry) { state.log.push(entry); save(); redraw(); }
+  function redraw() {
+    log.innerHTML = "";
+    state.log.forEach(function (e, i) { render(e, i === state.log.length - 1); });
+    log.scrollTop = log.scrollHeight;
+    if (state.reference) {
+      refBox.innerHTML = "Votre référence : <strong></strong>. Conservez-la pour suivre votre dossier.";
+      refBox.querySelector("strong").textContent = state.reference;
+      refBox.hidden = false;
+    } else { refBox.hidden = true; }
+  }
+  function push(entry) {
+    state.log.push(entry);
+    if (entry.who === "bot" && !entry.error) {
+      var m = REF_RE.exec(entry.text || ""); if (m) state.reference = m[0];
+    }
+    save(); redraw();
+  }
+  function busy(on) {
+    typing.innerHTML = on ? 'L\'assistant écrit<span class="cw-dots" aria-hidden="true"><span>.</span><span>.</span><span>.</span></span>' : "";
+    log.setAttribute("aria-busy", on ? "true" : "false");
+  }
 
   function ensureSender() {
     if (state.sender) return Promise.resolve(state.sender);
-    return fetch(BASE + "/chat/session", { method: "POST" }).then(function (r) { return r.json(); })
-      .then(function (d) { state.sender = d.sender; save(); return d.sender; });
+    return fetch(BASE + "/chat/session", { method: "POST" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (d) { state.sender = d.sender; save(); return d.sender; });
+  }
+  function answers(d) {
+    (d.messages || []).forEach(function (m) { push({ who: "bot", text: m.text || "", buttons: m.buttons || [] }); });
+  }
+  function failed() {
+    push({ who: "bot", error: true, text: "Le service ne répond pas pour le moment. Réessayez dans un instant." });
+  }
+  function enqueue(job) {
+    queue = queue.then(function () { busy(true); return job(); })
+      .catch(failed).then(function () { busy(false); });
+    return queue;
   }
   function send(text, shown) {
     if (!text || !text.trim()) return;
+    alertBox.textContent = "";
     push({ who: "user", text: shown || text });
-    typing.textContent = "L'assistant écrit…";
-    return ensureSender().then(function (sender) {
-      return fetch(BASE + "/chat/messages", { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender: sender, message: text }) });
-    }).then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status);
-      return r.json();
-    }).then(function (d) {
-      typing.textContent = "";
-      (d.messages || []).forEach(function (m) { push({ who: "bot", text: m.text, buttons: m.buttons }); });
-    }).catch(function () {
-      typing.textContent = "";
-      push({ who: "bot", text: "Le service ne répond pas pour le moment. Votre message n'est pas perdu : réessayez dans un instant." });
+    var id = uid();
+    return enqueue(function () {
+      return ensureSender().then(function (sender) {
+        return fetch(BASE + "/chat/messages", { method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ sender: sender, message: text, message_id: id }) });
+      }).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      }).then(answers);
     });
   }
+  function upload(file) {
+    if (!file) return;
+    alertBox.textContent = "";
+    push({ who: "user", text: "Document envoyé : " + file.name });
+    var id = uid();
+    return enqueue(function () {
+      return ensureSender().then(function (sender) {
+        var form = new FormData();
+        form.append("sender", sender); form.append("message_id", id); form.append("file", file, file.name);
+        return fetch(BASE + "/chat/upload", { method: "POST", body: form });
+      }).then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (d) {
+          if (r.status === 422 && d.error) {
+            alertBox.textContent = d.error;
+            push({ who: "bot", error: true, text: d.error });
+            return;
+          }
+          if (r.status === 413) {
+            var msg = "Ce fichier est trop volumineux. Formats acceptés : PDF, JPEG, PNG, HEIC, Word ou OpenOffice.";
+            alertBox.textContent = msg; push({ who: "bot", error: true, text: msg }); return;
+          }
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          answers(d);
+        });
+      });
+    });
+  }
+
   function setOpen(open) {
     state.open = open; save();
     panel.hidden = !open; btn.setAttribute("aria-expanded", String(open));
-    if (open) { input.focus(); if (!state.log.length) send("Bonjour", "Bonjour"); } else { btn.focus(); }
+    if (open) { redraw(); input.focus(); if (!state.log.length) send("Bonjour", "Bonjour"); } else { btn.focus(); }
   }
   btn.addEventListener("click", function () { setOpen(panel.hidden); });
   panel.querySelector(".cw-close").addEventListener("click", function () { setOpen(false); });
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
+  panel.querySelector(".cw-attach").addEventListener("click", function () { fileInput.click(); });
+  fileInput.addEventListener("change", function () {
+    var f = fileInput.files && fileInput.files[0]; fileInput.value = ""; upload(f); input.focus();
+  });
   panel.querySelector("form").addEventListener("submit", function (e) {
     e.preventDefault(); var t = input.value; input.value = ""; send(t);
   });
