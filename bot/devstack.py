@@ -26,7 +26,7 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, extra_env: dict[str, str] | None = None) -> None:
         self.tmp = tmp
         self.token = "e2e-token-" + os.urandom(6).hex()
         self.engine_port, self.action_port = free_port(), free_port()
@@ -34,8 +34,11 @@ class Stack:
         self.env = dict(os.environ, RASA_AUTH_TOKEN=self.token, DATABASE_URL=self.db_url,
                         COMPLAINT_VAR_DIR=str(tmp), TF_CPP_MIN_LOG_LEVEL="3", RASA_TELEMETRY_ENABLED="false",
                         ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}/webhook")
+        self.env.update(extra_env or {})
+        self.db_url = self.env["DATABASE_URL"]
         self.settings = Settings.from_env(self.env)
         self.engine: subprocess.Popen[bytes] | None = None
+        self.replicas: list[subprocess.Popen[bytes]] = []
         self.actions: subprocess.Popen[bytes] | None = None
         self.policy: str | None = None
         self.url = f"http://127.0.0.1:{self.engine_port}"
@@ -50,6 +53,18 @@ class Stack:
                                        stderr=subprocess.STDOUT)
         if not wait_http(f"{self.url}/status?token={self.token}", 300):
             raise RuntimeError("engine did not start: " + (self.tmp / "engine.log").read_text()[-3000:])
+
+    def start_replica(self) -> str:
+        """Another engine process on the same stores (for the lock-store test); returns its URL."""
+        port = free_port()
+        cmd = commands(self.settings, MODEL, self.settings.var_dir / "endpoints.yml", engine_port=port)["engine"]
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=(self.tmp / f"engine-{port}.log").open("wb"),
+                                stderr=subprocess.STDOUT)
+        self.replicas.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        if not wait_http(f"{url}/status?token={self.token}", 300):
+            raise RuntimeError("replica did not start")
+        return url
 
     def use_policy(self, policy: str) -> None:
         if self.policy == policy and self.actions and self.actions.poll() is None:
@@ -71,17 +86,18 @@ class Stack:
 
     def stop(self) -> None:
         self.stop_actions()
-        if self.engine and self.engine.poll() is None:
-            self.engine.terminate()
-            try:
-                self.engine.wait(15)
-            except subprocess.TimeoutExpired:
-                self.engine.kill()
+        for proc in [self.engine, *self.replicas]:
+            if proc and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
 
     # -------------------------------------------------------------- client side
-    def say(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+    def say(self, sender: str, text: str, metadata: dict | None = None, url: str | None = None) -> list[dict]:
         body = json.dumps({"sender": sender, "message": text, "metadata": metadata or {}}).encode()
-        req = urllib.request.Request(f"{self.url}/webhooks/rest/webhook", data=body, method="POST",
+        req = urllib.request.Request(f"{url or self.url}/webhooks/rest/webhook", data=body, method="POST",
                                      headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=60) as r:
             return json.loads(r.read() or b"[]")

@@ -69,6 +69,7 @@ FIELD_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("acting_for", ("au nom de", "organisation", "groupe")),
 ]
 
+STORY_MIN_WORDS = 20  # a first message this long is the account of the facts
 SLOT_FOR_VOLUNTEERED = ("email", "phone", "facts_date", "file_reference", "last_name", "first_name", "facts_place")
 
 
@@ -129,6 +130,9 @@ class Intake:
     def start(self, first_message: str, *, intake_id: str) -> Step:
         """Details the citizen volunteered in the message that opened the complaint."""
         step = Step(slots={"intake_id": intake_id, "refusal": None, "complaint_confirm": None})
+        if len(first_message.split()) >= STORY_MIN_WORDS and "facts_description" in self.policy.ask_fields:
+            # the citizen already told what happened: the form will not ask again (the summary shows it)
+            step.slots["facts_description"] = first_message.strip()
         return step.merge(self.volunteered(first_message, {}))
 
     def volunteered(self, text: str, state: dict[str, Any]) -> Step:

@@ -169,3 +169,46 @@ def test_status_lookup_needs_reference_and_contact(stack: Stack) -> None:
     out = stack.say(s, BE["email"])
     said = " ".join(m.get("text", "") for m in out)
     assert ref in said and "au plus tard" in said
+
+
+@pytest.mark.parametrize("policy,description,code,route", [
+    ("spf-securite-sociale", "Ma demande d'allocation pour personnes handicapées traîne depuis des mois sans réponse "
+                             "du service, malgré mes appels.", "other_service", "Personnes handicapées"),
+    ("spf-securite-sociale", "Je conteste la décision de refus qui m'a été notifiée le 3 novembre par courrier.",
+     "appeal_procedure", "recours"),
+    ("spf-securite-sociale", "Mon avocat a porté le litige devant le tribunal du travail de Bruxelles le 3 novembre.",
+     "judicial_dispute", ""),
+    ("igretec", "En tant que co-contractant avec un gestionnaire de projet, je conteste le décompte du 3 novembre "
+                "établi à Charleroi.", "co_contractor", "convention"),
+])
+def test_matter_for_another_procedure_is_refused_with_its_route(stack: Stack, policy, description, code, route) -> None:
+    stack.use_policy(policy)
+    s = sender()
+    transcript = play(stack, s, FIRST, dict(BE, facts_description=description, facts_date="le 3 novembre",
+                                            exclusion_check="oui"))
+    said = bot_text(transcript)
+    assert not REF.search(said)
+    assert route.lower() in said.lower()
+    eng = create_engine(stack.db_url)
+    with eng.connect() as c:
+        n = c.execute(text("select count(*) from complaints where decision=:d"), {"d": code}).scalar()
+    eng.dispose()
+    assert n >= 1
+
+
+def test_anonymous_complaint_refused_at_igretec(stack: Stack) -> None:
+    stack.use_policy("igretec")
+    transcript = play(stack, sender(), FIRST, dict(BE, last_name="je préfère rester anonyme"))
+    said = bot_text(transcript)
+    assert "anonyme" in said.lower() and "Médiateur" in said
+    assert not any("prénom" in t for who, t in transcript if who == "bot")
+
+
+def test_story_told_in_the_first_message_files_in_ten_turns(stack: Stack) -> None:
+    stack.use_policy("igretec")
+    first = ("Bonjour, je m'appelle Sophie Lambert, sophie.lambert@example.be, 0475 98 76 54. Le 14 octobre j'ai "
+             "reçu une facture de 412 euros pour des travaux de raccordement jamais réalisés et personne ne répond.")
+    transcript = play(stack, sender(), first, BE)
+    turns = sum(1 for who, _ in transcript if who == "user")
+    assert REF.search(bot_text(transcript))
+    assert turns <= 10, turns

@@ -1,0 +1,102 @@
+"""Production storage for real: two engine replicas share a PostgreSQL tracker store and a Redis
+lock store, the registry is on PostgreSQL; one conversation alternates between the replicas."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+
+from bot.devstack import MODEL, Stack, free_port
+from tests.e2e.test_conversations import BE, FIRST
+
+pytestmark = pytest.mark.slow
+REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[int]:
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is installed by `make setup` (apt package redis-server)"
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield port
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def replicated(tmp_path_factory, postgres_server, redis_server) -> Iterator[tuple[Stack, str]]:
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train`")
+    suffix = uuid.uuid4().hex[:8]
+    with psycopg.connect(postgres_server.url().replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE tracker_{suffix}")
+        conn.execute(f"CREATE DATABASE registry_{suffix}")
+    env = {
+        "DATABASE_URL": postgres_server.url(f"registry_{suffix}"),
+        "TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:{postgres_server.port}/tracker_{suffix}",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_server}/0",
+    }
+    stack = Stack(tmp_path_factory.mktemp("replicas"), extra_env=env)
+    try:
+        stack.start_engine()
+        second = stack.start_replica()
+        stack.use_policy("igretec")
+        yield stack, second
+    finally:
+        stack.stop()
+
+
+def test_intake_alternating_between_two_replicas_is_filed_once_in_postgres(replicated, redis_server) -> None:
+    stack, second = replicated
+    sender = "rep-" + uuid.uuid4().hex[:10]
+    urls = [stack.url, second]
+    said: list[str] = []
+    turn = 0
+
+    def say(text_: str) -> None:
+        nonlocal turn
+        said.extend(m.get("text", "") for m in stack.say(sender, text_, url=urls[turn % 2]))
+        turn += 1
+
+    say(FIRST)
+    for _ in range(30):
+        slot = stack.tracker(sender)["slots"].get("requested_slot")
+        if not slot:
+            break
+        say(BE.get(slot, "oui, c'est correct" if "confirm" in slot else "oui"))
+    refs = REF.findall("\n".join(said))
+    assert refs, said[-3:]
+    eng = create_engine(stack.db_url)
+    with eng.connect() as c:
+        assert c.execute(text("select count(*) from complaints where reference=:r"), {"r": refs[-1]}).scalar() == 1
+    eng.dispose()
+    stats = redis.Redis(port=redis_server).info("commandstats")
+    assert sum(v["calls"] for k, v in stats.items() if k in ("cmdstat_set", "cmdstat_get", "cmdstat_del")) > 0
+
+
+def test_simultaneous_messages_of_one_conversation_are_both_kept(replicated) -> None:
+    stack, second = replicated
+    sender = "rep-" + uuid.uuid4().hex[:10]
+    with ThreadPoolExecutor(2) as ex:
+        list(ex.map(lambda u: stack.say(sender, "bonjour", url=u), [stack.url, second]))
+    events = stack.tracker(sender)["events"]
+    assert sum(1 for e in events if e.get("event") == "user") == 2
