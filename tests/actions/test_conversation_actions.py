@@ -1,0 +1,134 @@
+"""Filing, triage, status lookup, fallback and session actions with inline trackers."""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import text
+
+from actions.conversation import ActionDefaultFallback, ActionSessionStart, ActionStatusLookup, ActionTriage
+from actions.intake import ActionSubmitComplaint
+from tests.actions.conftest import make_tracker, responses, slot_events, texts
+
+FULL = {"consent": True, "acting_for": "self", "last_name": "Lambert", "first_name": "Sophie",
+        "address": "Rue des Écoles 7, 7000 Mons", "email": "sophie.lambert@example.be", "phone": "+32475987654",
+        "file_reference": "aucune", "facts_description": "Le 14 octobre, une facture de 412 euros pour rien à Mons.",
+        "facts_date": "2026-10-14", "facts_place": "Mons", "persons_contacted": "aucun", "attachments": [],
+        "objective": "Annulation de la facture.", "complaint_confirm": True, "intake_id": "abc"}
+
+
+async def submit(slots):  # type: ignore[no-untyped-def]
+    d = CollectingDispatcher()
+    events = await ActionSubmitComplaint().run(d, make_tracker(slots, loop=None), {})
+    return d, slot_events(events)
+
+
+def count(svc, where: str) -> int:  # type: ignore[no-untyped-def]
+    with svc.registry.unit_of_work() as uow:
+        return int(uow.session.execute(text(f"select count(*) from complaints where {where}")).scalar())
+
+
+async def test_submit_files_once_even_when_the_action_is_retried(use_policy) -> None:
+    svc = use_policy("igretec")
+    d1, s1 = await submit(FULL)
+    d2, s2 = await submit(FULL)
+    assert s1["reference"] == s2["reference"]
+    assert re.fullmatch(r"IGR-2026-\d{6}", s1["reference"])
+    assert count(svc, "email='sophie.lambert@example.be'") == 1
+    filed = d1.messages[0]
+    assert filed["response"] == "utter_filed"
+    assert filed["ack_due"] == "5 décembre 2026"  # 10 jours ouvrables (Mon-Sat) after Tuesday 24 November
+    assert filed["received_on"] == "24 novembre 2026"
+    assert s1["last_name"] is None, "the intake is reset after filing"
+
+
+async def test_submit_solidaris_says_acknowledgement_as_soon_as_possible(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    d, _ = await submit({**FULL, "prior_contact": True})
+    assert responses(d)[0] == "utter_filed_ack_asap"
+    assert d.messages[0]["answer_due"] == "8 janvier 2027"  # 45 calendar days
+
+
+async def test_submit_refusal_with_identity_is_stored_inadmissible_without_showing_a_reference(use_policy) -> None:
+    svc = use_policy("igretec")
+    refusal = {"reason_code": "too_old", "explanation": "Trop ancien.", "route": "Le Médiateur de la Wallonie"}
+    d, slots = await submit({**FULL, "complaint_confirm": None, "refusal": refusal})
+    assert "Médiateur" in texts(d)
+    assert not re.search(r"IGR-\d{4}", texts(d))
+    assert count(svc, "status='inadmissible' and decision='too_old'") == 1
+
+
+async def test_submit_refusal_without_identity_stores_no_complaint(use_policy) -> None:
+    svc = use_policy("igretec")
+    d, _ = await submit({"consent": True, "acting_for": "group", "intake_id": "g1",
+                         "refusal": {"reason_code": "grouped", "explanation": "Groupé.", "route": "Médiateur"}})
+    assert count(svc, "1=1") == 0
+
+
+async def test_submit_cancelled_stores_nothing(use_policy) -> None:
+    svc = use_policy("igretec")
+    d, _ = await submit({**FULL, "complaint_confirm": None, "refusal": {"kind": "cancelled"}})
+    assert responses(d) == ["utter_cancelled"]
+    assert count(svc, "1=1") == 0
+
+
+async def test_triage_information_request_answers_from_the_preset_and_asks_nothing(use_policy) -> None:
+    svc = use_policy("spf-securite-sociale")
+    d = CollectingDispatcher()
+    events = await ActionTriage().run(d, make_tracker({}, text="horaires ?", intent="ask_information", loop=None), {})
+    assert events == []
+    assert d.messages[0]["text"] == svc.policy.triage.information_request
+
+
+async def test_triage_data_protection_goes_to_the_dpo_at_solidaris(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    d = CollectingDispatcher()
+    await ActionTriage().run(d, make_tracker({}, text="RGPD", intent="data_protection", loop=None), {})
+    assert "dataprotection.bra@solidaris.be" in texts(d)
+
+
+async def test_status_lookup_needs_the_contact_on_file(use_policy) -> None:
+    use_policy("igretec")
+    _, filed = await submit(FULL)
+    ref = filed["reference"]
+    d = CollectingDispatcher()
+    await ActionStatusLookup().run(d, make_tracker({"status_reference": ref, "status_contact": "x@example.be"},
+                                                   loop=None, sender="s1"), {})
+    assert responses(d) == ["utter_status_not_found"]
+    d = CollectingDispatcher()
+    await ActionStatusLookup().run(d, make_tracker({"status_reference": ref, "status_contact": "0475 98 76 54"},
+                                                   loop=None, sender="s2"), {})
+    assert responses(d) == ["utter_status"] and d.messages[0]["reference"] == ref
+
+
+async def test_status_lookup_slows_down_repeated_wrong_tries(use_policy) -> None:
+    use_policy("igretec")
+    last = None
+    for _ in range(5):
+        d = CollectingDispatcher()
+        await ActionStatusLookup().run(d, make_tracker({"status_reference": "IGR-2026-000999",
+                                                        "status_contact": "a@b.be"}, loop=None, sender="brute"), {})
+        last = responses(d)
+    assert last == ["utter_status_throttled"]
+
+
+async def test_fallback_first_rephrase_then_offer_a_human(use_policy) -> None:
+    use_policy("igretec")
+    d = CollectingDispatcher()
+    await ActionDefaultFallback().run(d, make_tracker({}, text="blabla", intent="nlu_fallback", loop=None), {})
+    assert responses(d) == ["utter_default"]
+    earlier = [{"event": "action", "name": "action_default_fallback"}, {"event": "action", "name": "action_listen"}]
+    d = CollectingDispatcher()
+    await ActionDefaultFallback().run(d, make_tracker({}, text="blibli", intent="nlu_fallback", loop=None,
+                                                      events=earlier), {})
+    assert responses(d) == ["utter_default_human"]
+
+
+async def test_session_start_says_plainly_that_an_unfinished_intake_expired(use_policy) -> None:
+    use_policy("igretec")
+    d = CollectingDispatcher()
+    events = await ActionSessionStart().run(d, make_tracker({"intake_id": "old", "last_name": "Lambert"}, loop=None), {})
+    assert responses(d) == ["utter_session_expired"]
+    assert events[0]["event"] == "session_started"
+    assert not any(e.get("name") == "last_name" for e in events)
