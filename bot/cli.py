@@ -10,6 +10,13 @@
     complaintbot retention [--dry-run]    # erase personal data past the retention period
     complaintbot db upgrade               # apply the migrations
     complaintbot db current
+    complaintbot outbox send              # send the e-mails waiting in the outbox (exit 1 on an outage)
+    complaintbot outbox status
+    complaintbot deadlines notify         # notices to staff (new complaints, deadlines within 2 working days), then send
+    complaintbot export csv [--from D] [--to D] [--output FILE]   # the registry for a period
+    complaintbot export pdf REFERENCE [--output FILE]             # the complete file
+    complaintbot person export --email E [--phone P] [--output FILE]   # access request
+    complaintbot person erase --email E [--phone P] [--dry-run]         # erasure request
     complaintbot telegram set-webhook URL # register the webhook (with TELEGRAM_WEBHOOK_SECRET)
     complaintbot telegram polling         # development: fetch updates without a public URL
 
@@ -56,6 +63,42 @@ def _parser() -> argparse.ArgumentParser:
     retention = sub.add_parser("retention", help="effacer les données personnelles en fin de conservation")
     retention.add_argument("--dry-run", action="store_true", help="lister sans rien effacer")
 
+    outbox = sub.add_parser("outbox", help="file d'envoi des e-mails")
+    outbox_sub = outbox.add_subparsers(dest="action", required=True)
+    outbox_sub.add_parser("send", help="envoyer les e-mails en attente")
+    outbox_sub.add_parser("status", help="e-mails en attente et en échec")
+    outbox_sub.add_parser("retry", help="remettre en file les e-mails en échec")
+
+    deadlines = sub.add_parser("deadlines", help="échéances")
+    deadlines_sub = deadlines.add_subparsers(dest="action", required=True)
+    deadlines_sub.add_parser("notify", help="prévenir le personnel (nouveaux dossiers, échéances proches) puis envoyer")
+
+    export = sub.add_parser("export", help="exports du registre")
+    export_sub = export.add_subparsers(dest="action", required=True)
+    csv_cmd = export_sub.add_parser("csv", help="registre CSV (colonnes du plan de gestion) pour une période")
+    csv_cmd.add_argument("--from", dest="start", help="date de réception minimale AAAA-MM-JJ (incluse)")
+    csv_cmd.add_argument("--to", dest="end", help="date de réception maximale AAAA-MM-JJ (incluse)")
+    csv_cmd.add_argument("--all-policies", action="store_true", help="tous les préréglages du registre")
+    csv_cmd.add_argument("--delimiter", default=",", choices=[",", ";"])
+    csv_cmd.add_argument("--output", "-o", help="fichier (sinon la sortie standard)")
+    pdf_cmd = export_sub.add_parser("pdf", help="le dossier complet en PDF")
+    pdf_cmd.add_argument("reference")
+    pdf_cmd.add_argument("--output", "-o", help="fichier (par défaut REFERENCE.pdf)")
+
+    person = sub.add_parser("person", help="demandes d'accès et d'effacement d'une personne")
+    person_sub = person.add_subparsers(dest="action", required=True)
+    for name, text in (("export", "toutes les données de la personne (JSON)"), ("erase", "effacer ses données")):
+        cmd = person_sub.add_parser(name, help=text)
+        cmd.add_argument("--email")
+        cmd.add_argument("--phone")
+        cmd.add_argument("--last-name")
+        cmd.add_argument("--first-name")
+        cmd.add_argument("--actor", default="cli", help="qui traite la demande (consigné dans l'historique)")
+        if name == "export":
+            cmd.add_argument("--output", "-o", help="fichier (sinon la sortie standard)")
+        else:
+            cmd.add_argument("--dry-run", action="store_true", help="lister sans rien effacer")
+
     db = sub.add_parser("db", help="base de données")
     db_sub = db.add_subparsers(dest="action", required=True)
     db_sub.add_parser("upgrade", help="appliquer les migrations")
@@ -81,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _staff(args, settings)
         if args.command == "retention":
             return _retention(args, settings)
+        if args.command in ("outbox", "deadlines", "export", "person"):
+            return _staff_tools(args, settings)
         if args.command == "telegram":
             return _telegram(args, settings)
     except Exception as exc:  # an operator's tool: one readable line, no traceback
@@ -162,6 +207,96 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
         print(reference)
     verb = "à anonymiser (simulation, rien n'est modifié)" if args.dry_run else "anonymisé(s)"
     print(f"{len(references)} dossier(s) {verb}")
+    return 0
+
+
+def _staff_tools(args: argparse.Namespace, settings: Settings) -> int:
+    """outbox, deadlines, export and person sub-commands (the staff side, issue 6)."""
+    from bot.services import outbox
+
+    registry = _registry(settings)
+    now = datetime.now(UTC)
+    try:
+        if args.command == "outbox" and args.action == "status":
+            state = outbox.outbox_overview(registry)
+            print(f"{state['waiting']} en attente, {state['failed']} en échec, {state['sent']} envoyé(s)")
+            for item in state["items"]:
+                print(f"#{item['id']}\t{item['state']}\t{item['attempts']} essai(s)\t{item['last_error'] or ''}")
+            return 0
+        if args.command == "outbox" and args.action == "retry":
+            print(f"{outbox.retry_failed(registry)} e-mail(s) remis en file")
+            return 0
+        if args.command in ("outbox", "deadlines"):
+            if args.command == "deadlines":
+                from bot.services.notifications import queue_staff_notices
+
+                counts = queue_staff_notices(registry, staff_email=settings.staff_notify_email, now=now,
+                                             base_url=settings.public_base_url)
+                print(f"{counts['new_complaints']} nouveau(x) dossier(s) et {counts['deadlines']} échéance(s) "
+                      "signalé(s) au personnel")
+                if not settings.staff_notify_email:
+                    print("STAFF_NOTIFY_EMAIL non défini : seuls les dossiers attribués sont signalés")
+            result = outbox.flush_outbox(registry, smtp_host=settings.smtp_host, smtp_port=settings.smtp_port,
+                                         mail_from=settings.mail_from, now=now)
+            print(f"{result['sent']} e-mail(s) envoyé(s), {result['failed']} refusé(s), {result['waiting']} en attente")
+            if result["error"]:
+                print(f"erreur : {result['error']}", file=sys.stderr)
+                return 1
+            return 0
+        if args.command == "export":
+            return _export(args, settings, registry, now)
+        return _person(args, registry, now)
+    finally:
+        registry.dispose()
+
+
+def _export(args: argparse.Namespace, settings: Settings, registry, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    from datetime import date
+    from pathlib import Path
+
+    from bot.policies import load_policy
+    from bot.services import exports, staff
+
+    policy = load_policy(settings.policy)
+    if args.action == "csv":
+        start = date.fromisoformat(args.start) if args.start else None
+        end = date.fromisoformat(args.end) if args.end else None
+        text = exports.registry_csv(registry, start=start, end=end, policy=policy, all_policies=args.all_policies,
+                                    delimiter=args.delimiter)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"{text.count(chr(10)) - 1} dossier(s) écrit(s) dans {args.output}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    record = staff.get_complaint(registry, args.reference)
+    pdf = exports.complaint_pdf(record, load_policy(record["policy"]), generated_at=now, generated_by="cli")
+    output = Path(args.output or f"{record['reference']}.pdf")
+    output.write_bytes(pdf)
+    print(f"Dossier {record['reference']} écrit dans {output}")
+    return 0
+
+
+def _person(args: argparse.Namespace, registry, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from bot.services import exports, privacy
+
+    person = {"email": args.email, "phone": args.phone, "last_name": args.last_name, "first_name": args.first_name}
+    if args.action == "export":
+        data = privacy.person_data(registry, **person, actor=args.actor, now=now)
+        raw = exports.json_bytes(data)
+        if args.output:
+            Path(args.output).write_bytes(raw)
+            print(f"{data['count']} dossier(s) écrit(s) dans {args.output}")
+        else:
+            sys.stdout.write(raw.decode() + "\n")
+        return 0
+    result = privacy.erase_person(registry, **person, actor=args.actor, now=now, dry_run=args.dry_run)
+    verb = "à effacer (simulation)" if args.dry_run else "effacé(s)"
+    print(f"{len(result['erased'])} dossier(s) {verb} : {', '.join(result['erased']) or '-'}")
+    for kept in result["kept"]:
+        print(f"conservé {kept['reference']} : {kept['reason']}")
     return 0
 
 

@@ -96,9 +96,9 @@ class AttachmentRefused(Exception):
 def refusal(code: str, filename: str | None, *, max_bytes: int, max_files: int) -> AttachmentRefused:
     """The refusal `code` (too_large, too_many, empty, executable, archive, unsupported) with its message."""
     name = f"« {display_name(filename)} »" if filename else "envoyé"
-    mb = max(1, max_bytes // (1024 * 1024))
+    limit = size_text(max_bytes)
     why = {
-        "too_large": f"il dépasse la taille maximale de {mb} Mo",
+        "too_large": f"il dépasse la taille maximale de {limit}",
         "too_many": f"vous avez déjà envoyé {max_files} documents, le maximum pour une réclamation",
         "empty": "il est vide",
         "executable": "c'est un programme, refusé pour des raisons de sécurité",
@@ -108,9 +108,17 @@ def refusal(code: str, filename: str | None, *, max_bytes: int, max_files: int) 
     }.get(code, "ce type de fichier n'est pas accepté")
     return AttachmentRefused(code, (
         f"Le fichier {name} n'a pas été enregistré : {why}. "
-        f"Formats acceptés : {ACCEPTED_FORMATS}, {mb} Mo au plus par fichier, {max_files} fichiers au plus "
+        f"Formats acceptés : {ACCEPTED_FORMATS}, {limit} au plus par fichier, {max_files} fichiers au plus "
         "par réclamation. Le reste de votre message est bien pris en compte."
     ))
+
+
+def size_text(size: int) -> str:
+    """A size in French units: "10 Mo", "1,9 Mo", "500 ko"."""
+    if size < 1024 * 1024:
+        return f"{-(-size // 1024)} ko"
+    mb = round(size / (1024 * 1024), 1)
+    return (f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}".replace(".", ",")) + " Mo"
 
 
 def display_name(filename: str | None) -> str:

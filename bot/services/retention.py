@@ -18,6 +18,7 @@ from bot.storage.models import AttachmentRow, ComplaintEventRow, ComplaintRow, O
 log = logging.getLogger(__name__)
 
 ACTOR = "retention"
+RETENTION_NOTE = "Données personnelles effacées au terme du délai de conservation."
 # finished files: closed ones from their closing; refused and withdrawn ones from their last change
 FINISHED = ("closed", "inadmissible", "withdrawn")
 # personal data erased (the name, contacts, free texts that may name people, the transcript)
@@ -36,6 +37,7 @@ def apply_retention(
 ) -> list[str]:
     """Erase the personal data of finished complaints past their preset's retention period
     (`retention.years` from the closing, or from receipt when `from_event` is "receipt").
+    A file under a legal hold (`legal_hold_of`) is kept as it is.
     Returns the references concerned; with `dry_run` nothing is changed."""
     require_aware("now", now)
     done: list[str] = []
@@ -61,6 +63,8 @@ def apply_retention(
                 .order_by(ComplaintRow.id)
             ).all()
             for row in rows:
+                if legal_hold_of(row) is not None:
+                    continue
                 done.append(row.reference)
                 if not dry_run:
                     files += _anonymise(session, row, now)
@@ -74,7 +78,15 @@ def apply_retention(
     return done
 
 
-def _anonymise(session: Any, row: ComplaintRow, now: datetime) -> list[str]:
+def legal_hold_of(row: ComplaintRow) -> dict[str, Any] | None:
+    """The legal hold set by staff on a file ({reason, by, at}), or None."""
+    hold = (row.extra or {}).get("legal_hold")
+    return hold if isinstance(hold, dict) else None
+
+
+def _anonymise(
+    session: Any, row: ComplaintRow, now: datetime, *, actor: str = ACTOR, note: str = RETENTION_NOTE
+) -> list[str]:
     for name in PERSONAL_FIELDS + PERSONAL_ROW_FIELDS:
         setattr(row, name, None)
     row.updates = [{"at": u.get("at"), "by": u.get("by")} for u in (row.updates or [])]
@@ -87,8 +99,7 @@ def _anonymise(session: Any, row: ComplaintRow, now: datetime) -> list[str]:
             event.after = None
         event.note = None
     session.add(ComplaintEventRow(
-        complaint_id=row.id, at=now, actor=ACTOR, action="anonymised", field=None,
-        note="Données personnelles effacées au terme du délai de conservation.",
+        complaint_id=row.id, at=now, actor=actor, action="anonymised", field=None, note=note,
     ))
     attachments = session.scalars(select(AttachmentRow).where(AttachmentRow.complaint_id == row.id)).all()
     paths = [a.stored_path for a in attachments if a.stored_path]

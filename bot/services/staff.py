@@ -147,6 +147,15 @@ def list_staff(registry: Registry) -> list[dict[str, Any]]:
         return [_user_dict(u) for u in uow.session.scalars(select(StaffUserRow).order_by(StaffUserRow.email))]
 
 
+def staff_account(registry: Registry, email: str) -> dict[str, Any] | None:
+    """{email, role, active, ...} of an account, or None."""
+    with registry.unit_of_work(read_only=True) as uow:
+        user = uow.session.scalars(
+            select(StaffUserRow).where(StaffUserRow.email == (email or "").strip().lower())
+        ).one_or_none()
+        return _user_dict(user) if user is not None else None
+
+
 def deactivate_staff(registry: Registry, email: str) -> dict[str, Any]:
     """Switch an account off and revoke its tokens."""
     with registry.unit_of_work() as uow:
@@ -247,6 +256,7 @@ def register_complaint(
     require_aware("now", now)
     if received_at > now + timedelta(minutes=5):
         raise InvalidInput("La date de réception ne peut pas être dans le futur.", "received_in_future")
+    data = _checked_contacts(data, policy.country)
     complaint, extra = complaint_from_data(policy.id, data, channel=channel, status=Status.RECEIVED)
     complaint.received_at = received_at.astimezone(UTC)
     complaint.ack_due, complaint.answer_due = deadlines(policy, received_at)
@@ -534,18 +544,26 @@ def add_note(registry: Registry, reference: str, text: str, *, actor: str, now: 
     return record
 
 
-def deadline_state(item: dict[str, Any], today: date, country: str) -> dict[str, Any]:
+def deadline_state(item: dict[str, Any], today: date, country: str, timezone: str | None = None) -> dict[str, Any]:
     """Where a record (or summary) stands with its deadlines on `today` (local date):
     {ack, answer: {due, days_left, working_days_left, state}, update_owed}. `state` is one of
-    "met" (done), "overdue", "due_soon" (within two working days), "pending", "none" (no date),
-    "void" (refused or withdrawn).
+    "met" (done), "met_late" (done after the date; needs `timezone`), "overdue", "due_soon"
+    (within two working days), "pending", "none" (no date), "void" (refused or withdrawn).
     `update_owed`: the answer is due within two working days and no progress message was sent
     (the notice and the plan ask to keep the complainant informed)."""
     from bot.domain.deadlines import is_due_soon, working_days_until
 
     status = item.get("status")
 
-    def one(due_iso: str | None, pending: tuple[str, ...]) -> dict[str, Any]:
+    def done_on(*keys: str) -> date | None:
+        from zoneinfo import ZoneInfo
+
+        for key in keys:
+            if item.get(key) and timezone:
+                return datetime.fromisoformat(item[key]).astimezone(ZoneInfo(timezone)).date()
+        return None
+
+    def one(due_iso: str | None, pending: tuple[str, ...], *done_keys: str) -> dict[str, Any]:
         if not due_iso:
             return {"due": None, "days_left": None, "working_days_left": None, "state": "none"}
         due = date.fromisoformat(due_iso[:10])
@@ -553,8 +571,11 @@ def deadline_state(item: dict[str, Any], today: date, country: str) -> dict[str,
                                 "working_days_left": working_days_until(today, due, country)}
         if status in ("inadmissible", "withdrawn"):
             info["state"] = "void"
+        elif status == "prepared":
+            info["state"] = "pending"
         elif status not in pending:
-            info["state"] = "met" if status != "prepared" else "pending"
+            done = done_on(*done_keys)
+            info["state"] = "met_late" if done is not None and done > due else "met"
         elif due < today:
             info["state"] = "overdue"
         elif is_due_soon(today, due, country, 2):
@@ -563,8 +584,8 @@ def deadline_state(item: dict[str, Any], today: date, country: str) -> dict[str,
             info["state"] = "pending"
         return info
 
-    ack = one(item.get("ack_due"), ACK_PENDING)
-    answer = one(item.get("answer_due"), ANSWER_PENDING)
+    ack = one(item.get("ack_due"), ACK_PENDING, "acknowledged_at", "answered_at")
+    answer = one(item.get("answer_due"), ANSWER_PENDING, "answered_at")
     updates = item.get("updates")
     has_update = bool(updates) if updates is not None else bool(item.get("updates_count"))
     return {"ack": ack, "answer": answer,
@@ -628,6 +649,23 @@ def _writable(complaint: Complaint) -> None:
 def _record(uow: UnitOfWork, complaint: Complaint) -> dict[str, Any]:
     row = uow.complaints.row_for(complaint)
     return complaint_record(complaint, row, list(uow.attachments.for_complaint(row.id)))
+
+
+def _checked_contacts(data: dict[str, Any], country: str) -> dict[str, Any]:
+    """E-mail and phone typed by staff: validated and normalised (E.164) like the chat does."""
+    from bot.domain.validation import FieldError, validate_email, validate_phone
+
+    data = dict(data)
+    for name, check in (("email", validate_email), ("phone", lambda t: validate_phone(t, country))):
+        value = data.get(name)
+        if value is None or not str(value).strip():
+            data[name] = None
+            continue
+        try:
+            data[name] = check(str(value))
+        except FieldError as exc:
+            raise InvalidInput(f"Champ « {name} » : {exc.message}", exc.code) from None
+    return data
 
 
 def _check_preset_reason(policy: Policy | None, reason_code: str) -> None:
@@ -699,6 +737,6 @@ def _attachments_of(uow: UnitOfWork, complaint_ids: list[int]) -> dict[int, list
 __all__ = [
     "add_note", "add_register_entry", "add_staff", "add_update", "assign", "authenticate_password",
     "authenticate_token", "deactivate_staff", "deadline_state", "get_complaint", "hash_password", "issue_token",
-    "list_complaints", "list_staff", "register_complaint", "revoke_tokens", "transition",
+    "list_complaints", "list_staff", "register_complaint", "revoke_tokens", "staff_account", "transition",
     "update_complaint", "verify_password",
 ]

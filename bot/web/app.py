@@ -42,6 +42,8 @@ def create_app(settings: Settings | None = None, engine: EngineClient | None = N
     # CHANNEL ROUTERS
     app.include_router(channels_router(settings, on_start=app.state.on_start, on_stop=app.state.on_stop))
     # STAFF ROUTERS
+    from bot.staff import install_staff
+    install_staff(app)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

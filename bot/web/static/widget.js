@@ -46,7 +46,7 @@
     ".cw-alert{margin:0 .6rem;padding:.5rem .7rem;background:#fdecea;color:#7a1010;border:1px solid #b3261e;border-radius:.4rem}.cw-alert:empty{display:none}" +
     ".cw-form{display:flex;gap:.3rem;padding:.5rem;border-top:1px solid #ccc;align-items:stretch}.cw-form input[type=text]{flex:1;min-width:0;padding:.5rem;font:inherit;border:1px solid #666;border-radius:.3rem}" +
     ".cw-form button{background:#0b4f8a;color:#fff;border:0;border-radius:.3rem;padding:.5rem .8rem;font:inherit;cursor:pointer;min-height:2.75rem}" +
-    ".cw-form .cw-attach{background:#fff;color:#0b4f8a;border:1px solid #0b4f8a;padding:.5rem .6rem}" +
+    ".cw-form .cw-attach{background:#fff;color:#0b4f8a;border:1px solid #0b4f8a;padding:.5rem .6rem;display:flex;align-items:center}" +
     ".cw-typing{font-style:italic;color:#444;padding:0 .8rem .3rem;min-height:1.4em}" +
     ".cw-dots span{display:inline-block;animation:cw-blink 1.2s infinite both}.cw-dots span:nth-child(2){animation-delay:.2s}.cw-dots span:nth-child(3){animation-delay:.4s}" +
     "@keyframes cw-blink{0%,80%,100%{opacity:.2}40%{opacity:1}}" +
@@ -71,7 +71,7 @@
     '<div class="cw-alert" role="alert"></div>' +
     '<form class="cw-form"><label class="cw-sr" for="cw-input">Votre message</label>' +
     '<input id="cw-input" type="text" autocomplete="off" maxlength="4000" placeholder="Écrivez votre message…">' +
-    '<button type="button" class="cw-attach" aria-label="Joindre un document (PDF, photo, Word, OpenOffice)" title="Joindre un document">📎</button>' +
+    '<button type="button" class="cw-attach" aria-label="Joindre un document (PDF, photo, Word, OpenOffice)" title="Joindre un document"><svg aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"/></svg></button>' +
     '<input class="cw-file cw-sr" type="file" tabindex="-1" aria-hidden="true" accept="' + ACCEPT + '">' +
     '<button type="submit">Envoyer</button></form>';
   document.body.appendChild(btn); document.body.appendChild(panel);
@@ -80,14 +80,14 @@
   var refBox = panel.querySelector(".cw-ref"), fileInput = panel.querySelector(".cw-file");
   var queue = Promise.resolve();
 
-  function render(entry, last) {
+  function render(entry, choices) {
     var div = document.createElement("div");
     div.className = "cw-msg " + (entry.who === "user" ? "cw-user" : entry.error ? "cw-err" : "cw-bot");
     var who = document.createElement("span"); who.className = "cw-sr";
     who.textContent = entry.who === "user" ? "Vous : " : "Assistant : ";
     div.appendChild(who); div.appendChild(document.createTextNode(entry.text));
     log.appendChild(div);
-    if (last && entry.buttons && entry.buttons.length) {
+    if (choices && entry.buttons && entry.buttons.length) {
       var box = document.createElement("div"); box.className = "cw-choices";
       box.setAttribute("role", "group"); box.setAttribute("aria-label", "Réponses proposées");
       entry.buttons.forEach(function (b) {
@@ -98,22 +98,29 @@
       log.appendChild(box);
     }
   }
-  function redraw() {
-    log.innerHTML = "";
-    state.log.forEach(function (e, i) { render(e, i === state.log.length - 1); });
-    log.scrollTop = log.scrollHeight;
+  function showReference() {
     if (state.reference) {
       refBox.innerHTML = "Votre référence : <strong></strong>. Conservez-la pour suivre votre dossier.";
       refBox.querySelector("strong").textContent = state.reference;
       refBox.hidden = false;
     } else { refBox.hidden = true; }
   }
-  function push(entry) {
+  function redraw() {  /* the whole log, once at start: buttons only after the citizen's last message */
+    log.innerHTML = "";
+    var lastUser = -1;
+    state.log.forEach(function (e, i) { if (e.who === "user") lastUser = i; });
+    state.log.forEach(function (e, i) { render(e, i > lastUser); });
+    log.scrollTop = log.scrollHeight;
+    showReference();
+  }
+  function push(entry) {  /* one addition: screen readers announce only the new message */
     state.log.push(entry);
-    if (entry.who === "bot" && !entry.error) {
+    if (entry.who === "user") {
+      Array.prototype.forEach.call(log.querySelectorAll(".cw-choices"), function (b) { b.remove(); });
+    } else if (!entry.error) {
       var m = REF_RE.exec(entry.text || ""); if (m) state.reference = m[0];
     }
-    save(); redraw();
+    save(); render(entry, entry.who !== "user"); log.scrollTop = log.scrollHeight; showReference();
   }
   function busy(on) {
     typing.innerHTML = on ? 'L\'assistant écrit<span class="cw-dots" aria-hidden="true"><span>.</span><span>.</span><span>.</span></span>' : "";
@@ -153,6 +160,13 @@
       }).then(answers);
     });
   }
+  function lastButtons() {
+    for (var i = state.log.length - 1; i >= 0; i--) {
+      if (state.log[i].who === "bot" && state.log[i].buttons && state.log[i].buttons.length) return state.log[i].buttons;
+      if (state.log[i].who === "bot" && !state.log[i].error) return [];
+    }
+    return [];
+  }
   function upload(file) {
     if (!file) return;
     alertBox.textContent = "";
@@ -165,14 +179,12 @@
         return fetch(BASE + "/chat/upload", { method: "POST", body: form });
       }).then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (d) {
-          if (r.status === 422 && d.error) {
-            alertBox.textContent = d.error;
-            push({ who: "bot", error: true, text: d.error });
+          if ((r.status === 422 && d.error) || r.status === 413) {
+            /* the question is still open: its proposed answers come back under the explanation */
+            alertBox.textContent = "Fichier non enregistré : " + file.name;
+            push({ who: "bot", error: true, buttons: lastButtons(),
+                   text: d.error || "Ce fichier est trop volumineux. Formats acceptés : PDF, JPEG, PNG, HEIC, Word ou OpenOffice." });
             return;
-          }
-          if (r.status === 413) {
-            var msg = "Ce fichier est trop volumineux. Formats acceptés : PDF, JPEG, PNG, HEIC, Word ou OpenOffice.";
-            alertBox.textContent = msg; push({ who: "bot", error: true, text: msg }); return;
           }
           if (!r.ok) throw new Error("HTTP " + r.status);
           answers(d);
@@ -184,7 +196,7 @@
   function setOpen(open) {
     state.open = open; save();
     panel.hidden = !open; btn.setAttribute("aria-expanded", String(open));
-    if (open) { redraw(); input.focus(); if (!state.log.length) send("Bonjour", "Bonjour"); } else { btn.focus(); }
+    if (open) { input.focus(); if (!state.log.length) send("Bonjour", "Bonjour"); } else { btn.focus(); }
   }
   btn.addEventListener("click", function () { setOpen(panel.hidden); });
   panel.querySelector(".cw-close").addEventListener("click", function () { setOpen(false); });

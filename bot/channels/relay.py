@@ -1,0 +1,258 @@
+"""The relay shared by every chat channel: dedup, per-sender order, files, engine, answers.
+
+A channel handler parses its platform's payload into an `Incoming` and gives it to
+`Relay.submit` with an `Outlet` (how to answer on that platform). The relay then, in order
+for each sender: drops a platform message id already seen (`processed_messages`), downloads,
+checks and stores the files (a refused file gets its French message, the rest goes on),
+relays the text with metadata {"channel", "attachments"} to the engine's REST channel and
+hands the engine's answers (text + buttons) to the outlet.
+
+Logs carry ids, sizes and codes only: never a text, a name or a phone number (senders are
+logged as a short hash).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot.config import Settings
+from bot.services.attachments import AttachmentRefused, refusal, store_upload
+from bot.services.messages import first_time_seen
+from bot.services.uow import Registry
+
+log = logging.getLogger("bot.channels")
+
+# what is relayed when a message carries files and no text (the form acknowledges the files)
+FILE_ONLY_TEXT = "[document]"
+ENGINE_DOWN = ("Le service ne répond pas pour le moment. Votre message n'a pas pu être traité : "
+               "renvoyez-le dans un instant, s'il vous plaît.")
+
+
+class TooLarge(Exception):
+    """A download stopped because the file is bigger than the limit."""
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass
+class IncomingFile:
+    """A file announced by a platform; `fetch(limit)` downloads it (raises TooLarge past `limit`)."""
+
+    filename: str | None
+    fetch: Callable[[int], Awaitable[bytes]]
+    size_hint: int | None = None
+    refused: str | None = None  # a refusal code known without downloading (a voice note, a video…)
+
+
+@dataclass
+class Incoming:
+    channel: str  # metadata channel: "telegram", "whatsapp" (Meta and Twilio), "webchat"
+    sender: str  # the engine's sender id, prefixed by the platform ("tg-…", "wa-…", "tw-…", "web-…")
+    message_id: str | None  # the platform's id, for dedup (None: no dedup)
+    text: str | None = None
+    files: list[IncomingFile] = field(default_factory=list)
+    dedup_channel: str | None = None  # namespace of message_id (default: channel)
+
+
+@dataclass
+class Outcome:
+    duplicate: bool = False
+    replies: list[Reply] = field(default_factory=list)
+    refused: list[AttachmentRefused] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    engine_error: bool = False
+
+
+class Outlet(Protocol):
+    async def __call__(self, replies: list[Reply]) -> None: ...
+
+
+class Engine(Protocol):
+    async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+
+def sender_ref(sender: str) -> str:
+    """A short pseudonymous id of a sender for the logs (sender ids can contain phone numbers)."""
+    return hashlib.sha256(sender.encode()).hexdigest()[:12]
+
+
+def replies_from_engine(messages: list[dict[str, Any]]) -> list[Reply]:
+    """The engine's REST channel answers -> replies (text and buttons; other kinds are dropped)."""
+    out = []
+    for m in messages:
+        text = str(m.get("text") or "").strip()
+        buttons = tuple(
+            Button(str(b.get("title") or b.get("payload") or ""), str(b.get("payload") or b.get("title") or ""))
+            for b in (m.get("buttons") or []) if isinstance(b, dict) and (b.get("title") or b.get("payload"))
+        )
+        if text or buttons:
+            out.append(Reply(text, buttons))
+    return out
+
+
+class Relay:
+    def __init__(self, engine: Engine, registry: Registry, settings: Settings,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.engine = engine
+        self.registry = registry
+        self.settings = settings
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._tails: dict[str, asyncio.Task[Outcome]] = {}
+        self._tasks: set[asyncio.Task[Outcome]] = set()
+
+    # ------------------------------------------------------------------ ordering
+    def submit(self, incoming: Incoming, outlet: Outlet) -> asyncio.Task[Outcome]:
+        """Queue one message; messages of one sender are processed one at a time, in submit order.
+        Returns the task (a webhook answers at once; the web widget awaits it)."""
+        previous = self._tails.get(incoming.sender)
+
+        async def run() -> Outcome:
+            if previous is not None:
+                await asyncio.wait([previous])
+            return await self._process(incoming, outlet)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._tails[incoming.sender] = task
+        self._tasks.add(task)
+        task.add_done_callback(lambda t: self._done(incoming.sender, t))
+        return task
+
+    def _done(self, sender: str, task: asyncio.Task[Outcome]) -> None:
+        self._tasks.discard(task)
+        if self._tails.get(sender) is task:
+            del self._tails[sender]
+        if not task.cancelled() and task.exception() is not None:
+            log.error("relay: message of %s failed: %r", sender_ref(sender), type(task.exception()).__name__)
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Wait for every queued message (tests, shutdown); cancel what is left after `timeout`."""
+        end = asyncio.get_running_loop().time() + timeout
+        while self._tasks:
+            left = end - asyncio.get_running_loop().time()
+            if left <= 0:
+                for task in list(self._tasks):
+                    task.cancel()
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+                return
+            await asyncio.wait(list(self._tasks), timeout=left)
+
+    # ------------------------------------------------------------------ processing
+    async def _process(self, incoming: Incoming, outlet: Outlet) -> Outcome:
+        who = sender_ref(incoming.sender)
+        if incoming.message_id:
+            namespace = incoming.dedup_channel or incoming.channel
+            first = await asyncio.to_thread(first_time_seen, self.registry, namespace, incoming.message_id,
+                                            now=self.clock())
+            if not first:
+                log.info("relay: %s message %s already processed, dropped", namespace, incoming.message_id)
+                return Outcome(duplicate=True)
+        outcome = Outcome()
+        for item in incoming.files:
+            try:
+                outcome.attachments.append(await self._store(incoming, item))
+            except AttachmentRefused as refused:
+                log.info("relay: file refused for %s: %s", who, refused.code)
+                outcome.refused.append(refused)
+        if outcome.refused:
+            notes = [Reply(r.message) for r in outcome.refused]
+            outcome.replies += notes
+            await self._answer(outlet, notes, who)
+        text = (incoming.text or "").strip()
+        if not text and not outcome.attachments:
+            return outcome
+        metadata = {"channel": incoming.channel, "attachments": outcome.attachments}
+        try:
+            answers = replies_from_engine(await self.engine.send(incoming.sender, text or FILE_ONLY_TEXT, metadata))
+        except Exception as exc:  # the engine is down or answered an error: say so, keep the service up
+            log.warning("relay: engine error for %s: %s", who, type(exc).__name__)
+            outcome.engine_error = True
+            answers = [Reply(ENGINE_DOWN)]
+        log.info("relay: %s message from %s relayed (%d file(s)), %d answer(s)", incoming.channel, who,
+                 len(outcome.attachments), len(answers))
+        outcome.replies += answers
+        await self._answer(outlet, answers, who)
+        return outcome
+
+    async def _store(self, incoming: Incoming, item: IncomingFile) -> dict[str, Any]:
+        limit, max_files = self.settings.attachment_max_bytes, self.settings.attachment_max_files
+        if item.refused:
+            raise refusal(item.refused, item.filename, max_bytes=limit, max_files=max_files)
+        if item.size_hint is not None and item.size_hint > limit:
+            raise refusal("too_large", item.filename, max_bytes=limit, max_files=max_files)
+        try:
+            data = await item.fetch(limit)
+        except TooLarge:
+            raise refusal("too_large", item.filename, max_bytes=limit, max_files=max_files) from None
+        except Exception as exc:
+            log.warning("relay: download failed for %s: %s", sender_ref(incoming.sender), type(exc).__name__)
+            raise refusal("unreadable", item.filename, max_bytes=limit, max_files=max_files) from None
+        stored = await asyncio.to_thread(
+            store_upload, self.registry, self.settings.attachments_dir, conversation_id=incoming.sender,
+            filename=item.filename, data=data, now=self.clock(), max_bytes=limit, max_files=max_files,
+        )
+        log.info("relay: file %s stored for %s (%d bytes, %s)", stored["id"], sender_ref(incoming.sender),
+                 stored["size"], stored["media_type"])
+        return stored
+
+    async def _answer(self, outlet: Outlet, replies: list[Reply], who: str) -> None:
+        if not replies:
+            return
+        try:
+            await outlet(replies)
+        except Exception as exc:
+            log.warning("relay: answer to %s not delivered: %s", who, type(exc).__name__)
+
+
+async def read_limited(chunks: Any, limit: int) -> bytes:
+    """Join an async iterator of byte chunks; raise TooLarge past `limit` bytes."""
+    buf = bytearray()
+    async for chunk in chunks:
+        buf += chunk
+        if len(buf) > limit:
+            raise TooLarge()
+    return bytes(buf)
+
+
+def typed_text(text: str) -> str:
+    """A text the citizen typed: the engine reads a leading "/" as an intent name, so drop it."""
+    return text.strip().lstrip("/").strip()
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut a long text at line or word boundaries into pieces of at most `limit` characters."""
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        chunks.append(text[:cut])
+        text = text[cut:].lstrip()
+    chunks.append(text)
+    return chunks
+
+
+async def no_fetch(limit: int) -> bytes:
+    """The fetch of a file refused without download."""
+    return b""

@@ -1,0 +1,131 @@
+"""Twilio WhatsApp: signed form-encoded webhooks, media URLs, replies through the Messages API.
+
+Twilio signs `PUBLIC_BASE_URL + path (+ ?query)` followed by every POST parameter name and value
+sorted by name (HMAC-SHA1 with the auth token, base64) in `X-Twilio-Signature`. Media
+(`MediaUrl0…`) redirect to short-lived URLs and need basic auth (account SID, auth token) when
+the account protects them. Twilio has no free-form buttons: choices are numbered in the text and
+a number typed back is read as that choice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import httpx
+
+from bot.channels.relay import (
+    Incoming,
+    IncomingFile,
+    Relay,
+    Reply,
+    read_limited,
+    sender_ref,
+    split_text,
+    typed_text,
+)
+from bot.config import Settings
+
+log = logging.getLogger("bot.channels.twilio")
+
+MAX_BODY = 1600
+MAX_MEDIA = 10
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def signature(auth_token: str, url: str, params: Sequence[tuple[str, str]]) -> str:
+    payload = url + "".join(k + v for k, v in sorted(params))
+    return base64.b64encode(hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()).decode()
+
+
+def valid_signature(auth_token: str, url: str, params: Sequence[tuple[str, str]], header: str | None) -> bool:
+    return bool(header) and hmac.compare_digest(signature(auth_token, url, params), (header or "").strip())
+
+
+class TwilioChannel:
+    def __init__(self, settings: Settings, relay: Relay, client: httpx.AsyncClient | None = None) -> None:
+        assert settings.twilio_account_sid and settings.twilio_auth_token
+        self.settings = settings
+        self.relay = relay
+        self.auth = (settings.twilio_account_sid, settings.twilio_auth_token)
+        self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=5.0))
+        self._choices: OrderedDict[str, list[str]] = OrderedDict()
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def public_url(self, path: str, query: str) -> str:
+        return f"{self.settings.public_base_url}{path}" + (f"?{query}" if query else "")
+
+    # ------------------------------------------------------------------ inbound
+    def handle(self, form: dict[str, str]) -> asyncio.Task[object] | None:
+        if form.get("AccountSid") and form["AccountSid"] != self.settings.twilio_account_sid:
+            log.info("twilio: message for another account ignored")
+            return None
+        sid, sender_addr, ours = form.get("MessageSid") or form.get("SmsMessageSid"), form.get("From"), form.get("To")
+        if not sid or not sender_addr or not ours:
+            return None
+        sender = "tw-" + (re.sub(r"\D", "", sender_addr) or hashlib.sha256(sender_addr.encode()).hexdigest()[:16])
+        text = form.get("ButtonPayload") or typed_text(form.get("Body") or "")
+        text = self._choice(sender, text)
+        files = []
+        for i in range(min(_int(form.get("NumMedia")), MAX_MEDIA)):
+            url = form.get(f"MediaUrl{i}")
+            if url:
+                files.append(IncomingFile(f"document-{i + 1}", self._fetcher(url)))
+        incoming = Incoming("whatsapp", sender, sid, text=text or None, files=files, dedup_channel="twilio")
+
+        async def outlet(replies: list[Reply]) -> None:
+            await self.send(sender, from_=ours, to=sender_addr, replies=replies)
+
+        return self.relay.submit(incoming, outlet)  # type: ignore[return-value]
+
+    def _choice(self, sender: str, text: str) -> str:
+        """A number typed back after numbered choices is that choice's payload."""
+        choices = self._choices.get(sender) or []
+        if text.isdigit() and 1 <= int(text) <= len(choices):
+            return choices[int(text) - 1]
+        return text
+
+    def _fetcher(self, url: str):  # type: ignore[no-untyped-def]
+        async def fetch(limit: int) -> bytes:
+            async with self.client.stream("GET", url, auth=self.auth, follow_redirects=True) as r:
+                r.raise_for_status()
+                return await read_limited(r.aiter_bytes(), limit)
+
+        return fetch
+
+    # ------------------------------------------------------------------ outbound
+    async def send(self, sender: str, *, from_: str, to: str, replies: list[Reply]) -> None:
+        url = f"{self.settings.twilio_api_base_url}/2010-04-01/Accounts/{self.settings.twilio_account_sid}/Messages.json"
+        for reply in replies:
+            for body in self.bodies_for(sender, reply):
+                resp = await self.client.post(url, data={"From": from_, "To": to, "Body": body}, auth=self.auth)
+                if not resp.is_success:
+                    log.warning("twilio: send failed (HTTP %s)", resp.status_code)
+                    resp.raise_for_status()
+        log.info("twilio: %d answer(s) sent to %s", len(replies), sender_ref(sender))
+
+    def bodies_for(self, sender: str, reply: Reply) -> list[str]:
+        text = reply.text.strip()
+        if reply.buttons:
+            self._choices[sender] = [b.payload for b in reply.buttons]
+            self._choices.move_to_end(sender)
+            while len(self._choices) > 10000:
+                self._choices.popitem(last=False)
+            options = "\n".join(f"{i}. {b.title}" for i, b in enumerate(reply.buttons, 1))
+            text = f"{text}\n\n{options}\n(Répondez par le numéro de votre choix.)".strip()
+        return split_text(text, MAX_BODY) if text else []
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0

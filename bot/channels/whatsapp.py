@@ -1,0 +1,196 @@
+"""WhatsApp Cloud API (Meta): signature, webhook payloads, media download and replies.
+
+Webhook payload (`object: whatsapp_business_account`): entry[].changes[].value with
+`messages` (text, interactive button_reply/list_reply, button, image, document…) or `statuses`
+(sent, delivered, read, failed: not messages, ignored). Replies: POST
+`{base}/{version}/{phone number id}/messages`; media: GET `{base}/{version}/{media id}` gives a
+short-lived URL, itself fetched with the bearer token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+from typing import Any
+
+import httpx
+
+from bot.channels.relay import (
+    Incoming,
+    IncomingFile,
+    Relay,
+    Reply,
+    TooLarge,
+    no_fetch,
+    read_limited,
+    sender_ref,
+    split_text,
+    typed_text,
+)
+from bot.config import Settings
+
+log = logging.getLogger("bot.channels.whatsapp")
+
+MAX_TEXT = 4096
+MAX_INTERACTIVE_BODY = 1024
+MAX_REPLY_BUTTONS, MAX_BUTTON_TITLE = 3, 20
+MAX_LIST_ROWS, MAX_ROW_TITLE = 10, 24
+OUTSIDE_WINDOW = {131047}  # "re-engagement message": more than 24 h since the citizen's last message
+NOT_A_FILE = {"audio", "video", "sticker"}
+
+
+def valid_signature(secret: str, body: bytes, header: str | None) -> bool:
+    """`X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the app secret>`."""
+    if not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower())
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class WhatsAppChannel:
+    def __init__(self, settings: Settings, relay: Relay, client: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self.relay = relay
+        self.api = f"{settings.whatsapp_api_base_url}/{settings.whatsapp_api_version}"
+        self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=5.0))
+        self._auth = {"Authorization": f"Bearer {settings.whatsapp_access_token}"}
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    # ------------------------------------------------------------------ inbound
+    def handle(self, payload: dict[str, Any]) -> list[asyncio.Task[Any]]:
+        """Queue every message of a webhook call; status callbacks and other numbers' events are skipped."""
+        tasks: list[asyncio.Task[Any]] = []
+        if payload.get("object") != "whatsapp_business_account":
+            return tasks
+        for entry in payload.get("entry") or []:
+            for change in entry.get("changes") or []:
+                value = change.get("value") or {}
+                if change.get("field") != "messages":
+                    continue
+                phone_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
+                if phone_id and phone_id != self.settings.whatsapp_phone_number_id:
+                    log.info("whatsapp: event for another phone number id ignored")
+                    continue
+                if value.get("statuses"):
+                    log.info("whatsapp: %d status callback(s) ignored", len(value["statuses"]))
+                for message in value.get("messages") or []:
+                    incoming = self._incoming(message)
+                    if incoming is None:
+                        log.info("whatsapp: message %s of type %s ignored", message.get("id"), message.get("type"))
+                        continue
+                    to = str(message.get("from"))
+
+                    async def outlet(replies: list[Reply], to: str = to) -> None:
+                        await self.send(to, replies)
+
+                    tasks.append(self.relay.submit(incoming, outlet))
+        return tasks
+
+    def _incoming(self, message: dict[str, Any]) -> Incoming | None:
+        kind, wa_id, mid = message.get("type"), message.get("from"), message.get("id")
+        if not wa_id or not mid:
+            return None
+        text: str | None = None
+        files: list[IncomingFile] = []
+        if kind == "text":
+            text = typed_text((message.get("text") or {}).get("body") or "")
+        elif kind == "interactive":
+            inter = message.get("interactive") or {}
+            reply = inter.get(inter.get("type") or "") or {}  # button_reply or list_reply: {id, title}
+            text = reply.get("id") or reply.get("title")
+        elif kind == "button":  # quick-reply button of a template message
+            button = message.get("button") or {}
+            text = button.get("payload") or button.get("text")
+        elif kind in ("image", "document"):
+            media = message.get(kind) or {}
+            text = typed_text(media.get("caption") or "") or None
+            name = media.get("filename") or (f"photo-{str(media.get('id'))[-8:]}.jpg" if kind == "image" else None)
+            files.append(IncomingFile(name, self._fetcher(str(media.get("id")))))
+        elif kind in NOT_A_FILE:
+            files.append(IncomingFile(None, no_fetch, refused="unsupported"))
+        else:
+            return None
+        return Incoming("whatsapp", f"wa-{wa_id}", str(mid), text=text, files=files)
+
+    def _fetcher(self, media_id: str):  # type: ignore[no-untyped-def]
+        async def fetch(limit: int) -> bytes:
+            meta = await self.client.get(f"{self.api}/{media_id}", headers=self._auth)
+            meta.raise_for_status()
+            info = meta.json()
+            if int(info.get("file_size") or 0) > limit:
+                raise TooLarge()
+            async with self.client.stream("GET", info["url"], headers=self._auth, follow_redirects=True) as r:
+                r.raise_for_status()
+                return await read_limited(r.aiter_bytes(), limit)
+
+        return fetch
+
+    # ------------------------------------------------------------------ outbound
+    async def send(self, to: str, replies: list[Reply]) -> None:
+        for reply in replies:
+            for body in self.messages_for(to, reply):
+                resp = await self.client.post(f"{self.api}/{self.settings.whatsapp_phone_number_id}/messages",
+                                              json=body, headers=self._auth)
+                if resp.is_success:
+                    continue
+                code = _error_code(resp)
+                if code in OUTSIDE_WINDOW:
+                    log.warning("whatsapp: reply to %s refused, more than 24 h since the citizen's last message; "
+                                "only an approved template can be sent now", sender_ref(f"wa-{to}"))
+                    return
+                log.warning("whatsapp: send failed (HTTP %s, error %s)", resp.status_code, code)
+                resp.raise_for_status()
+        log.info("whatsapp: %d answer(s) sent to %s", len(replies), sender_ref(f"wa-{to}"))
+
+    @staticmethod
+    def messages_for(to: str, reply: Reply) -> list[dict[str, Any]]:
+        """The Cloud API message bodies of one reply: text, reply buttons (<= 3) or a list (<= 10 rows)."""
+        base = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
+        text = reply.text.strip()
+        if not reply.buttons:
+            return [base | {"type": "text", "text": {"preview_url": False, "body": chunk}}
+                    for chunk in _split(text, MAX_TEXT)]
+        out: list[dict[str, Any]] = []
+        if len(text) > MAX_INTERACTIVE_BODY:  # the long text first, the choice after it
+            out += [base | {"type": "text", "text": {"preview_url": False, "body": chunk}}
+                    for chunk in _split(text, MAX_TEXT)]
+            text = "Votre choix :"
+        buttons = list(reply.buttons)
+        if len(buttons) <= MAX_REPLY_BUTTONS:
+            action: dict[str, Any] = {"buttons": [
+                {"type": "reply", "reply": {"id": b.payload[:256], "title": shorten(b.title, MAX_BUTTON_TITLE)}}
+                for b in buttons
+            ]}
+            out.append(base | {"type": "interactive", "interactive": {
+                "type": "button", "body": {"text": text or "Votre choix :"}, "action": action}})
+            return out
+        rows, rest = buttons[:MAX_LIST_ROWS], buttons[MAX_LIST_ROWS:]
+        if rest:  # nothing lost: the choices beyond ten are listed in the text, to type
+            text = (text + "\n" + "\n".join(f"– {b.title}" for b in rest))[:MAX_INTERACTIVE_BODY]
+        out.append(base | {"type": "interactive", "interactive": {
+            "type": "list", "body": {"text": text or "Votre choix :"},
+            "action": {"button": "Choisir", "sections": [{"title": "Choix possibles", "rows": [
+                {"id": b.payload[:200], "title": shorten(b.title, MAX_ROW_TITLE)} for b in rows
+            ]}]},
+        }})
+        return out
+
+
+def _error_code(resp: httpx.Response) -> int | None:
+    try:
+        return int(resp.json()["error"]["code"])
+    except Exception:
+        return None
+
+
+def _split(text: str, limit: int) -> list[str]:
+    return split_text(text, limit) if text else []

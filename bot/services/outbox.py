@@ -1,0 +1,234 @@
+"""Sending the e-mail outbox through SMTP (`SMTP_HOST`, `SMTP_PORT`), each e-mail once.
+
+An e-mail is written to the `outbox` table in the transaction of the change it reports; this
+module sends what is waiting. States of a row (no extra column needed):
+
+- waiting: `sent_at` NULL (and fewer than `MAX_ATTEMPTS` refusals by the server);
+- being sent: `sent_at` set and `last_error` = `CLAIM_MARK` — claimed by one sender with an
+  atomic UPDATE, so that two senders (the web service's worker and `complaintbot outbox send`)
+  never send the same row; a claim older than `CLAIM_TIMEOUT` (a sender that died) is released;
+- sent: `sent_at` set and `last_error` NULL.
+
+An outage (server unreachable, disconnected, 4xx) leaves the e-mail waiting without counting an
+attempt: nothing is lost, it goes when the server is back. A 5xx refusal of that message counts
+an attempt; after `MAX_ATTEMPTS` it stays in the table as failed, shown to staff. Each message
+carries a stable `Message-ID` (`<outbox-ID.CREATED@domain>`) so a resend after a crash between
+the SMTP "250 OK" and the commit can be recognised.
+
+Logs name outbox ids, never addresses or contents (no personal data in logs).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+
+from bot.services._records import require_aware
+from bot.services.uow import Registry
+from bot.storage.models import OutboxRow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # the same limit as bot.services.messages
+CLAIM_MARK = "envoi en cours"
+CLAIM_TIMEOUT = timedelta(minutes=10)
+SMTP_TIMEOUT = 10.0
+
+
+class SmtpUnavailable(Exception):
+    """The SMTP server cannot be reached or dropped the connection."""
+
+
+def flush_outbox(
+    registry: Registry,
+    *,
+    smtp_host: str | None,
+    smtp_port: int = 25,
+    mail_from: str = "reclamations@localhost",
+    now: datetime | None = None,
+    limit: int = 200,
+    timeout: float = SMTP_TIMEOUT,
+) -> dict[str, Any]:
+    """Send the waiting e-mails, oldest first. Returns {sent, failed, waiting, error}:
+    `failed` are the refusals of this run, `waiting` what is still to send, `error` the
+    outage message when the server could not be used (None otherwise)."""
+    now = now or datetime.now(UTC)
+    require_aware("now", now)
+    _release_stale_claims(registry, now)
+    ids = _waiting_ids(registry, limit)
+    result: dict[str, Any] = {"sent": 0, "failed": 0, "waiting": len(ids), "error": None}
+    if not ids:
+        return result
+    if not smtp_host:
+        result["error"] = "SMTP non configuré (SMTP_HOST) : les e-mails restent dans la file d'attente."
+        return result
+    try:
+        smtp = smtplib.SMTP(smtp_host, smtp_port, timeout=timeout)
+    except (OSError, smtplib.SMTPException) as exc:
+        result["error"] = f"Serveur SMTP injoignable : {type(exc).__name__}"
+        log.warning("outbox: SMTP server unreachable (%s), %d e-mail(s) kept", type(exc).__name__, len(ids))
+        _note_outage(registry, ids, result["error"])
+        return result
+    try:
+        for outbox_id in ids:
+            claimed = _claim(registry, outbox_id, datetime.now(UTC))
+            if claimed is None:
+                continue  # sent or claimed by another sender meanwhile
+            try:
+                smtp.send_message(_message(claimed, mail_from))
+            except smtplib.SMTPRecipientsRefused as exc:
+                _release(registry, outbox_id, f"destinataire refusé : {_codes(exc.recipients)}", counts=True)
+                result["failed"] += 1
+            except smtplib.SMTPResponseException as exc:
+                permanent = 500 <= exc.smtp_code < 600
+                _release(registry, outbox_id, f"refus du serveur {exc.smtp_code}", counts=permanent)
+                if permanent:
+                    result["failed"] += 1
+                elif isinstance(exc, smtplib.SMTPSenderRefused):
+                    raise SmtpUnavailable(f"expéditeur refusé ({exc.smtp_code})") from exc
+            except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPException) as exc:
+                _release(registry, outbox_id, f"envoi interrompu : {type(exc).__name__}", counts=False)
+                raise SmtpUnavailable(type(exc).__name__) from exc
+            else:
+                _mark_sent(registry, outbox_id, datetime.now(UTC))
+                result["sent"] += 1
+                log.info("outbox: e-mail %d sent", outbox_id)
+    except SmtpUnavailable as exc:
+        result["error"] = f"Envoi interrompu : {exc}"
+        log.warning("outbox: sending interrupted (%s)", exc)
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    result["waiting"] = count_waiting(registry)
+    return result
+
+
+def count_waiting(registry: Registry) -> int:
+    with registry.unit_of_work(read_only=True) as uow:
+        return int(uow.session.scalar(
+            select(func.count()).select_from(OutboxRow)
+            .where(OutboxRow.sent_at.is_(None), OutboxRow.attempts < MAX_ATTEMPTS)
+        ) or 0)
+
+
+def outbox_overview(registry: Registry, *, limit: int = 100) -> dict[str, Any]:
+    """For staff: counts and the latest e-mails waiting or failed (no bodies)."""
+    with registry.unit_of_work(read_only=True) as uow:
+        s = uow.session
+
+        def count(*where: Any) -> int:
+            return int(s.scalar(select(func.count()).select_from(OutboxRow).where(*where)) or 0)
+
+        waiting = and_(OutboxRow.sent_at.is_(None), OutboxRow.attempts < MAX_ATTEMPTS)
+        failed = and_(OutboxRow.sent_at.is_(None), OutboxRow.attempts >= MAX_ATTEMPTS)
+        rows = s.scalars(select(OutboxRow).where(OutboxRow.sent_at.is_(None)).order_by(OutboxRow.id.desc())
+                         .limit(limit)).all()
+        return {
+            "waiting": count(waiting),
+            "failed": count(failed),
+            "sent": count(OutboxRow.sent_at.is_not(None), OutboxRow.last_error.is_(None)),
+            "items": [{
+                "id": r.id, "to": r.to, "subject": r.subject, "created_at": r.created_at.isoformat(),
+                "attempts": r.attempts, "last_error": r.last_error,
+                "state": "failed" if r.attempts >= MAX_ATTEMPTS else "waiting",
+            } for r in rows],
+        }
+
+
+def retry_failed(registry: Registry) -> int:
+    """Give the e-mails refused `MAX_ATTEMPTS` times a new chance; returns how many."""
+    with registry.unit_of_work() as uow:
+        count = uow.session.execute(
+            update(OutboxRow).where(OutboxRow.sent_at.is_(None), OutboxRow.attempts >= MAX_ATTEMPTS)
+            .values(attempts=0)
+        ).rowcount  # type: ignore[attr-defined]
+        uow.commit()
+    return int(count or 0)
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def _waiting_ids(registry: Registry, limit: int) -> list[int]:
+    with registry.unit_of_work(read_only=True) as uow:
+        return list(uow.session.scalars(
+            select(OutboxRow.id).where(OutboxRow.sent_at.is_(None), OutboxRow.attempts < MAX_ATTEMPTS)
+            .order_by(OutboxRow.id).limit(limit)
+        ))
+
+
+def _release_stale_claims(registry: Registry, now: datetime) -> None:
+    with registry.unit_of_work() as uow:
+        uow.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.last_error == CLAIM_MARK, OutboxRow.sent_at < now - CLAIM_TIMEOUT)
+            .values(sent_at=None, last_error="envoi interrompu (expéditeur arrêté)")
+        )
+        uow.commit()
+
+
+def _claim(registry: Registry, outbox_id: int, now: datetime) -> dict[str, Any] | None:
+    """Take the row for this sender (atomic UPDATE ... WHERE sent_at IS NULL); None if taken."""
+    with registry.unit_of_work() as uow:
+        taken = uow.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.sent_at.is_(None), OutboxRow.attempts < MAX_ATTEMPTS)
+            .values(sent_at=now, last_error=CLAIM_MARK)
+            .returning(OutboxRow.id)
+        ).all()
+        if not taken:
+            return None
+        row = uow.session.get(OutboxRow, outbox_id)
+        assert row is not None
+        data = {"id": row.id, "to": row.to, "subject": row.subject, "body": row.body, "created_at": row.created_at}
+        uow.commit()
+    return data
+
+
+def _release(registry: Registry, outbox_id: int, error: str, *, counts: bool) -> None:
+    with registry.unit_of_work() as uow:
+        values: dict[str, Any] = {"sent_at": None, "last_error": error[:2000]}
+        if counts:
+            values["attempts"] = OutboxRow.attempts + 1
+        uow.session.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(**values))
+        uow.commit()
+    log.warning("outbox: e-mail %d not sent (%s)", outbox_id, "refused" if counts else "kept for later")
+
+
+def _mark_sent(registry: Registry, outbox_id: int, now: datetime) -> None:
+    with registry.unit_of_work() as uow:
+        uow.session.execute(update(OutboxRow).where(OutboxRow.id == outbox_id)
+                            .values(sent_at=now, last_error=None, attempts=OutboxRow.attempts + 1))
+        uow.commit()
+
+
+def _note_outage(registry: Registry, ids: list[int], error: str) -> None:
+    with registry.unit_of_work() as uow:
+        uow.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.sent_at.is_(None))
+                            .values(last_error=error))
+        uow.commit()
+
+
+def _codes(recipients: dict[str, Any]) -> str:
+    return ", ".join(str(code) for code, _msg in recipients.values()) or "?"
+
+
+def _message(row: dict[str, Any], mail_from: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = mail_from
+    msg["To"] = row["to"]
+    msg["Subject"] = row["subject"]
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    domain = mail_from.rsplit("@", 1)[-1] if "@" in mail_from else "localhost"
+    msg["Message-ID"] = f"<outbox-{row['id']}.{int(row['created_at'].timestamp())}@{domain}>"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(row["body"])
+    return msg
