@@ -17,7 +17,7 @@ INTAKE_SLOTS = (
     "objective", "initiative_taken", "exclusion_check", "subject", "service_concerned", "other_parties",
     "persons_targeted", "complaint_confirm", "facts_date_precision", "intake_id", "decision",
     "suggested_reason_code", "pending_exclusion", "exclusion_answers", "precision_asked", "field_failures",
-    "refusal", "initiative_needed", "vague_description", "uploaded_attachments",
+    "refusal", "initiative_needed", "vague_description", "uploaded_attachments", "last_invalid",
 )
 FORM_FIELDS = frozenset(FIELD_LABELS) | {"consent", "prior_contact", "initiative_taken", "exclusion_check",
                                           "complaint_confirm"}

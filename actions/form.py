@@ -14,6 +14,7 @@ from actions.common import FORM_FIELDS, emit
 from actions.wiring import services
 from bot.domain.interrupts import detect_interrupt
 from bot.services import filing
+from bot.services.attachments import FILE_ONLY_TEXT
 from bot.services.intake import Intake
 
 
@@ -34,7 +35,9 @@ class ValidateComplaintForm(FormValidationAction):
             state["uploaded_attachments"] = uploaded
             events.append(SlotSet("uploaded_attachments", uploaded))
             names = ", ".join(a.get("filename", "document") for a in new_files)
-            dispatcher.utter_message(response="utter_attachment_received", filenames=names)
+            asking_files = tracker.get_slot("requested_slot") == "attachments"
+            dispatcher.utter_message(response="utter_attachment_received" if asking_files
+                                     else "utter_attachment_kept_for_later", filenames=names)
         to_validate = tracker.slots_to_validate()
         interrupt = detect_interrupt(tracker.latest_message.get("text")) if to_validate else None
         if interrupt in ("cancel", "start_over"):
@@ -48,8 +51,12 @@ class ValidateComplaintForm(FormValidationAction):
         for slot, value in to_validate.items():
             if slot not in FORM_FIELDS:
                 continue
-            if slot == "attachments" and new_files and state.get("attachments") is None:
-                events.append(SlotSet("attachments", None))  # files arrived: keep asking until "terminé"
+            file_only = new_files and (str(value or "").strip() in ("", FILE_ONLY_TEXT))
+            if new_files and (slot == "attachments" or file_only):
+                # files arrived: keep asking ("terminé" ends the documents question); the
+                # placeholder text of a file without caption answers no question
+                state[slot] = None
+                events.append(SlotSet(slot, None))
                 continue
             step = intake.handle(slot, value, state)
             state.update(step.slots)

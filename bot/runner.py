@@ -139,8 +139,12 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 p.kill()
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
-    signal.signal(signal.SIGINT, lambda *_: (stop(), sys.exit(0)))
+    def on_signal(*_: object) -> None:
+        stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     for name, cmd in commands(settings, model, endpoints).items():
         procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env)
     ok = (wait_http("http://127.0.0.1:5055/health", 120)

@@ -22,14 +22,13 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from bot.config import Settings
-from bot.services.attachments import AttachmentRefused, refusal, store_upload
+from bot.services.attachments import FILE_ONLY_TEXT, AttachmentRefused, refusal, store_upload
 from bot.services.messages import first_time_seen
 from bot.services.uow import Registry
 
 log = logging.getLogger("bot.channels")
 
 # what is relayed when a message carries files and no text (the form acknowledges the files)
-FILE_ONLY_TEXT = "[document]"
 ENGINE_DOWN = ("Le service ne répond pas pour le moment. Votre message n'a pas pu être traité : "
                "renvoyez-le dans un instant, s'il vous plaît.")
 
@@ -88,7 +87,7 @@ class Engine(Protocol):
 
 
 def sender_ref(sender: str) -> str:
-    """A short pseudonymous id of a sender for the logs (sender ids can contain phone numbers)."""
+    """A short pseudonymous id for the logs (sender and message ids can contain phone numbers)."""
     return hashlib.sha256(sender.encode()).hexdigest()[:12]
 
 
@@ -164,7 +163,8 @@ class Relay:
             first = await asyncio.to_thread(first_time_seen, self.registry, namespace, incoming.message_id,
                                             now=self.clock())
             if not first:
-                log.info("relay: %s message %s already processed, dropped", namespace, incoming.message_id)
+                # logged as a hash: WhatsApp message ids embed the phone number (base64)
+                log.info("relay: %s message %s already processed, dropped", namespace, sender_ref(incoming.message_id))
                 return Outcome(duplicate=True)
         outcome = Outcome()
         for item in incoming.files:

@@ -63,8 +63,13 @@ class TelegramChannel:
         await self.bot.request.shutdown()
 
     # ------------------------------------------------------------------ inbound
-    def parse(self, data: dict[str, Any]) -> Update:
-        return Update.de_json(data, self.bot)
+    def parse(self, data: dict[str, Any]) -> Update | None:
+        """The Update of a webhook body; None when it cannot be read."""
+        try:
+            return Update.de_json(data, self.bot)
+        except Exception as exc:
+            log.warning("telegram: unreadable update: %s", type(exc).__name__)
+            return None
 
     def handle(self, update: Update) -> asyncio.Task[Any] | None:
         """Queue one update for the relay; None when it carries nothing to relay."""
@@ -88,7 +93,7 @@ class TelegramChannel:
         assert query is not None
         self._background(self._answer_callback(query))  # else the button keeps spinning on the phone
         message = query.message
-        if message is None or not query.data:
+        if message is None or not query.data or message.chat.type != "private":
             return None
         payload = self._long_payloads.get(query.data, query.data)
         return Incoming("telegram", f"tg-{message.chat.id}", str(update.update_id), text=payload,
@@ -106,6 +111,8 @@ class TelegramChannel:
         task.add_done_callback(self._tasks.discard)
 
     def _from_message(self, update_id: int, message: Message) -> Incoming | None:
+        if message.chat.type != "private":  # a complaint is personal: never taken in a group
+            return None
         text = message.text or message.caption or ""
         if text.startswith("/"):
             command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()

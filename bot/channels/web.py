@@ -147,7 +147,10 @@ def channels_router(settings: Settings, *, on_start: list[Any] | None = None,
         secret = settings.telegram_webhook_secret
         if not secret or not hmac.compare_digest(header.encode(), secret.encode()):
             raise HTTPException(403, "secret invalide")
-        channel.handle(channel.parse(_json(await request.body())))
+        update = channel.parse(_json(await request.body()))
+        if update is None:
+            raise HTTPException(400, "mise à jour illisible")
+        channel.handle(update)
         return JSONResponse({"ok": True})
 
     # ------------------------------------------------------------------ WhatsApp Cloud API

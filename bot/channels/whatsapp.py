@@ -85,7 +85,8 @@ class WhatsAppChannel:
                 for message in value.get("messages") or []:
                     incoming = self._incoming(message)
                     if incoming is None:
-                        log.info("whatsapp: message %s of type %s ignored", message.get("id"), message.get("type"))
+                        log.info("whatsapp: message %s of type %s ignored", sender_ref(str(message.get("id"))),
+                                 message.get("type"))
                         continue
                     to = str(message.get("from"))
 

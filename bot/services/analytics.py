@@ -137,7 +137,7 @@ def compute_analytics(
             anonymous_refusals[code] += count
 
     reasons = sorted(set(refusals) | set(anonymous_refusals))
-    by_reason = [{"code": c, "label": label(REASON_LABELS, c), "registered": refusals[c],
+    by_reason: list[dict[str, Any]] = [{"code": c, "label": label(REASON_LABELS, c), "registered": refusals[c],
                   "anonymous": anonymous_refusals[c], "count": refusals[c] + anonymous_refusals[c]}
                  for c in reasons]
     by_reason.sort(key=lambda d: (-d["count"], d["code"]))

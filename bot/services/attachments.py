@@ -15,6 +15,9 @@ from bot.services._records import attachment_dict, require_aware
 from bot.services.uow import Registry
 from bot.storage.models import AttachmentRow
 
+# The text relayed with a file sent without a caption: not an answer to the question asked.
+FILE_ONLY_TEXT = "[document]"
+
 
 def record_attachment(
     registry: Registry,
@@ -109,7 +112,7 @@ def refusal(code: str, filename: str | None, *, max_bytes: int, max_files: int) 
     return AttachmentRefused(code, (
         f"Le fichier {name} n'a pas été enregistré : {why}. "
         f"Formats acceptés : {ACCEPTED_FORMATS}, {limit} au plus par fichier, {max_files} fichiers au plus "
-        "par réclamation. Le reste de votre message est bien pris en compte."
+        "par réclamation. Votre conversation continue : rien d'autre n'est perdu."
     ))
 
 

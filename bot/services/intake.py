@@ -219,13 +219,24 @@ class Intake:
 
     def _on_name(self, slot: str, text: str, state: dict[str, Any]) -> Step:
         try:
-            return Step(slots={slot: validate_field(slot, text, country=self.policy.country)})
+            return Step(slots={slot: validate_field(slot, text, country=self.policy.country), "last_invalid": None})
         except FieldError as err:
             if err.code == "anonymous_refusal":
                 refusal = refusal_for_anonymity(self.policy)
                 if refusal.outcome == "refused":
                     return self._refuse("anonymous", refusal)
-            raise
+                raise
+            # A name is the citizen's own: after two refusals, the same answer a third time is kept
+            # as typed (staff can check it) rather than locking the citizen out.
+            last = (state.get("last_invalid") or {}).get(slot)
+            failures = (state.get("field_failures") or {}).get(slot, 0)
+            given = " ".join(text.split())
+            if failures >= 2 and last == given and 1 < len(given) <= 80:
+                return Step(slots={slot: given, "last_invalid": None},
+                            say=[Say("utter_name_kept_as_given", kwargs={"name": given})])
+            step = self._invalid(slot, err.message, state, err.example)
+            step.slots["last_invalid"] = {**(state.get("last_invalid") or {}), slot: given}
+            return step
 
     def _on_last_name(self, text: Any, state: dict[str, Any]) -> Step:
         return self._on_name("last_name", str(text), state)

@@ -46,6 +46,8 @@ from bot.storage.repository import COMPLAINT_COLUMNS
 
 MANAGER_ROLES = ("manager", "admin")
 LIST_MAX = 1000  # the largest page of `list_complaints`
+# a receipt date after the registration is accepted (and noted in the history) up to this far
+FUTURE_RECEIPT_LIMIT = timedelta(days=366)
 REFUSED_OUTCOMES = (Outcome.REJECTED, Outcome.PARTIALLY_UPHELD)
 # fields staff may correct or complete (e.g. at the counter) with `update_complaint`
 EDITABLE_FIELDS = (
@@ -249,20 +251,24 @@ def register_complaint(
 ) -> dict[str, Any]:
     """Staff register a complaint received by post, e-mail, phone or at the counter, with its
     real receipt time: status `received`, deadlines computed from `received_at`. Returns the
-    whole record."""
+    whole record. E-mail and phone are validated and normalised; a receipt date later than
+    `now` is accepted up to `FUTURE_RECEIPT_LIMIT` and noted in the history."""
     from bot.services.filing import store_new
 
     require_aware("received_at", received_at)
     require_aware("now", now)
-    if received_at > now + timedelta(minutes=5):
+    if received_at > now + FUTURE_RECEIPT_LIMIT:
         raise InvalidInput("La date de réception ne peut pas être dans le futur.", "received_in_future")
     data = _checked_contacts(data, policy.country)
     complaint, extra = complaint_from_data(policy.id, data, channel=channel, status=Status.RECEIVED)
     complaint.received_at = received_at.astimezone(UTC)
     complaint.ack_due, complaint.answer_due = deadlines(policy, received_at)
     complaint.decision = complaint.decision or "admissible"
+    note = f"canal : {channel}"
+    if received_at > now + timedelta(minutes=5):  # accepted (announced or pre-dated mail), but said
+        note += " ; date de réception postérieure à l'enregistrement"
     complaint.history.append(Event(at=now, actor=actor, action="registered", field="received_at",
-                                   after=complaint.received_at.isoformat(), note=f"canal : {channel}"))
+                                   after=complaint.received_at.isoformat(), note=note))
     result = store_new(registry, policy, complaint, extra, data, intake_key=None, now=now, actor=actor)
     return get_complaint(registry, result["reference"])
 

@@ -135,7 +135,7 @@ class RegisterIn(BaseModel):
 
 
 class TransitionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
     to: Literal["received", "acknowledged", "in_progress", "answered", "closed", "inadmissible", "withdrawn"]
     answer_text: str | None = None
     outcome: Literal["upheld", "partially_upheld", "rejected"] | None = None
@@ -144,7 +144,7 @@ class TransitionIn(BaseModel):
 
 
 class TextIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="ignore")
     text: str = Field(min_length=1, max_length=10000)
 
 

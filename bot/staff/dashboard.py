@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
+import anyio
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -85,6 +86,8 @@ class DashboardRoute(APIRoute):
 def _back(request: Request) -> str:
     """Where a POST goes back to: the page it came from (same site only)."""
     path = request.url.path
+    if path in ("/staff/new", "/staff/persons", "/staff/outbox"):
+        return path
     for suffix in ("/transition", "/update", "/note", "/assign", "/dysfunction", "/corrective", "/fields",
                    "/legal-hold"):
         if path.endswith(suffix):
@@ -236,8 +239,9 @@ def make_dashboard_router() -> APIRouter:
         recent = [t for t in failures.get(client, []) if time.time() - t < LOGIN_WINDOW]
         if len(recent) >= LOGIN_FAILURES_MAX:
             return RedirectResponse("/staff/login?error=throttled", status_code=303)
-        import anyio
-
+        if len(failures) > 10_000:  # forget old failures (memory bound)
+            for key in [k for k, v in failures.items() if not v or time.time() - v[-1] > LOGIN_WINDOW]:
+                failures.pop(key, None)
         user = await anyio.to_thread.run_sync(staff.authenticate_password, registry_of(request), email, password)
         if user is None:
             failures[client] = [*recent, time.time()]

@@ -125,13 +125,32 @@ async def test_form_consent_refused_ends_the_form_without_data(use_policy) -> No
 
 async def test_form_uploaded_file_is_acknowledged_and_question_stays(use_policy) -> None:
     use_policy("igretec")
+    before_files = {**IDENTITY, "facts_description": "Une facture de 412 euros reçue le 14 octobre à Mons.",
+                    "facts_date": "2026-10-14", "facts_place": "Mons", "persons_contacted": "aucun"}
     meta = {"attachments": [{"id": "a1", "filename": "facture.pdf", "media_type": "application/pdf",
                              "size": 100, "sha256": "0" * 64}]}
-    d, slots = await run({**IDENTITY}, {"attachments": "[document]"}, metadata=meta)
+    d, slots = await run(before_files, {"attachments": "[document]"}, metadata=meta, requested="attachments")
+    assert responses(d) == ["utter_attachment_received"]
     assert slots["uploaded_attachments"][0]["filename"] == "facture.pdf"
-    assert slots["requested_slot"] == "facts_description" or slots.get("attachments") is None
-    _, done = await run({**IDENTITY, "uploaded_attachments": slots["uploaded_attachments"]}, {"attachments": "terminé"})
-    assert done["attachments"][0]["id"] == "a1"
+    assert slots["attachments"] is None and slots["requested_slot"] == "attachments"
+    meta2 = {"attachments": [{"id": "a2", "filename": "photo.jpg", "media_type": "image/jpeg",
+                              "size": 50, "sha256": "1" * 64}]}
+    _, slots2 = await run({**before_files, **slots}, {"attachments": "[document]"}, metadata=meta2,
+                          requested="attachments")
+    assert [a["id"] for a in slots2["uploaded_attachments"]] == ["a1", "a2"]
+    assert slots2["requested_slot"] == "attachments"
+    _, done = await run({**before_files, **slots2}, {"attachments": "terminé"})
+    assert [a["id"] for a in done["attachments"]] == ["a1", "a2"]
+
+
+async def test_form_file_sent_during_another_question_answers_nothing(use_policy) -> None:
+    use_policy("igretec")
+    meta = {"attachments": [{"id": "a1", "filename": "decision.pdf", "media_type": "application/pdf",
+                             "size": 100, "sha256": "0" * 64}]}
+    d, slots = await run(IDENTITY, {"facts_description": "[document]"}, metadata=meta, requested="facts_description")
+    assert responses(d) == ["utter_attachment_kept_for_later"]
+    assert slots["facts_description"] is None and slots["requested_slot"] == "facts_description"
+    assert slots["uploaded_attachments"][0]["id"] == "a1"
 
 
 async def test_form_cancel_inside_a_question_ends_the_form_and_keeps_nothing(use_policy) -> None:
@@ -152,3 +171,25 @@ async def test_form_explicit_request_for_a_human_keeps_the_question(use_policy) 
     d, slots = await run(IDENTITY, {"facts_place": "je veux parler à quelqu'un"})
     assert responses(d) == ["utter_human_handover"]
     assert slots["facts_place"] is None and slots["requested_slot"] == "facts_description"
+
+
+async def test_form_name_refused_twice_is_kept_when_given_a_third_time(use_policy) -> None:
+    use_policy("igretec")
+    state: dict = {"consent": True, "acting_for": "self"}
+    messages = []
+    for _ in range(3):
+        d, slots = await run(state, {"last_name": "Charge12"})
+        state.update(slots)
+        messages.append(responses(d))
+    assert messages[0] == ["utter_field_invalid"] and messages[1] == ["utter_field_help"]
+    assert messages[2] == ["utter_name_kept_as_given"]
+    assert state["last_name"] == "Charge12" and state["requested_slot"] == "first_name"
+
+
+async def test_form_a_different_wrong_name_is_still_refused(use_policy) -> None:
+    use_policy("igretec")
+    state: dict = {"consent": True, "acting_for": "self"}
+    for answer in ("Charge12", "Charge13", "Dupont3"):
+        _, slots = await run(state, {"last_name": answer})
+        state.update(slots)
+    assert state["last_name"] is None

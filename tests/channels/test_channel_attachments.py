@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.attachments import AttachmentRefused, conversation_attachments, display_name, sniff, store_upload
+from bot.services.attachments import (
+    AttachmentRefused,
+    conversation_attachments,
+    display_name,
+    sniff,
+    store_upload,
+)
 from bot.services.uow import Registry
 from tests.channels.standins import EXE, JPEG, PDF, PNG, docx_bytes, zip_bytes
 

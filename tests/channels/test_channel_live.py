@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 from bot.channels.engine import EngineClient
 from bot.config import ROOT, Settings
 from bot.devstack import MODEL, Stack, free_port
-from tests.channels.conftest import TG_SECRET, TG_TOKEN, running
+from tests.channels.harness import TG_SECRET, TG_TOKEN, running
 from tests.channels.standins import PDF, TelegramStandIn, tg_callback, tg_document, tg_message
 
 REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
@@ -177,6 +177,9 @@ def test_widget_full_intake_with_upload_reload_and_keyboard_only(stack: Stack, t
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
                                     locale="fr-BE")
+            # a listener from the start: Playwright turns file chooser interception on without waiting for
+            # the browser's reply, so enabling it just before the key press races with the press
+            page.on("filechooser", lambda chooser: None)
             page.goto(web.url + "/")
             bubbles = page.locator(".cw-log .cw-bot")
 
@@ -213,7 +216,7 @@ def test_widget_full_intake_with_upload_reload_and_keyboard_only(stack: Stack, t
                 page.locator("#cw-input").focus()
                 page.keyboard.press("Tab")  # from the message field to the paper clip
                 assert page.evaluate("document.activeElement.className") == "cw-attach"
-                with page.expect_file_chooser() as chooser:
+                with page.expect_file_chooser(timeout=10_000) as chooser:
                     page.keyboard.press("Enter")
                 chooser.value.set_files(str(path))
                 settle()

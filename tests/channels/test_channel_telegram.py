@@ -11,11 +11,11 @@ import pytest
 from bot.channels.telegram import TelegramChannel, make_bot
 from bot.config import Settings
 from bot.services.attachments import conversation_attachments
-from tests.channels.conftest import TG_SECRET, running
+from tests.channels.harness import TG_SECRET, running
 from tests.channels.standins import (
     EXE,
-    PDF,
     JPEG,
+    PDF,
     FakeEngine,
     TelegramStandIn,
     tg_callback,
@@ -140,7 +140,7 @@ async def test_telegram_refused_file_gets_the_french_message_and_the_caption_sti
 
 async def test_telegram_file_over_the_size_limit_is_refused_before_download(
         make_settings, telegram_api: TelegramStandIn, engine: FakeEngine) -> None:
-    from tests.channels.conftest import TG_TOKEN
+    from tests.channels.harness import TG_TOKEN
 
     settings = make_settings(TELEGRAM_BOT_TOKEN=TG_TOKEN, TELEGRAM_WEBHOOK_SECRET=TG_SECRET,
                              TELEGRAM_API_BASE_URL=telegram_api.url, ATTACHMENT_MAX_BYTES="1048576")
@@ -227,3 +227,21 @@ async def test_telegram_polling_feeds_updates_to_the_relay(
     assert [c["message"] for c in engine.calls] == ["Bonjour", "je veux me plaindre"]
     offsets = [r.form().get("offset") for r in telegram_api.calls("/getUpdates")]
     assert "10202" in offsets  # acknowledged: the next call asks past the last update
+
+
+async def test_telegram_group_messages_are_not_taken(telegram_settings: Settings, telegram_api: TelegramStandIn,
+                                                     engine: FakeEngine) -> None:
+    update = tg_message(10300, text="Bonjour", chat_id=-1001234567890)
+    update["message"]["chat"] = {"id": -1001234567890, "title": "Voisins", "type": "supergroup"}
+    async with running(telegram_settings, engine) as svc:
+        resp = await svc.client.post("/channels/telegram/webhook", json=update, headers=HEADERS)
+        await svc.drain()
+    assert resp.status_code == 200 and engine.calls == [] and telegram_api.requests == []
+
+
+async def test_telegram_unreadable_update_is_a_400(telegram_settings: Settings, engine: FakeEngine) -> None:
+    async with running(telegram_settings, engine) as svc:
+        bad_json = await svc.client.post("/channels/telegram/webhook", content=b"{oops", headers=HEADERS)
+        bad_shape = await svc.client.post("/channels/telegram/webhook", json={"update_id": "x", "message": 3},
+                                          headers=HEADERS)
+    assert bad_json.status_code == 400 and bad_shape.status_code == 400 and engine.calls == []

@@ -10,7 +10,7 @@ import pytest
 from bot.channels.twilio import signature
 from bot.config import Settings
 from bot.services.attachments import conversation_attachments
-from tests.channels.conftest import PUBLIC, TW_SID, TW_TOKEN, running
+from tests.channels.harness import PUBLIC, TW_SID, TW_TOKEN, running
 from tests.channels.standins import EXE, JPEG, PDF, FakeEngine, TwilioStandIn
 
 URL = "/channels/twilio/webhook"

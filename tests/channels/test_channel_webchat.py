@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.services.attachments import conversation_attachments
-from tests.channels.conftest import running
+from tests.channels.harness import running
 from tests.channels.standins import EXE, PDF, FakeEngine
 
 SENDER = "web-AbCdEfGhIjKlMnOpQrStUvWx"

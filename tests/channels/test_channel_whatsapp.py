@@ -13,7 +13,7 @@ from bot.channels.relay import Button, Reply
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import Settings
 from bot.services.attachments import conversation_attachments
-from tests.channels.conftest import WA_PHONE_ID, WA_SECRET, WA_VERIFY, running
+from tests.channels.harness import WA_PHONE_ID, WA_SECRET, WA_VERIFY, running
 from tests.channels.standins import (
     PDF,
     PNG,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import shutil
 import socket
 import threading
 import time
@@ -135,8 +136,21 @@ class StaffWeb:
         return response.json()
 
 
+_HASHES: dict[str, str] = {}
+
+
+def _password_hash(password: str) -> str:
+    """scrypt is slow on purpose: hash each test password once per session."""
+    if password not in _HASHES:
+        _HASHES[password] = staff.hash_password(password)
+    return _HASHES[password]
+
+
 def build_web(db_url: str, tmp_path: Path, *, policy: str = "igretec", smtp_port: int | None = None,
               smtp_host: str | None = "127.0.0.1", staff_email: str | None = STAFF_INBOX) -> StaffWeb:
+    from sqlalchemy import update
+
+    from bot.storage.models import StaffUserRow
     from bot.web.app import create_app
 
     settings = Settings(
@@ -150,18 +164,27 @@ def build_web(db_url: str, tmp_path: Path, *, policy: str = "igretec", smtp_port
     app.state.clock = lambda: clock[0]
     tokens = {}
     for role in ("agent", "manager", "admin"):
-        staff.add_staff(registry, f"{role}@org.be", role, password=f"mot-de-passe-{role}")
+        staff.add_staff(registry, f"{role}@org.be", role)
+        with registry.unit_of_work() as uow:
+            uow.session.execute(update(StaffUserRow).where(StaffUserRow.email == f"{role}@org.be")
+                                .values(password_hash=_password_hash(f"mot-de-passe-{role}")))
+            uow.commit()
         tokens[role] = staff.issue_token(registry, f"{role}@org.be")
     return StaffWeb(app, TestClient(app, base_url="https://testserver"), registry, settings, clock, tokens)
 
 
 @pytest.fixture
-def web_factory(tmp_path: Path) -> Iterator[Callable[..., StaffWeb]]:
-    """Build the web service (no lifespan: the worker is not started) on a database URL."""
+def web_factory(tmp_path: Path, sqlite_template: Path) -> Iterator[Callable[..., StaffWeb]]:
+    """Build the web service (no lifespan: the worker is not started) on a database URL
+    (default: a copy of the session's migrated SQLite file)."""
     built: list[StaffWeb] = []
 
     def make(db_url: str | None = None, **kwargs: Any) -> StaffWeb:
-        url = db_url or f"sqlite:///{tmp_path / f'registry{len(built)}.db'}"
+        if db_url is None:
+            target = tmp_path / f"registry{len(built)}.db"
+            shutil.copyfile(sqlite_template, target)
+            db_url = f"sqlite:///{target}"
+        url = db_url
         web = build_web(url, tmp_path / f"w{len(built)}", **kwargs)
         built.append(web)
         return web

@@ -107,6 +107,19 @@ def test_register_by_post_each_preset_gets_working_day_deadlines(
     assert record["deadlines"]["answer"]["state"] == "pending"
 
 
+def test_register_with_the_real_clock_receipt_date_ahead_is_accepted_and_noted(web: StaffWeb) -> None:
+    web.app.state.clock = None  # as the contract check runs it: the machine's own time
+    for policy_id, channel, dues in (("igretec", "post", ("2026-12-31", "2027-02-11")),
+                                     ("plan-gestion", "counter", ("2026-12-28", "2027-02-18"))):
+        created = web.client.post("/api/v1/complaints", headers=web.auth(), json={
+            **CITIZEN, "policy": policy_id, "channel": channel, "received_at": "2026-12-18T10:00+01:00"})
+        assert created.status_code == 201, created.text
+        record = web.client.get(f"/api/v1/complaints/{created.json()['reference']}", headers=web.auth()).json()
+        assert (record["ack_due"], record["answer_due"]) == dues
+        ahead = datetime(2026, 12, 18, 9, 0, tzinfo=UTC) > datetime.now(UTC)
+        assert ("postérieure" in record["history"][0]["note"]) is ahead
+
+
 def test_register_service_preset_by_default_and_phone_normalised(web: StaffWeb) -> None:
     record = web.register(phone="0475 12 34 56", email="Marie.Dupont@Exemple.BE")
     assert record["policy"] == "igretec" and record["reference"] == "IGR-2026-000001"
