@@ -36,8 +36,10 @@ def emit(dispatcher: CollectingDispatcher, step: Step) -> list[EventType]:
     return [SlotSet(k, v) for k, v in step.slots.items()]
 
 
-def reset_intake() -> list[EventType]:
-    return [SlotSet(s, None) for s in INTAKE_SLOTS]
+def reset_intake(tracker: Tracker | None = None) -> list[EventType]:
+    """SlotSet(None) for the intake's slots (only those set, when the tracker is given: every event
+    stays in the tracker and is replayed at each prediction)."""
+    return [SlotSet(s, None) for s in INTAKE_SLOTS if tracker is None or tracker.get_slot(s) is not None]
 
 
 def channel_of(tracker: Tracker) -> str:

@@ -25,7 +25,7 @@ class ActionStartIntake(Action):
         svc = services()
         step = Intake(svc.policy, svc.now()).start(tracker.latest_message.get("text") or "",
                                                     intake_id=uuid.uuid4().hex)
-        return reset_intake() + emit(dispatcher, step)
+        return reset_intake(tracker) + emit(dispatcher, step)
 
 
 class ActionSubmitComplaint(Action):
@@ -42,21 +42,21 @@ class ActionSubmitComplaint(Action):
         refusal = state.get("refusal")
         if refusal and refusal.get("kind") == "cancelled":
             dispatcher.utter_message(response="utter_cancelled")
-            return reset_intake()
+            return reset_intake(tracker)
         if refusal and refusal.get("kind") == "start_over":
             dispatcher.utter_message(response="utter_restarted")
-            return [*reset_intake(), SlotSet("intake_id", uuid.uuid4().hex), FollowupAction("complaint_form")]
+            return [*reset_intake(tracker), SlotSet("intake_id", uuid.uuid4().hex), FollowupAction("complaint_form")]
         if refusal and refusal.get("kind") == "no_consent":
             dispatcher.utter_message(response="utter_consent_refused",
                                      other_ways=describe_route_contacts(policy))
-            return reset_intake()
+            return reset_intake(tracker)
         if refusal:
             filing.record_refusal(svc.registry, policy, data, refusal["reason_code"], refusal.get("route"),
                                   channel=channel_of(tracker), intake_key=key, now=now)
             parts = [refusal.get("explanation"), refusal.get("route")]
             dispatcher.utter_message(text="\n\n".join(p for p in parts if p))
             dispatcher.utter_message(response="utter_after_refusal")
-            return reset_intake()
+            return reset_intake(tracker)
         result = filing.file_complaint(svc.registry, policy, data, channel=channel_of(tracker),
                                        intake_key=key, now=now)
         reference = result["reference"]
@@ -77,7 +77,7 @@ class ActionSubmitComplaint(Action):
         if state.get("suggested_reason_code"):
             dispatcher.utter_message(response="utter_flagged_for_staff")
         dispatcher.utter_message(response="utter_keep_reference")
-        return reset_intake() + [SlotSet("reference", reference)]
+        return reset_intake(tracker) + [SlotSet("reference", reference)]
 
 
 def _fr(iso: str | None) -> str:
@@ -105,7 +105,7 @@ class ActionCancelComplaint(Action):
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []
         dispatcher.utter_message(response="utter_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_intake()]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_intake(tracker)]
 
 
 class ActionRestartIntake(Action):
@@ -114,7 +114,7 @@ class ActionRestartIntake(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_restarted")
-        events = reset_intake() + [SlotSet("requested_slot", None)]
+        events = reset_intake(tracker) + [SlotSet("requested_slot", None)]
         if tracker.active_loop_name == "complaint_form":
             events.append(SlotSet("intake_id", uuid.uuid4().hex))
         else:

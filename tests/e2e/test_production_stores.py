@@ -103,7 +103,7 @@ def test_overlapping_messages_on_two_replicas_are_serialised_by_the_lock_store(r
         sender = "rep-" + uuid.uuid4().hex[:10]
         stack.say(sender, "bonjour")  # the conversation exists: both replicas load it from PostgreSQL
 
-        def send(arg: tuple[str, float]) -> None:
+        def send(arg: tuple[str, float], sender: str = sender) -> None:
             url, delay = arg
             time.sleep(delay)
             stack.say(sender, "Je veux déposer une réclamation", url=url)
