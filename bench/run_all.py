@@ -18,26 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bot.config import ROOT
-from bot.devstack import Stack, play
+from bot.devstack import FIRST_MESSAGE, HAPPY_ANSWERS, Stack, play
 
-HAPPY = {
-    "consent": "oui, j'accepte",
-    "acting_for": "en mon nom propre",
-    "last_name": "Lambert",
-    "first_name": "Sophie",
-    "address": "Rue des Écoles 7, 7000 Mons",
-    "email": "sophie.lambert@example.be",
-    "phone": "0475 98 76 54",
-    "file_reference": "dossier 2026/4471",
-    "facts_description": "Le 14 octobre, j'ai reçu une facture de 412 euros pour des travaux de raccordement "
-                         "jamais réalisés. J'ai écrit au service facturation le 20 octobre, sans réponse.",
-    "facts_date": "le 14 octobre",
-    "facts_place": "à mon domicile à Mons",
-    "persons_contacted": "le service facturation par e-mail",
-    "attachments": "aucun",
-    "objective": "L'annulation de la facture et une réponse écrite.",
-}
-FIRST = "Bonjour, je voudrais faire une réclamation au sujet d'une facture."
+HAPPY = HAPPY_ANSWERS
+FIRST = FIRST_MESSAGE
 
 
 def rss_mb(pid: int) -> float:

@@ -18,6 +18,27 @@ from bot.runner import commands, wait_http, write_endpoints
 
 MODEL = ROOT / "models" / "current.tar.gz"
 
+# A Belgian citizen's answers to every question of the happy path (tests and benchmarks).
+HAPPY_ANSWERS: dict[str, str] = {
+    "consent": "oui, j'accepte",
+    "acting_for": "en mon nom propre",
+    "prior_contact": "oui, j'ai déjà contacté le service",
+    "last_name": "Lambert",
+    "first_name": "Sophie",
+    "address": "Rue des Écoles 7, 7000 Mons",
+    "email": "sophie.lambert@example.be",
+    "phone": "0475 98 76 54",
+    "file_reference": "dossier 2026/4471",
+    "facts_description": "Le 14 octobre, j'ai reçu une facture de 412 euros pour des travaux de raccordement "
+                         "jamais réalisés. J'ai écrit au service facturation le 20 octobre, sans réponse.",
+    "facts_date": "le 14 octobre",
+    "facts_place": "à mon domicile à Mons",
+    "persons_contacted": "le service facturation par e-mail",
+    "attachments": "aucun",
+    "objective": "L'annulation de la facture et une réponse écrite.",
+}
+FIRST_MESSAGE = "Bonjour, je voudrais faire une réclamation au sujet d'une facture."
+
 
 def free_port() -> int:
     with socket.socket() as s:

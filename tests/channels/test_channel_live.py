@@ -22,27 +22,12 @@ from sqlalchemy import create_engine, text
 
 from bot.channels.engine import EngineClient
 from bot.config import ROOT, Settings
-from bot.devstack import MODEL, Stack, free_port
+from bot.devstack import HAPPY_ANSWERS, MODEL, Stack, free_port
 from tests.channels.harness import TG_SECRET, TG_TOKEN, running
 from tests.channels.standins import PDF, TelegramStandIn, tg_callback, tg_document, tg_message
 
 REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
-ANSWERS = {
-    "acting_for": "en mon nom propre",
-    "prior_contact": "oui, j'ai déjà contacté le service",
-    "last_name": "Lambert",
-    "first_name": "Sophie",
-    "address": "Rue des Écoles 7, 7000 Mons",
-    "email": "sophie.lambert@example.be",
-    "phone": "0475 98 76 54",
-    "file_reference": "dossier 2026/4471",
-    "facts_description": "Le 14 octobre, j'ai reçu une facture de 412 euros pour des travaux de raccordement "
-                         "jamais réalisés. J'ai écrit au service facturation le 20 octobre, sans réponse.",
-    "facts_date": "le 14 octobre",
-    "facts_place": "à mon domicile à Mons",
-    "persons_contacted": "le service facturation par e-mail",
-    "objective": "L'annulation de la facture et une réponse écrite.",
-}
+ANSWERS = {k: v for k, v in HAPPY_ANSWERS.items() if k not in ("consent", "attachments")}
 FIRST = "Bonjour, je voudrais faire une réclamation au sujet d'une facture."
 
 

@@ -8,33 +8,16 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.devstack import Stack, play
+from bot.devstack import FIRST_MESSAGE, HAPPY_ANSWERS, Stack, play
 
 pytestmark = pytest.mark.slow
 
 REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
-BE = {
-    "consent": "oui, j'accepte",
-    "acting_for": "en mon nom propre",
-    "prior_contact": "oui, j'ai déjà contacté le service",
-    "last_name": "Lambert",
-    "first_name": "Sophie",
-    "address": "Rue des Écoles 7, 7000 Mons",
-    "email": "sophie.lambert@example.be",
-    "phone": "0475 98 76 54",
-    "file_reference": "dossier 2026/4471",
-    "facts_description": "Le 14 octobre, j'ai reçu une facture de 412 euros pour des travaux de raccordement "
-                         "jamais réalisés. J'ai écrit au service facturation le 20 octobre, sans réponse.",
-    "facts_date": "le 14 octobre",
-    "facts_place": "à mon domicile à Mons",
-    "persons_contacted": "le service facturation par e-mail",
-    "attachments": "aucun",
-    "objective": "L'annulation de la facture et une réponse écrite.",
-}
+BE = HAPPY_ANSWERS
 FR = dict(BE, address="8 avenue Jean Jaurès, 69007 Lyon", phone="07 81 22 33 44", email="julien.moreau@example.fr",
           last_name="Moreau", first_name="Julien", subject="remboursement non versé",
           service_concerned="abonnement mobile", other_parties="aucun", persons_targeted="le conseiller")
-FIRST = "Bonjour, je voudrais faire une réclamation au sujet d'une facture."
+FIRST = FIRST_MESSAGE
 
 
 def sender() -> str:
