@@ -16,7 +16,7 @@ from actions.wiring import services
 from bot.domain.admissibility import describe_route
 from bot.domain.dates import format_date_fr
 from bot.domain.interrupts import detect_interrupt
-from bot.services import filing, status
+from bot.services import filing, notifications, status
 
 TRIAGE_BY_INTENT = {
     "ask_information": "information_request",
@@ -156,7 +156,9 @@ class ActionRequestHuman(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         svc = services()
-        filing.count_triage(svc.registry, svc.policy.id, "human_handover", svc.now())
+        notifications.request_handover(svc.registry, svc.policy, conversation=tracker.sender_id,
+                                       channel=channel_of(tracker), staff_email=svc.settings.staff_notify_email,
+                                       now=svc.now())
         dispatcher.utter_message(response="utter_human_handover")
         return []
 

@@ -10,10 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import FORM_FIELDS, emit
+from actions.common import FORM_FIELDS, channel_of, emit
 from actions.wiring import services
 from bot.domain.interrupts import detect_interrupt
-from bot.services import filing
+from bot.services import notifications
 from bot.services.attachments import FILE_ONLY_TEXT
 from bot.services.intake import Intake
 
@@ -44,7 +44,9 @@ class ValidateComplaintForm(FormValidationAction):
             kind = "cancelled" if interrupt == "cancel" else interrupt
             return [SlotSet("refusal", {"kind": kind}), SlotSet("requested_slot", None)]
         if interrupt == "request_human":
-            filing.count_triage(svc.registry, svc.policy.id, "human_handover", svc.now())
+            notifications.request_handover(svc.registry, svc.policy, conversation=tracker.sender_id,
+                                           channel=channel_of(tracker), staff_email=svc.settings.staff_notify_email,
+                                           now=svc.now())
             dispatcher.utter_message(response="utter_human_handover")
             return [*(SlotSet(k, None) for k in to_validate), SlotSet("requested_slot", intake.next_slot(
                 {**state, **{k: None for k in to_validate}}))]

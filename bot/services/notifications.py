@@ -309,3 +309,25 @@ def _event(session: Session, complaint_id: int, now: datetime, action: str, fiel
     session.add(ComplaintEventRow(complaint_id=complaint_id, at=now, actor=SYSTEM_ACTOR, action=action,
                                   field=field, before=None, after=after, note=note))
     session.flush()
+
+
+def request_handover(registry: Registry, policy: Policy, *, conversation: str, channel: str,
+                     staff_email: str | None, now: datetime) -> int:
+    """A citizen asked for a person: count it and queue a notice to staff (no personal data:
+    the conversation id and the channel let staff find the exchange). Returns the notices queued."""
+    from bot.services.filing import count_triage
+
+    require_aware("now", now)
+    count_triage(registry, policy.id, "human_handover", now)
+    recipients = staff_recipients(staff_email)
+    if not recipients:
+        return 0
+    mail = (f"[{policy.organisation.name}] Demande de contact avec une personne",
+            f"Un citoyen demande à parler à une personne.\n\nCanal : {label(CHANNEL_LABELS, channel)}\n"
+            f"Conversation : {conversation}\nÀ : {now.isoformat(timespec='minutes')}\n\n"
+            "Merci de reprendre contact avec lui dès que possible.")
+    with registry.unit_of_work() as uow:
+        for to in recipients:
+            queue_email(uow.session, to, mail, complaint_id=None, now=now)
+        uow.commit()
+    return len(recipients)

@@ -132,3 +132,21 @@ async def test_session_start_says_plainly_that_an_unfinished_intake_expired(use_
     assert responses(d) == ["utter_session_expired"]
     assert events[0]["event"] == "session_started"
     assert not any(e.get("name") == "last_name" for e in events)
+
+
+async def test_request_human_queues_a_notice_to_staff(use_policy) -> None:
+    import dataclasses
+
+    from actions import wiring
+    from actions.conversation import ActionRequestHuman
+
+    svc = use_policy("igretec")
+    wiring.override(dataclasses.replace(svc, settings=dataclasses.replace(svc.settings,
+                                                                          staff_notify_email="accueil@example.be")))
+    d = CollectingDispatcher()
+    await ActionRequestHuman().run(d, make_tracker({}, text="je veux parler à quelqu'un", intent="request_human",
+                                                   loop=None, sender="tg-42"), {})
+    assert responses(d) == ["utter_human_handover"]
+    with svc.registry.unit_of_work() as uow:
+        rows = uow.session.execute(text('select "to", body from outbox')).all()
+    assert rows and rows[0][0] == "accueil@example.be" and "tg-42" in rows[0][1]
