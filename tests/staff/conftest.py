@@ -16,7 +16,6 @@ from datetime import datetime
 from email.message import Message
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -26,23 +25,12 @@ from fastapi.testclient import TestClient
 from bot.config import Settings
 from bot.services import staff
 from bot.services.uow import Registry
+from tests.sample_data import CITIZEN as BASE_CITIZEN
+from tests.sample_data import FRIDAY
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
-FRIDAY = datetime(2026, 12, 18, 10, 0, tzinfo=BRUSSELS)  # Friday 18 December 2026, 10:00
 STAFF_INBOX = "equipe-reclamations@org.be"
 CITIZEN: dict[str, Any] = {
-    "acting_for": "self",
-    "last_name": "Dupont",
-    "first_name": "Marie",
-    "address": "Rue des Écoles 7, 7000 Mons",
-    "email": "marie.dupont@exemple.be",
-    "phone": "+32475123456",
-    "facts_description": "Le 3 novembre, au guichet de Charleroi, on a refusé de prendre mon dossier de "
-                         "prime à la rénovation sans aucune explication.",
-    "facts_date": "2026-11-03",
-    "facts_place": "guichet de Charleroi",
-    "objective": "Que mon dossier de prime soit accepté et examiné.",
-    "consent": True,
+    **BASE_CITIZEN,
     "subject": "Dossier de prime refusé au guichet",
     "service_concerned": "Primes à la rénovation",
 }
