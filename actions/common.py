@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.domain.dates import format_date_fr
 from bot.services.intake import FIELD_LABELS, Say, Step
 
 # Slots of one intake, reset when an intake ends, is cancelled or restarted.
@@ -49,3 +51,8 @@ def channel_of(tracker: Tracker) -> str:
 
 def yes_no_buttons(yes: str = "Oui", no: str = "Non") -> list[dict[str, Any]]:
     return [{"title": yes, "payload": "oui"}, {"title": no, "payload": "non"}]
+
+
+def fr_date(iso: str | None) -> str:
+    """An ISO date (or datetime) of a service answer as a French date: "31 décembre 2026"."""
+    return format_date_fr(date.fromisoformat(str(iso)[:10])) if iso else ""

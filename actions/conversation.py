@@ -11,10 +11,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of
+from actions.common import channel_of, fr_date
 from actions.wiring import services
 from bot.domain.admissibility import describe_route
-from bot.domain.dates import format_date_fr
 from bot.domain.interrupts import detect_interrupt
 from bot.services import filing, notifications, status
 
@@ -133,21 +132,15 @@ class ActionStatusLookup(Action):
             return reset
         deadlines = []
         if answer.get("ack_due") and answer.get("status") in ("received",):
-            deadlines.append(f" Accusé de réception au plus tard le {format_date_fr(_d(answer['ack_due']))}.")
+            deadlines.append(f" Accusé de réception au plus tard le {fr_date(answer['ack_due'])}.")
         if answer.get("answer_due") and answer.get("status") in ("received", "acknowledged", "in_progress"):
-            deadlines.append(f" Réponse au plus tard le {format_date_fr(_d(answer['answer_due']))}.")
+            deadlines.append(f" Réponse au plus tard le {fr_date(answer['answer_due'])}.")
         dispatcher.utter_message(response="utter_status", reference=answer["reference"],
                                  status_label=STATUS_LABELS.get(answer["status"], answer["status"]),
                                  deadlines="".join(deadlines))
         if answer.get("mediator"):
             dispatcher.utter_message(text=answer["mediator"])
         return reset
-
-
-def _d(iso: str):  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    return date.fromisoformat(str(iso)[:10])
 
 
 class ActionRequestHuman(Action):

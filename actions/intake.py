@@ -9,9 +9,9 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, emit, reset_intake
+from actions.common import channel_of, emit, fr_date, reset_intake
 from actions.wiring import services
-from bot.domain.admissibility import decision_notice_for, describe_route
+from bot.domain.admissibility import decision_notice_for
 from bot.domain.dates import format_date_fr
 from bot.services import filing
 from bot.services.intake import Intake
@@ -64,11 +64,11 @@ class ActionSubmitComplaint(Action):
             dispatcher.utter_message(response="utter_prepared", reference=reference,
                                      in_person=policy.in_person.text if policy.in_person else "")
         else:
-            received = format_date_fr(now.astimezone(intake.now.tzinfo).date())
+            received = format_date_fr(intake.today)
             common = {"reference": reference, "received_on": received, "after_filing": policy.after_filing,
-                      "answer_due": _fr(result.get("answer_due"))}
+                      "answer_due": fr_date(result.get("answer_due"))}
             if result.get("ack_due"):
-                dispatcher.utter_message(response="utter_filed", ack_due=_fr(result["ack_due"]), **common)
+                dispatcher.utter_message(response="utter_filed", ack_due=fr_date(result["ack_due"]), **common)
             else:
                 dispatcher.utter_message(response="utter_filed_ack_asap", **common)
         notice = decision_notice_for(intake.complaint_from(state), policy)
@@ -78,12 +78,6 @@ class ActionSubmitComplaint(Action):
             dispatcher.utter_message(response="utter_flagged_for_staff")
         dispatcher.utter_message(response="utter_keep_reference")
         return reset_intake(tracker) + [SlotSet("reference", reference)]
-
-
-def _fr(iso: str | None) -> str:
-    from datetime import date
-
-    return format_date_fr(date.fromisoformat(str(iso)[:10])) if iso else ""
 
 
 def describe_route_contacts(policy) -> str:  # type: ignore[no-untyped-def]
@@ -114,13 +108,6 @@ class ActionRestartIntake(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_restarted")
-        events = reset_intake(tracker) + [SlotSet("requested_slot", None)]
-        if tracker.active_loop_name == "complaint_form":
-            events.append(SlotSet("intake_id", uuid.uuid4().hex))
-        else:
-            dispatcher.utter_message(response="utter_how_can_i_help")
-        return events
+        dispatcher.utter_message(response="utter_how_can_i_help")
+        return reset_intake(tracker) + [SlotSet("requested_slot", None)]
 
-
-__all__ = ["ActionStartIntake", "ActionSubmitComplaint", "ActionCancelComplaint", "ActionRestartIntake",
-           "describe_route"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,6 @@ class Settings:
     web_port: int = 8000
     attachment_max_bytes: int = 10 * 1024 * 1024
     attachment_max_files: int = 5
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def attachments_dir(self) -> Path:
@@ -93,7 +92,7 @@ class Settings:
 
 
 def _stored_token(var_dir: Path) -> str:
-    """The engine token from var/rasa_token (made by `make run`); a fresh one if absent."""
+    """The engine token from var/rasa_token (made by `make run`); empty if absent."""
     path = var_dir / "rasa_token"
     if path.exists():
         return path.read_text().strip()

@@ -51,8 +51,7 @@ class Stack:
         self.tmp = tmp
         self.token = "e2e-token-" + os.urandom(6).hex()
         self.engine_port, self.action_port = free_port(), free_port()
-        self.db_url = f"sqlite:///{tmp / 'registry.db'}"
-        self.env = dict(os.environ, RASA_AUTH_TOKEN=self.token, DATABASE_URL=self.db_url,
+        self.env = dict(os.environ, RASA_AUTH_TOKEN=self.token, DATABASE_URL=f"sqlite:///{tmp / 'registry.db'}",
                         COMPLAINT_VAR_DIR=str(tmp), TF_CPP_MIN_LOG_LEVEL="3", RASA_TELEMETRY_ENABLED="false",
                         ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}/webhook")
         self.env.update(extra_env or {})

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.admissibility import Assessment, assess, describe_route, refusal_for_anonymity, route_for
-from bot.domain.complaint import ActingFor, Attachment, Complaint
+from bot.domain.complaint import Complaint
 from bot.domain.dates import DateError, format_date_fr, parse_facts_date
 from bot.domain.extraction import extract_volunteered
 from bot.domain.policy import Policy
@@ -384,10 +384,3 @@ class Intake:
         data["attachments"] = [a if isinstance(a, dict) else a.__dict__ for a in (state.get("attachments") or [])]
         data["suggested_reason_code"] = state.get("suggested_reason_code")
         return data
-
-    def attachment_objects(self, state: dict[str, Any]) -> list[Attachment]:
-        return [Attachment(**a) for a in (state.get("attachments") or [])]
-
-    def acting(self, state: dict[str, Any]) -> ActingFor | None:
-        value = state.get("acting_for")
-        return ActingFor(value) if value else None
