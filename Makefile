@@ -3,6 +3,9 @@ PY312 ?= /root/.pyenv/versions/3.12.1/bin/python
 PY310 ?= /root/.pyenv/versions/3.10.13/bin/python
 APP := .venv/.installed
 RASA := .venv-rasa/.installed
+# The engine plug-in (rasa_plugins/sitecustomize.py, see its docstring): Python imports it at every
+# start of .venv-rasa's interpreter.
+RASA_PLUGIN := .venv-rasa/lib/python3.10/site-packages/sitecustomize.py
 MODEL := models/current.tar.gz
 TRAIN_SRC := config.yml domain.yml $(shell find nlu_data -name '*.yml' 2>/dev/null)
 SYSDEPS := var/.sysdeps
@@ -11,9 +14,9 @@ export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup run test test-fast train validate lint bench nlu-cv clean
+.PHONY: setup run test test-fast test-faults train validate lint bench bench-load nlu-cv clean
 
-setup: $(APP) $(RASA) $(SYSDEPS)
+setup: $(APP) $(RASA) $(RASA_PLUGIN) $(SYSDEPS)
 
 $(APP): requirements/app.lock pyproject.toml
 	test -x .venv/bin/python || $(PY312) -m venv .venv
@@ -24,7 +27,11 @@ $(APP): requirements/app.lock pyproject.toml
 $(RASA): requirements/rasa.lock
 	test -x .venv-rasa/bin/python || $(PY310) -m venv .venv-rasa
 	.venv-rasa/bin/pip install -q --disable-pip-version-check -r requirements/rasa.lock
+	install -m 644 rasa_plugins/sitecustomize.py $(RASA_PLUGIN)
 	touch $@
+
+$(RASA_PLUGIN): rasa_plugins/sitecustomize.py | $(RASA)
+	install -m 644 $< $@
 
 # Servers the tests start throw-away instances of (PostgreSQL 15 ships in /usr/local/bin).
 $(SYSDEPS):
@@ -39,7 +46,7 @@ $(MODEL): $(TRAIN_SRC) | $(RASA)
 
 train: $(MODEL)
 
-run: $(APP) $(RASA) $(MODEL)
+run: $(APP) $(RASA) $(RASA_PLUGIN) $(MODEL)
 	.venv/bin/python -m bot.runner
 
 test: setup $(MODEL)
@@ -52,11 +59,19 @@ validate: $(RASA)
 	.venv-rasa/bin/rasa data validate --data nlu_data --config config.yml --domain domain.yml
 
 lint: $(APP)
-	.venv/bin/ruff check bot actions tests bench
+	.venv/bin/ruff check bot actions tests bench rasa_plugins
 	.venv/bin/mypy
 
 bench: setup $(MODEL)
 	.venv/bin/python bench/run_all.py
+
+# Full intakes through the web service's chat endpoint (bench/load.py --help for the options).
+bench-load: setup $(MODEL)
+	.venv/bin/python bench/load.py $(LOAD_ARGS)
+
+# Kill processes under load (engines, action server, web service; PostgreSQL and Redis stopped).
+test-faults: setup $(MODEL)
+	.venv/bin/pytest -q -m faults tests/faults
 
 nlu-cv: $(RASA)
 	.venv-rasa/bin/rasa test nlu --nlu nlu_data/nlu --config config.yml --cross-validation --folds 3 --out var/nlu-cv

@@ -1,13 +1,27 @@
-"""`make run`: prepare var/, migrate, then start the engine, the action server and the web service.
+"""`make run`: prepare var/, migrate, then start the engines, the action server and the web service
+under supervisord, which restarts each of them when it dies.
 
-Ctrl-C (SIGINT) or SIGTERM stops all three. The engine listens on ENGINE_HOST (127.0.0.1 by
-default): its token protects the HTTP API but not the REST webhook, so the public face is the
-web service.
+Processes (each a supervisord program, `var/supervisord.conf`, written at every start):
+
+- `engine-0` … `engine-{N-1}`: N = `ENGINE_WORKERS` Rasa engines on consecutive ports from
+  ENGINE_URL's port (5005, 5006…), on ENGINE_HOST (127.0.0.1 by default: the token protects the
+  HTTP API, not the REST webhook). Default N: the number of cores when the tracker store is
+  PostgreSQL (TRACKER_STORE_URL) and the lock store Redis (REDIS_URL), else 1 (several engines
+  need the shared stores to hand a conversation from one to another);
+- `actions`: the action server, bound to 127.0.0.1 (rasa-sdk's default is 0.0.0.0), with
+  `ACTION_WORKERS` Sanic worker processes (default: 1 per two engines);
+- `web`: the web service, given every engine's URL in ENGINE_URL (comma-separated): it routes
+  each sender to one engine by a stable hash, and to the next one when that one is down.
+
+Ctrl-C (SIGINT) or SIGTERM stops everything; supervisord also gets SIGTERM if this process dies.
 """
 
 from __future__ import annotations
 
+import argparse
+import ctypes
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -20,6 +34,13 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 from bot.config import ROOT, Settings, ensure_token
+
+LOOPBACK = "127.0.0.1"
+WORKER_MARK = "COMPLAINTBOT_SUPERVISED"
+
+
+class _Stopping(Exception):
+    """SIGINT or SIGTERM received by the runner."""
 
 
 def engine_endpoints(settings: Settings) -> dict:
@@ -75,19 +96,139 @@ def child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+# ---------------------------------------------------------------------------- sizing
+def shared_stores(settings: Settings) -> bool:
+    """True when several engines can share conversations: SQL tracker store on a server + Redis locks."""
+    tracker = urlparse(settings.tracker_store_url or "sqlite://").scheme.split("+")[0]
+    return bool(settings.redis_url) and tracker in ("postgres", "postgresql")
+
+
+def engine_workers(settings: Settings, env: dict[str, str] | None = None) -> int:
+    raw = (os.environ if env is None else env).get("ENGINE_WORKERS")
+    if raw:
+        return max(1, int(raw))
+    return max(1, os.cpu_count() or 1) if shared_stores(settings) else 1
+
+
+def action_workers(engines: int, env: dict[str, str] | None = None) -> int:
+    raw = (os.environ if env is None else env).get("ACTION_WORKERS")
+    if raw:
+        return max(1, int(raw))
+    return max(1, (engines + 1) // 2)
+
+
+def port_of(url: str, default: int) -> int:
+    return urlparse(url).port or default
+
+
+def engine_urls(settings: Settings, count: int) -> list[str]:
+    u = urlparse(settings.engine_url)
+    base = u.port or 5005
+    host = u.hostname or LOOPBACK
+    return [f"{u.scheme or 'http'}://{host}:{base + i}" for i in range(count)]
+
+
+# ---------------------------------------------------------------------------- commands
 def commands(settings: Settings, model: Path, endpoints: Path, *, engine_port: int = 5005,
-             action_port: int = 5055, web_port: int | None = None) -> dict[str, list[str]]:
+             action_port: int = 5055, web_port: int | None = None, token: str | None = None) -> dict[str, list[str]]:
+    """The command of each process. The action server goes through `bot.runner actions`, which
+    binds it to 127.0.0.1 whoever starts it (rasa-sdk reads SANIC_HOST, default 0.0.0.0)."""
     venv = ROOT / ".venv" / "bin"
     return {
-        "actions": [str(venv / "python"), "-m", "rasa_sdk", "--actions", "actions", "-p", str(action_port)],
+        "actions": [str(venv / "python"), "-m", "bot.runner", "actions", "--actions", "actions",
+                    "-p", str(action_port)],
         "engine": [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "-m", str(model), "--enable-api",
-                   "--auth-token", settings.rasa_auth_token, "-i", settings.engine_host, "-p", str(engine_port),
-                   "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml")],
+                   "--auth-token", token or settings.rasa_auth_token, "-i", settings.engine_host,
+                   "-p", str(engine_port), "--endpoints", str(endpoints), "--credentials",
+                   str(ROOT / "credentials.yml")],
         "web": [str(venv / "python"), "-m", "uvicorn", "bot.web.app:create_app", "--factory",
                 "--host", settings.web_host, "--port", str(web_port or settings.web_port), "--no-access-log"],
     }
 
 
+def serve_actions(argv: list[str]) -> None:
+    """`python -m bot.runner actions [--host H] <rasa_sdk arguments>`: the action server on H
+    (127.0.0.1 unless given: it trusts every tracker it is sent)."""
+    parser = argparse.ArgumentParser(prog="bot.runner actions", add_help=False)
+    parser.add_argument("--host", default=LOOPBACK)
+    ours, rest = parser.parse_known_args(argv)
+    os.environ["SANIC_HOST"] = ours.host
+    os.environ[WORKER_MARK] = "actions"  # inherited by Sanic's worker processes (see the end of this file)
+    from rasa_sdk.__main__ import main_from_args
+    from rasa_sdk.endpoint import create_argument_parser
+
+    main_from_args(create_argument_parser().parse_args(rest))
+
+
+def programs(settings: Settings, model: Path, endpoints: Path, *, engines: int,
+             actions: int) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """Each supervised program: (command, extra environment). The engine token is left out of
+    the commands (expanded by supervisord from RASA_AUTH_TOKEN), so the config holds no secret."""
+    action_port = port_of(settings.action_server_url, 5055)
+    urls = engine_urls(settings, engines)
+    out: dict[str, tuple[list[str], dict[str, str]]] = {}
+    for i, url in enumerate(urls):
+        cmd = commands(settings, model, endpoints, engine_port=port_of(url, 5005), token="\0TOKEN\0")["engine"]
+        out[f"engine-{i}"] = (cmd, {})
+    out["actions"] = (commands(settings, model, endpoints, action_port=action_port)["actions"],
+                      {"ACTION_SERVER_SANIC_WORKERS": str(actions)})
+    out["web"] = (commands(settings, model, endpoints)["web"], {"ENGINE_URL": ",".join(urls)})
+    return out
+
+
+def supervisor_conf(progs: dict[str, tuple[list[str], dict[str, str]]], var_dir: Path) -> str:
+    """supervisord's configuration: every program restarted when it dies, its output on ours."""
+    def q(value: str) -> str:
+        return value.replace("%", "%%")
+
+    run = var_dir / "run"
+    lines = [
+        "[supervisord]", "nodaemon=true", f"logfile={q(str(var_dir / 'supervisord.log'))}",
+        "logfile_maxbytes=1MB", "logfile_backups=2", f"pidfile={q(str(run / 'supervisord.pid'))}",
+        f"childlogdir={q(str(run))}", "",
+        "[unix_http_server]", f"file={q(str(run / 'supervisor.sock'))}", "chmod=0700", "",
+        "[supervisorctl]", f"serverurl=unix://{q(str(run / 'supervisor.sock'))}", "",
+        "[rpcinterface:supervisor]", "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+        "",
+    ]
+    for name, (cmd, extra) in progs.items():
+        command = q(shlex.join(cmd)).replace(shlex.quote("\0TOKEN\0"), "%(ENV_RASA_AUTH_TOKEN)s")
+        lines += [
+            f"[program:{name}]", f"command={command}", f"directory={q(str(ROOT))}",
+            "autostart=true", "autorestart=true", "startsecs=3", "startretries=100",
+            "stopasgroup=true", "killasgroup=true", "stopwaitsecs=15", "stopsignal=TERM",
+            "redirect_stderr=true", "stdout_logfile=/dev/stdout", "stdout_logfile_maxbytes=0",
+        ]
+        if extra:
+            lines.append("environment=" + ",".join(f'{k}="{q(v)}"' for k, v in extra.items()))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_supervisor_conf(progs: dict[str, tuple[list[str], dict[str, str]]], var_dir: Path) -> Path:
+    (var_dir / "run").mkdir(parents=True, exist_ok=True)
+    path = var_dir / "supervisord.conf"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(supervisor_conf(progs, var_dir))
+    return path
+
+
+def supervisorctl(var_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`supervisorctl` on the running stack (`status`, `pid actions`, `restart web`…)."""
+    return subprocess.run([str(ROOT / ".venv" / "bin" / "supervisorctl"), "-c", str(var_dir / "supervisord.conf"),
+                           *args], capture_output=True, text=True, timeout=30)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the runner dies (Linux), so nothing is left behind."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------------- start-up
 def wait_http(url: str, timeout: float) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -120,56 +261,66 @@ def main() -> int:
         print("Aucun modèle entraîné : lancez `make train`.", file=sys.stderr)
         return 1
     endpoints = write_endpoints(settings)
-    env = child_env(settings)
-    procs: dict[str, subprocess.Popen[bytes]] = {}
-    stopping = False
+    engines = engine_workers(settings)
+    if engines > 1 and not shared_stores(settings):
+        print(f"Attention : {engines} moteurs sans PostgreSQL + Redis (TRACKER_STORE_URL, REDIS_URL) : "
+              "une conversation n'est reprise par un autre moteur que sans garantie d'ordre.", file=sys.stderr)
+    progs = programs(settings, model, endpoints, engines=engines, actions=action_workers(engines))
+    conf = write_supervisor_conf(progs, settings.var_dir)
+    supervisor = subprocess.Popen([str(ROOT / ".venv" / "bin" / "supervisord"), "-c", str(conf)], cwd=ROOT,
+                                  env=child_env(settings), preexec_fn=_die_with_parent)
 
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        if stopping:
-            return
-        stopping = True
-        for p in procs.values():
-            if p.poll() is None:
-                p.terminate()
-        end = time.monotonic() + 10
-        for p in procs.values():
+    def stop() -> None:
+        if supervisor.poll() is None:
+            supervisor.terminate()
             try:
-                p.wait(timeout=max(0.1, end - time.monotonic()))
+                supervisor.wait(40)
             except subprocess.TimeoutExpired:
-                p.kill()
+                supervisor.kill()
+                supervisor.wait()
 
     def on_signal(*_: object) -> None:
-        stop()
-        sys.exit(0)
+        raise _Stopping  # handled below, outside any wait (a nested Popen.wait would spin on its lock)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    for name, cmd in commands(settings, model, endpoints).items():
-        procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    ok = (wait_http("http://127.0.0.1:5055/health", 120)
-          and wait_http(f"http://127.0.0.1:{settings.web_port}/healthz", 120)
-          and wait_http(f"{settings.engine_url}/status?token={settings.rasa_auth_token}", 600))
-    if not ok:
-        print("Le démarrage a échoué (voir les messages ci-dessus).", file=sys.stderr)
-        stop()
+    try:
+        action_port = port_of(settings.action_server_url, 5055)
+        urls = engine_urls(settings, engines)
+        ok = (wait_http(f"http://{LOOPBACK}:{action_port}/health", 120)
+              and wait_http(f"http://{LOOPBACK}:{settings.web_port}/healthz", 120)
+              and all(wait_http(f"{url}/status?token={settings.rasa_auth_token}", 600) for url in urls))
+        if not ok or supervisor.poll() is not None:
+            print("Le démarrage a échoué (voir les messages ci-dessus).", file=sys.stderr)
+            stop()
+            return 1
+        print(
+            f"\nPrêt en {time.monotonic() - t0:.1f} s, organisation « {settings.policy} », "
+            f"{engines} moteur(s), processus relancés s'ils s'arrêtent.\n"
+            f"  Discuter : http://localhost:{settings.web_port}/  (widget web)\n"
+            f"  API REST du moteur : POST {urls[0]}/webhooks/rest/webhook\n"
+            f"  Personnel : http://localhost:{settings.web_port}/staff/\n"
+            f"  État des processus : .venv/bin/supervisorctl -c {conf} status\n"
+            "Ctrl-C pour tout arrêter.\n",
+            flush=True,
+        )
+        code = supervisor.wait()
+        print(f"Le superviseur s'est arrêté (code {code}).", file=sys.stderr)
         return 1
-    print(
-        f"\nPrêt en {time.monotonic() - t0:.1f} s, organisation « {settings.policy} ».\n"
-        f"  Discuter : http://localhost:{settings.web_port}/  (widget web)\n"
-        f"  API REST du moteur : POST {settings.engine_url}/webhooks/rest/webhook\n"
-        f"  Personnel : http://localhost:{settings.web_port}/staff/\n"
-        "Ctrl-C pour tout arrêter.\n",
-        flush=True,
-    )
-    while True:
-        for name, p in procs.items():
-            if p.poll() is not None:
-                print(f"Le processus {name} s'est arrêté (code {p.returncode}) : arrêt.", file=sys.stderr)
-                stop()
-                return 1
-        time.sleep(1)
+    except _Stopping:
+        stop()
+        return 0
 
+
+if __name__ == "__mp_main__" and os.environ.get(WORKER_MARK) == "actions":
+    # A worker process of the action server (Sanic starts them with multiprocessing's "spawn",
+    # which imports the parent's main module under this name): end with its parent. Without
+    # this, a kill -9 of the action server leaves its worker holding the port, and the server
+    # supervisord restarts cannot bind it.
+    _die_with_parent()
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:2] == ["actions"]:
+        serve_actions(sys.argv[2:])
+    else:
+        sys.exit(main())
