@@ -1,0 +1,105 @@
+"""The engine plug-in (rasa_plugins/sitecustomize.py, installed into .venv-rasa by make): fails
+when a Rasa or jsonschema upgrade breaks it — the patched method must exist, the patch must be
+active in the engine's interpreter, and validation must be Rasa's own (invalid replies refused
+with the same error and message)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot.config import ROOT
+
+pytestmark = pytest.mark.slow
+RASA_PY = ROOT / ".venv-rasa" / "bin" / "python"
+
+CHECK = r'''
+import inspect, json, sys
+import jsonschema
+from rasa.core.actions import action
+from rasa.utils.endpoints import EndpointConfig
+
+out = {"sitecustomize": sys.modules.get("sitecustomize") and sys.modules["sitecustomize"].__file__}
+method = action.RemoteAction.__dict__["_validate_action_result"]
+out["patched"] = bool(getattr(method, "__complaintbot_validator_once__", False))
+original = getattr(method, "__wrapped__", method)
+out["original_source"] = inspect.getsource(original)
+from importlib.metadata import version
+out["jsonschema"] = version("jsonschema")
+remote = action.RemoteAction("action_x", EndpointConfig("http://127.0.0.1:1"))
+replies = [
+    {"events": [{"event": "slot", "name": "email", "value": "a@b.be"}], "responses": [{"text": "ok"}]},
+    {"events": [{"event": "active_loop", "name": "complaint_form"}, {"event": "followup", "name": "x"}]},
+    {},
+    {"events": [{"event": "slot"}]},
+    {"events": "not a list"},
+    {"responses": ["not an object"]},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": "slot", "name": 3, "value": 1}]},
+]
+results = []
+for reply in replies:
+    row = []
+    for fn in (remote._validate_action_result, lambda r: original(remote, r)):
+        try:
+            row.append("ok" if fn(json.loads(json.dumps(reply))) is True else "returned falsy")
+        except jsonschema.ValidationError as e:
+            row.append("refused: " + e.message)
+    results.append(row)
+out["results"] = results
+print("RESULT " + json.dumps(out))
+'''
+
+
+def run_check(**env: str) -> dict:
+    if not RASA_PY.exists():
+        pytest.fail(".venv-rasa missing: run `make setup`")
+    proc = subprocess.run([str(RASA_PY), "-c", CHECK], capture_output=True, text=True, timeout=240, cwd="/",
+                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **env))
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    assert line, proc.stderr[-3000:]
+    return json.loads(line[len("RESULT "):])
+
+
+@pytest.fixture(scope="module")
+def patched() -> dict:
+    return run_check()
+
+
+def test_plugin_installed_copy_is_the_repository_file() -> None:
+    site = subprocess.run([str(RASA_PY), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    installed = Path(site) / "sitecustomize.py"
+    assert installed.exists(), "make setup installs rasa_plugins/sitecustomize.py into .venv-rasa"
+    assert installed.read_text() == (ROOT / "rasa_plugins" / "sitecustomize.py").read_text(), "run make setup"
+
+
+def test_plugin_patch_active_in_the_engine_interpreter(patched: dict) -> None:
+    assert patched["sitecustomize"] and patched["sitecustomize"].endswith("site-packages/sitecustomize.py")
+    assert patched["patched"], "the engine runs jsonschema.validate at every reply again"
+
+
+def test_plugin_replaces_the_method_it_was_written_for(patched: dict) -> None:
+    """If Rasa changes how it validates action replies, re-read the plug-in before upgrading."""
+    source = patched["original_source"]
+    assert "validate(result, self.action_response_format_spec())" in source
+    assert patched["jsonschema"].split(".")[0] == "4"
+
+
+def test_plugin_validation_identical_valid_accepted_invalid_refused(patched: dict) -> None:
+    results = patched["results"]
+    assert [fast for fast, _ in results[:3]] == ["ok", "ok", "ok"]
+    for fast, rasa in results:
+        assert fast == rasa  # same verdict, same error message
+    assert all(fast.startswith("refused: ") for fast, _ in results[3:])
+    assert "Failed to validate Action server response" in results[3][0]
+
+
+def test_plugin_off_leaves_the_engine_as_shipped() -> None:
+    off = run_check(COMPLAINTBOT_RASA_PLUGIN="off")
+    assert not off["patched"]
+    assert [row[0] for row in off["results"]] == [row[1] for row in off["results"]]
