@@ -101,9 +101,12 @@ class FrenchErrorsRoute(APIRoute):
 
 
 class RegisterIn(BaseModel):
-    """A complaint received by e-mail, post, phone or at the counter (contract field names)."""
+    """A complaint received by e-mail, post, phone or at the counter (contract field names).
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={"example": {
+    Unknown keys are refused (422): they would otherwise land in the record's `extra` and could
+    carry what only a manager may set (`legal_hold`) without a history line."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
         "channel": "post", "received_at": "2026-12-18T10:00:00+01:00", "last_name": "Dupont",
         "first_name": "Marie", "address": "Rue des Écoles 7, 7000 Mons", "email": "marie.dupont@exemple.be",
         "phone": "+32475123456", "facts_description": "…", "objective": "…", "consent": True}})
