@@ -68,7 +68,7 @@ class TelegramChannel:
         try:
             return Update.de_json(data, self.bot)
         except Exception as exc:
-            log.warning("telegram: unreadable update: %s", type(exc).__name__)
+            log.info("telegram: update not understood: %s", type(exc).__name__)
             return None
 
     def handle(self, update: Update) -> asyncio.Task[Any] | None:

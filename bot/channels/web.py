@@ -147,10 +147,19 @@ def channels_router(settings: Settings, *, on_start: list[Any] | None = None,
         secret = settings.telegram_webhook_secret
         if not secret or not hmac.compare_digest(header.encode(), secret.encode()):
             raise HTTPException(403, "secret invalide")
-        update = channel.parse(_json(await request.body()))
+        # Authenticated from here on. Telegram retries every non-2xx delivery (for hours), so an
+        # update the service cannot read is acknowledged (200), logged without its content, and
+        # processed as nothing.
+        data = _json_or_none(await request.body())
+        update = channel.parse(data) if data is not None else None
         if update is None:
-            raise HTTPException(400, "mise à jour illisible")
-        channel.handle(update)
+            log.warning("telegram: unreadable update %s acknowledged and ignored (%s)",
+                        _update_id(data), "not a JSON object" if data is None else "shape not understood")
+            return JSONResponse({"ok": True})
+        try:
+            channel.handle(update)
+        except Exception as exc:  # a shape de_json accepted but the channel cannot use
+            log.warning("telegram: update %s acknowledged and ignored (%s)", _update_id(data), type(exc).__name__)
         return JSONResponse({"ok": True})
 
     # ------------------------------------------------------------------ WhatsApp Cloud API
@@ -262,6 +271,20 @@ def _json(body: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise HTTPException(400, "JSON invalide")
     return data
+
+
+def _json_or_none(body: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _update_id(data: dict[str, Any] | None) -> str:
+    """A Telegram update's id for the logs (an integer, nothing else from the body)."""
+    value = (data or {}).get("update_id")
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else "?"
 
 
 def _public(replies: list[Reply]) -> list[dict[str, Any]]:

@@ -239,9 +239,40 @@ async def test_telegram_group_messages_are_not_taken(telegram_settings: Settings
     assert resp.status_code == 200 and engine.calls == [] and telegram_api.requests == []
 
 
-async def test_telegram_unreadable_update_is_a_400(telegram_settings: Settings, engine: FakeEngine) -> None:
+# The sample update of Telegram's own webhook guide ("Testing your bot with updates"): written
+# before `is_bot` and `chat.type` existed, which python-telegram-bot 22 requires.
+OLD_DOCUMENTED_UPDATE = {"update_id": 10000, "message": {
+    "date": 1441645532, "message_id": 1365, "text": "/start",
+    "chat": {"last_name": "Test Lastname", "id": 1111111, "first_name": "Test", "username": "Test"},
+    "from": {"last_name": "Test Lastname", "id": 1111111, "first_name": "Test", "username": "Test"}}}
+
+
+async def test_telegram_unreadable_update_is_acknowledged_logged_and_processed_as_nothing(
+        telegram_settings: Settings, telegram_api: TelegramStandIn, engine: FakeEngine,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
     async with running(telegram_settings, engine) as svc:
+        old_shape = await svc.client.post("/channels/telegram/webhook", json=OLD_DOCUMENTED_UPDATE, headers=HEADERS)
         bad_json = await svc.client.post("/channels/telegram/webhook", content=b"{oops", headers=HEADERS)
         bad_shape = await svc.client.post("/channels/telegram/webhook", json={"update_id": "x", "message": 3},
                                           headers=HEADERS)
-    assert bad_json.status_code == 400 and bad_shape.status_code == 400 and engine.calls == []
+        not_object = await svc.client.post("/channels/telegram/webhook", json=[1, 2], headers=HEADERS)
+        await svc.drain()
+        # the service still works afterwards
+        ok = await svc.client.post("/channels/telegram/webhook", json=tg_message(10099, text="Bonjour"),
+                                   headers=HEADERS)
+        await svc.drain()
+    for resp in (old_shape, bad_json, bad_shape, not_object, ok):
+        assert resp.status_code == 200 and resp.json() == {"ok": True}  # Telegram retries any non-2xx
+    assert [c["message"] for c in engine.calls] == ["Bonjour"]
+    ignored = [r.getMessage() for r in caplog.records if "acknowledged and ignored" in r.getMessage()]
+    assert len(ignored) == 4 and "update 10000 " in ignored[0]
+    logged = caplog.text
+    assert "Test Lastname" not in logged and "1111111" not in logged and "/start" not in logged
+
+
+async def test_telegram_unreadable_update_without_the_secret_is_still_refused(
+        telegram_settings: Settings, engine: FakeEngine) -> None:
+    async with running(telegram_settings, engine) as svc:
+        resp = await svc.client.post("/channels/telegram/webhook", json=OLD_DOCUMENTED_UPDATE)
+    assert resp.status_code == 401 and engine.calls == []
