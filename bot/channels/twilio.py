@@ -1,7 +1,8 @@
 """Twilio WhatsApp: signed form-encoded webhooks, media URLs, replies through the Messages API.
 
 Twilio signs `PUBLIC_BASE_URL + path (+ ?query)` followed by every POST parameter name and value
-sorted by name (HMAC-SHA1 with the auth token, base64) in `X-Twilio-Signature`. Media
+sorted by name (HMAC-SHA1 with the auth token, base64) in `X-Twilio-Signature`; `signature` and
+`valid_signature` follow Twilio's own `RequestValidator` (repeated names, with and without port). Media
 (`MediaUrl0…`) redirect to short-lived URLs and need basic auth (account SID, auth token) when
 the account protects them. Twilio has no free-form buttons: choices are numbered in the text and
 a number typed back is read as that choice.
@@ -17,6 +18,7 @@ import logging
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -40,12 +42,42 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 def signature(auth_token: str, url: str, params: Sequence[tuple[str, str]]) -> str:
-    payload = url + "".join(k + v for k, v in sorted(params))
+    """Twilio's signature, computed as its official library does (`RequestValidator.compute_signature`):
+    the URL, then for each parameter name in sorted order, each of its distinct values in sorted
+    order appended as name + value; HMAC-SHA1 with the auth token, base64."""
+    values: dict[str, set[str]] = {}
+    for key, value in params:
+        values.setdefault(key, set()).add(value)
+    payload = url + "".join(key + value for key in sorted(values) for value in sorted(values[key]))
     return base64.b64encode(hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()).decode()
 
 
 def valid_signature(auth_token: str, url: str, params: Sequence[tuple[str, str]], header: str | None) -> bool:
-    return bool(header) and hmac.compare_digest(signature(auth_token, url, params), (header or "").strip())
+    """As `RequestValidator.validate`: the URL is tried without and with its port (Twilio's own
+    signing is inconsistent about the default port), compared in constant time."""
+    given = (header or "").strip()
+    if not given:
+        return False
+    ok = False
+    for candidate in _url_variants(url):
+        ok |= hmac.compare_digest(signature(auth_token, candidate, params), given)
+    return ok
+
+
+def _url_variants(url: str) -> tuple[str, str]:
+    """(without port, with port): the port removed if present, else the scheme's default added."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    userinfo = parts.netloc[: len(parts.netloc) - len(host)]
+    try:
+        port = parts.port
+    except ValueError:
+        return url, url
+    bare = host.rsplit(":", 1)[0] if port is not None and not host.endswith("]") else host
+    default = 443 if parts.scheme == "https" else 80
+    without = urlunsplit(parts._replace(netloc=userinfo + bare)) if port is not None else url
+    with_port = url if port is not None else urlunsplit(parts._replace(netloc=f"{userinfo}{bare}:{default}"))
+    return without, with_port
 
 
 class TwilioChannel:

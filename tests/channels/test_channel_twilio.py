@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.channels.twilio import signature
+from bot.channels.twilio import signature, valid_signature
 from bot.config import Settings
 from bot.services.attachments import conversation_attachments
 from tests.channels.harness import PUBLIC, TW_SID, TW_TOKEN, running
@@ -41,6 +41,65 @@ def test_twilio_signature_matches_the_documented_example() -> None:
               "To": "+18005551212"}
     assert signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", list(params.items())) == \
         "GvWf1cFY/Q7PnoempGyD5oXAezc="
+
+
+# Twilio's published vectors ("Validating Signatures from Twilio", and twilio-python's
+# tests/unit/test_request_validator.py), checked by hand with hmac before being written here.
+DOC_URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
+DOC_PARAMS = [("CallSid", "CA1234567890ABCDE"), ("Caller", "+12349013030"), ("Digits", "1234"),
+              ("From", "+12349013030"), ("To", "+18005551212")]
+LIB_PARAMS = [("CallSid", "CA1234567890ABCDE"), ("Digits", "1234"), ("From", "+14158675309"),
+              ("To", "+18005551212"), ("Caller", "+14158675309")]
+
+
+def library_signature(token: str, url: str, params: list[tuple[str, str]]) -> str:
+    """RequestValidator.compute_signature, written out: sorted names, each name's distinct values sorted."""
+    import base64
+    import hmac
+
+    names = sorted({k for k, _ in params})
+    payload = url + "".join(k + v for k in names for v in sorted({v for n, v in params if n == k}))
+    return base64.b64encode(hmac.new(token.encode(), payload.encode(), hashlib.sha1).digest()).decode()
+
+
+def test_twilio_signature_matches_twilio_published_vectors() -> None:
+    assert signature("12345", DOC_URL, DOC_PARAMS) == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+    assert signature("12345", DOC_URL, LIB_PARAMS) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+    assert valid_signature("12345", DOC_URL, LIB_PARAMS, "RSOYDt4T1cUTdK1PDd93/VVr8B8=")
+    assert not valid_signature("12345", DOC_URL, LIB_PARAMS, "RSOYDt4T1cUTdK1PDd93/VVr8B8")
+    assert not valid_signature("54321", DOC_URL, LIB_PARAMS, "RSOYDt4T1cUTdK1PDd93/VVr8B8=")
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    (DOC_URL.replace(".com", ".com:1234"), "RSOYDt4T1cUTdK1PDd93/VVr8B8="),  # port removed (https)
+    (DOC_URL.replace(".com", ".com:1234").replace("https", "http"), "Zmvh+3yNM1Phv2jhDCwEM3q5ebU="),
+    (DOC_URL, "kvajT1Ptam85bY51eRf/AJRuM3w="),  # signed with :443 added
+    (DOC_URL.replace("https", "http"), "0ZXoZLH/DfblKGATFgpif+LLRf4="),  # signed with :80 added
+])
+def test_twilio_signature_validated_with_and_without_the_port_like_the_library(url: str, expected: str) -> None:
+    assert valid_signature("12345", url, LIB_PARAMS, expected)
+
+
+def test_twilio_signature_repeated_parameters_follow_the_library() -> None:
+    params = [("To", "+18005551212"), ("Tag", "b"), ("Tag", "a"), ("Tag", "b"), ("Body", "x")]
+    expected = library_signature("12345", DOC_URL, params)
+    assert signature("12345", DOC_URL, params) == expected
+    # the same payload the library signs: each name's distinct values, sorted
+    assert expected == library_signature("12345", DOC_URL, [("Body", "x"), ("Tag", "a"), ("Tag", "b"),
+                                                            ("To", "+18005551212")])
+    assert signature("12345", DOC_URL, params) != signature("12345", DOC_URL, [("Body", "x"), ("Tag", "a"),
+                                                                               ("To", "+18005551212")])
+
+
+async def test_twilio_webhook_with_a_repeated_parameter_signed_as_the_library_does_is_accepted(
+        twilio_settings: Settings, twilio_api: TwilioStandIn, engine: FakeEngine) -> None:
+    form = list(inbound("SM" + "9" * 32, "Bonjour").items()) + [("Tag", "b"), ("Tag", "a"), ("Tag", "b")]
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "X-Twilio-Signature": library_signature(TW_TOKEN, PUBLIC + URL, form)}
+    async with running(twilio_settings, engine) as svc:
+        resp = await svc.client.post(URL, content=urlencode(form), headers=headers)
+        await svc.drain()
+    assert resp.status_code == 200 and [c["message"] for c in engine.calls] == ["Bonjour"]
 
 
 async def test_twilio_text_is_relayed_and_answered_through_the_messages_api(
