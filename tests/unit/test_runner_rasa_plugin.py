@@ -1,7 +1,7 @@
 """The engine plug-in (rasa_plugins/sitecustomize.py, installed into .venv-rasa by make): fails
-when a Rasa or jsonschema upgrade breaks it — the patched method must exist, the patch must be
-active in the engine's interpreter, and validation must be Rasa's own (invalid replies refused
-with the same error and message)."""
+when a Rasa or jsonschema upgrade breaks it — the patched methods must exist, the patches must be
+active in the engine's interpreter, validation must be Rasa's own (invalid replies refused with
+the same error and message) and the event lookup must give Rasa's answers."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 out = {"sitecustomize": sys.modules.get("sitecustomize") and sys.modules["sitecustomize"].__file__}
 method = action.RemoteAction.__dict__["_validate_action_result"]
-out["patched"] = bool(getattr(method, "__complaintbot_validator_once__", False))
+out["patched"] = bool(getattr(method, "__complaintbot_patched__", False))
 original = getattr(method, "__wrapped__", method)
 out["original_source"] = inspect.getsource(original)
 from importlib.metadata import version
@@ -51,6 +51,20 @@ for reply in replies:
             row.append("refused: " + e.message)
     results.append(row)
 out["results"] = results
+from rasa.shared.core import events
+from rasa.shared.utils import common
+resolve = events.Event.resolve_by_type
+out["events_patched"] = bool(getattr(resolve, "__complaintbot_patched__", False))
+plain = getattr(resolve, "__wrapped__", resolve)
+out["events_source"] = inspect.getsource(plain)
+names = [c.type_name for c in common.all_subclasses(events.Event)]
+out["events_same"] = all(resolve(n) is plain(n) for n in names) and len(names) > 20
+out["events_fallbacks"] = [resolve("topic") is None, resolve("nope", events.SlotSet) is events.SlotSet]
+try:
+    resolve("nope")
+    out["events_fallbacks"].append(False)
+except ValueError:
+    out["events_fallbacks"].append(True)
 print("RESULT " + json.dumps(out))
 '''
 
@@ -99,7 +113,14 @@ def test_plugin_validation_identical_valid_accepted_invalid_refused(patched: dic
     assert "Failed to validate Action server response" in results[3][0]
 
 
+def test_plugin_event_lookup_patched_and_identical(patched: dict) -> None:
+    assert patched["events_patched"]
+    assert "all_subclasses(Event)" in patched["events_source"]  # Rasa still walks the subclasses
+    assert patched["events_same"]
+    assert patched["events_fallbacks"] == [True, True, True]
+
+
 def test_plugin_off_leaves_the_engine_as_shipped() -> None:
     off = run_check(COMPLAINTBOT_RASA_PLUGIN="off")
-    assert not off["patched"]
+    assert not off["patched"] and not off["events_patched"]
     assert [row[0] for row in off["results"]] == [row[1] for row in off["results"]]
