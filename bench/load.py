@@ -5,14 +5,17 @@ endpoint (`POST /chat/session`, then `POST /chat/messages`), as the widget does.
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 [-n 48] [-c 16]   # a running `make run`
 
 `--start` runs `bot.runner` (supervised, as `make run`) in a throw-away var/ on free ports, once
-per engine count, with the stores of the environment (TRACKER_STORE_URL, REDIS_URL,
+per engine count, with the web service's per-address rate limits lifted (one address plays
+every citizen; against a running stack, start it with RATE_CHAT_SESSION and
+RATE_CHAT_MESSAGES_PER_ADDRESS raised), with the stores of the environment (TRACKER_STORE_URL, REDIS_URL,
 DATABASE_URL: SQLite in the throw-away folder when unset). Without `--start` the figures are
 taken against a running stack and its registry gets the complaints. The happy-path answers are
 `bot.devstack.HAPPY_ANSWERS`: one conversation is recorded first (the engine's tracker tells
 which field is asked), then every conversation replays those messages.
 
 Prints, per run: p50/p95/p99 per turn, messages per second, errors (HTTP errors, the relay's
-"engine down" answer, intakes not ending with a reference) and each process's resident memory.
+"engine down" answer, intakes not ending with a reference), each process's resident memory and
+its CPU time per message (comparable between runs even when other work shares the machine).
 A benchmark, not a test: it asserts nothing.
 """
 
@@ -138,18 +141,36 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def supervised_rss(var_dir: Path) -> dict[str, float]:
+def tree_cpu_s(pid: int) -> float:
+    """CPU time (user + system) of a process and its descendants, in seconds."""
+    pids, ticks = [pid], 0
+    while pids:
+        p = pids.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def supervised_pids(var_dir: Path) -> dict[str, int]:
     conf = var_dir / "supervisord.conf"
     if not conf.exists():
         return {}
     out = subprocess.run([str(ROOT / ".venv" / "bin" / "supervisorctl"), "-c", str(conf), "status"],
                          capture_output=True, text=True).stdout
-    rss = {}
-    for line in out.splitlines():
-        m = re.match(r"(\S+)\s+RUNNING\s+pid (\d+)", line)
-        if m:
-            rss[m.group(1)] = tree_rss_mb(int(m.group(2)))
-    return rss
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"(?m)^(\S+)\s+RUNNING\s+pid (\d+)", out)}
+
+
+def supervised_rss(var_dir: Path) -> dict[str, float]:
+    return {name: tree_rss_mb(pid) for name, pid in supervised_pids(var_dir).items()}
+
+
+def supervised_cpu(var_dir: Path) -> dict[str, float]:
+    return {name: tree_cpu_s(pid) for name, pid in supervised_pids(var_dir).items()}
 
 
 class Started:
@@ -170,6 +191,9 @@ class Started:
                         RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3")
         if action_workers:
             self.env["ACTION_WORKERS"] = str(action_workers)
+        # one client address plays every conversation: lift the per-address limits of the chat
+        self.env.update(RATE_CHAT_SESSION="1000000/60", RATE_CHAT_MESSAGES_PER_ADDRESS="1000000/60",
+                        RATE_CHAT_MESSAGES_PER_CONVERSATION="1000/60")
         self.env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'registry.db'}")
         self.log = (tmp / "runner.log").open("wb")
         self.proc = subprocess.Popen([sys.executable, "-m", "bot.runner"], cwd=ROOT, env=self.env,
@@ -206,7 +230,7 @@ def _free(port: int) -> bool:
             return False
 
 
-def report(label: str, res: Result, rss: dict[str, float]) -> None:
+def report(label: str, res: Result, rss: dict[str, float], cpu: dict[str, float] | None = None) -> None:
     lat = sorted(res.latencies)
 
     def pct(q: float) -> float:
@@ -219,14 +243,22 @@ def report(label: str, res: Result, rss: dict[str, float]) -> None:
           + (f" {res.errors}" if errors else ""), flush=True)
     if rss:
         print("  RSS MB: " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items()), flush=True)
+    if cpu and lat:  # CPU per message: comparable across runs even when other work shares the machine
+        print("  CPU ms per message: " + ", ".join(f"{k} {1000 * v / len(lat):.0f}" for k, v in cpu.items()),
+              flush=True)
 
 
-async def run_once(base_url: str, engine_url: str, token: str, args: argparse.Namespace) -> Result:
+async def run_once(base_url: str, engine_url: str, token: str, args: argparse.Namespace,
+                   var_dir: Path) -> tuple[Result, dict[str, float]]:
+    """The measured run, and the CPU seconds each supervised process spent during it."""
     async with httpx.AsyncClient(base_url=base_url, timeout=args.timeout) as http:
         script = await record(http, engine_url, token)
     if args.warmup:
         await replay(base_url, script, args.warmup, min(args.warmup, args.concurrency), args.timeout)
-    return await replay(base_url, script, args.conversations, args.concurrency, args.timeout)
+    before = supervised_cpu(var_dir)
+    res = await replay(base_url, script, args.conversations, args.concurrency, args.timeout)
+    after = supervised_cpu(var_dir)
+    return res, {k: after[k] - before[k] for k in after if k in before}
 
 
 def main() -> int:
@@ -246,18 +278,20 @@ def main() -> int:
     if not args.start:
         engine_url = (args.engine_url or os.environ.get("ENGINE_URL") or "http://127.0.0.1:5005").split(",")[0]
         token = os.environ.get("RASA_AUTH_TOKEN") or (ROOT / "var" / "rasa_token").read_text().strip()
-        res = asyncio.run(run_once(args.url, engine_url, token, args))
-        report(label, res, supervised_rss(Path(os.environ.get("COMPLAINT_VAR_DIR") or ROOT / "var")))
+        var_dir = Path(os.environ.get("COMPLAINT_VAR_DIR") or ROOT / "var")
+        res, cpu = asyncio.run(run_once(args.url, engine_url, token, args, var_dir))
+        report(label, res, supervised_rss(var_dir), cpu)
         return 0
     for engines in [int(x) for x in args.engines.split(",")]:
         with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
             stack = Started(engines, args.plugin, Path(tmp), args.action_workers)
             try:
                 stack.wait_ready()
-                res = asyncio.run(run_once(f"http://127.0.0.1:{stack.web_port}",
-                                           f"http://127.0.0.1:{stack.engine_port}", stack.token, args))
+                res, cpu = asyncio.run(run_once(f"http://127.0.0.1:{stack.web_port}",
+                                                f"http://127.0.0.1:{stack.engine_port}", stack.token, args, Path(tmp)))
                 stores = "PostgreSQL+Redis" if os.environ.get("REDIS_URL") else "SQLite"
-                report(f"{engines} engine(s), {stores}, plug-in {args.plugin}, {label}", res, supervised_rss(Path(tmp)))
+                report(f"{engines} engine(s), {stores}, plug-in {args.plugin}, {label}", res,
+                       supervised_rss(Path(tmp)), cpu)
             finally:
                 stack.stop()
     return 0
