@@ -71,7 +71,7 @@ bench-load: setup $(MODEL)
 
 # Kill processes under load (engines, action server, web service; PostgreSQL and Redis stopped).
 test-faults: setup $(MODEL)
-	.venv/bin/pytest -q -m faults tests/faults
+	COMPLAINTBOT_FAULTS=full .venv/bin/pytest -q -m faults tests/faults
 
 nlu-cv: $(RASA)
 	.venv-rasa/bin/rasa test nlu --nlu nlu_data/nlu --config config.yml --cross-validation --folds 3 --out var/nlu-cv
