@@ -47,6 +47,21 @@ class Settings:
     web_port: int = 8000
     attachment_max_bytes: int = 10 * 1024 * 1024
     attachment_max_files: int = 5
+    # request body caps, enforced while the body streams in (bot/web/guards.py)
+    chat_body_max_bytes: int = 16 * 1024
+    webhook_body_max_bytes: int = 64 * 1024
+    staff_body_max_bytes: int = 1024 * 1024
+    # rate limits: "N/S" = at most N requests per S seconds (per client address, per conversation)
+    rate_chat_session: str = "10/600"
+    rate_chat_messages_per_address: str = "60/60"
+    rate_chat_messages_per_conversation: str = "20/60"
+    rate_chat_upload_per_address: str = "20/600"
+    rate_chat_upload_per_conversation: str = "10/600"
+    handover_notice_seconds: int = 3600  # one staff notice per conversation in this window
+    status_failures_global_per_minute: int = 30
+    login_failures_per_address: str = "20/900"
+    login_failures_per_account: str = "8/900"  # then the account is locked for the window
+    trust_forwarded_for: bool = False  # read the client address from X-Forwarded-For (behind a proxy)
 
     @property
     def attachments_dir(self) -> Path:
@@ -88,7 +103,26 @@ class Settings:
             web_port=_int(e, "WEB_PORT", 8000),
             attachment_max_bytes=_int(e, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
             attachment_max_files=_int(e, "ATTACHMENT_MAX_FILES", 5),
+            chat_body_max_bytes=_int(e, "CHAT_BODY_MAX_BYTES", 16 * 1024),
+            webhook_body_max_bytes=_int(e, "WEBHOOK_BODY_MAX_BYTES", 64 * 1024),
+            staff_body_max_bytes=_int(e, "STAFF_BODY_MAX_BYTES", 1024 * 1024),
+            rate_chat_session=e.get("RATE_CHAT_SESSION") or "10/600",
+            rate_chat_messages_per_address=e.get("RATE_CHAT_MESSAGES_PER_ADDRESS") or "60/60",
+            rate_chat_messages_per_conversation=e.get("RATE_CHAT_MESSAGES_PER_CONVERSATION") or "20/60",
+            rate_chat_upload_per_address=e.get("RATE_CHAT_UPLOAD_PER_ADDRESS") or "20/600",
+            rate_chat_upload_per_conversation=e.get("RATE_CHAT_UPLOAD_PER_CONVERSATION") or "10/600",
+            handover_notice_seconds=_int(e, "HANDOVER_NOTICE_SECONDS", 3600),
+            status_failures_global_per_minute=_int(e, "STATUS_FAILURES_GLOBAL_PER_MINUTE", 30),
+            login_failures_per_address=e.get("LOGIN_FAILURES_PER_ADDRESS") or "20/900",
+            login_failures_per_account=e.get("LOGIN_FAILURES_PER_ACCOUNT") or "8/900",
+            trust_forwarded_for=(e.get("TRUST_FORWARDED_FOR") or "").lower() in ("1", "true", "yes"),
         )
+
+
+def rate(spec: str) -> tuple[int, float]:
+    """A rate setting "N/S" (N per S seconds) as (N, S); "0/…" or an empty string switch it off."""
+    count, _, seconds = (spec or "0/1").partition("/")
+    return int(count), float(seconds or 1)
 
 
 def _stored_token(var_dir: Path) -> str:

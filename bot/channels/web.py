@@ -23,8 +23,9 @@ from fastapi import APIRouter, FastAPI, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from bot.channels.relay import Incoming, IncomingFile, Outcome, Relay, Reply, TooLarge, typed_text
+from bot.channels.relay import Incoming, IncomingFile, Outcome, Relay, Reply, TooLarge, sender_ref, typed_text
 from bot.config import Settings
+from bot.web.guards import RateLimiter, rate_limited_body
 
 log = logging.getLogger("bot.channels")
 
@@ -32,7 +33,6 @@ WEB_SENDER_RE = re.compile(r"^web-[A-Za-z0-9_-]{16,60}$")
 MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST, OPTIONS",
         "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Max-Age": "600"}
-MULTIPART_SLACK = 64 * 1024
 
 
 class ChatIn(BaseModel):
@@ -112,6 +112,19 @@ def _log_status(settings: Settings) -> None:
 def channels_router(settings: Settings, *, on_start: list[Any] | None = None,
                     on_stop: list[Any] | None = None) -> APIRouter:
     router = APIRouter()
+    per_conversation = {
+        "messages": RateLimiter.from_setting(settings.rate_chat_messages_per_conversation),
+        "upload": RateLimiter.from_setting(settings.rate_chat_upload_per_conversation),
+    }
+
+    def throttled(kind: str, sender: str) -> Response | None:
+        """429 in French when this conversation sends too much (per-address limits: bot/web/guards.py)."""
+        verdict = per_conversation[kind].hit(sender)
+        if verdict.allowed:
+            return None
+        log.info("chat: %s of %s rate-limited", kind, sender_ref(sender))
+        return JSONResponse(rate_limited_body(verdict.retry_after), status_code=429,
+                            headers=CORS | {"Retry-After": str(verdict.retry_after)})
 
     async def start(app: FastAPI) -> None:
         _log_status(settings)
@@ -219,6 +232,8 @@ def channels_router(settings: Settings, *, on_start: list[Any] | None = None,
     @router.post("/chat/messages")
     async def chat_message(body: ChatIn, request: Request) -> Response:
         _check_web_ids(body.sender, body.message_id)
+        if (refused := throttled("messages", body.sender)) is not None:
+            return refused
         text = typed_text(body.message)
         if not text:
             raise HTTPException(422, "message vide")
@@ -230,12 +245,14 @@ def channels_router(settings: Settings, *, on_start: list[Any] | None = None,
     async def chat_upload(request: Request, sender: str = Form(...), file: UploadFile = File(...),  # noqa: B008
                           message_id: str | None = Form(None)) -> Response:
         _check_web_ids(sender, message_id)
+        if (refused := throttled("upload", sender)) is not None:
+            return refused
+        # the body was capped while it streamed in (bot/web/guards.py): at most the limit + a margin
         limit = settings.attachment_max_bytes
-        too_big = int(request.headers.get("content-length") or 0) > limit + MULTIPART_SLACK
-        data = b"" if too_big else await file.read(limit + 1)
+        data = await file.read(limit + 1)
 
         async def fetch(max_bytes: int) -> bytes:
-            if too_big or len(data) > max_bytes:
+            if len(data) > max_bytes:
                 raise TooLarge()
             return data
 

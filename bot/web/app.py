@@ -13,6 +13,7 @@ from bot.channels.web import channels_router
 from bot.config import Settings
 from bot.policies import load_policy
 from bot.services.uow import Registry
+from bot.web.guards import BodySizeLimit
 
 STATIC = Path(__file__).parent / "static"
 
@@ -37,6 +38,8 @@ def create_app(settings: Settings | None = None, engine: EngineClient | None = N
     app.state.on_stop = []
     app.state.registry = registry or Registry.from_settings(settings)
     app.state.policy = load_policy(settings.policy)
+    # body caps (before any parsing, chunked bodies counted as they stream) and per-address rate limits
+    app.add_middleware(BodySizeLimit, settings=settings)
 
     # --- routers: one line each (channels: bot/channels/web.py; staff: bot/staff/api.py, dashboard.py)
     # CHANNEL ROUTERS

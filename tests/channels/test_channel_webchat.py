@@ -61,14 +61,15 @@ async def test_chat_upload_stores_the_file_and_relays_it(make_settings, engine: 
     assert (settings.attachments_dir / meta["sha256"]).exists()
 
 
-async def test_chat_upload_of_a_refused_file_answers_422_in_french(make_settings, engine: FakeEngine) -> None:
+async def test_chat_upload_of_a_refused_file_answers_in_french(make_settings, engine: FakeEngine) -> None:
     async with running(make_settings(ATTACHMENT_MAX_BYTES="2000000"), engine) as svc:
         bad = await svc.client.post("/chat/upload", data={"sender": SENDER},
                                     files={"file": ("photo.jpg", EXE, "image/jpeg")})
         big = await svc.client.post("/chat/upload", data={"sender": SENDER},
                                     files={"file": ("scan.pdf", PDF + b"0" * 3_000_000, "application/pdf")})
     assert bad.status_code == 422 and "« photo.jpg » n'a pas été enregistré : c'est un programme" in bad.json()["error"]
-    assert big.status_code == 422 and "dépasse la taille maximale de 1,9 Mo" in big.json()["error"]
+    # too big: refused by the body cap before the form is parsed (413), same French message
+    assert big.status_code == 413 and "dépasse la taille maximale de 1,9 Mo" in big.json()["error"]
     assert engine.calls == []
 
 

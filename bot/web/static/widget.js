@@ -129,15 +129,23 @@
 
   function ensureSender() {
     if (state.sender) return Promise.resolve(state.sender);
-    return fetch(BASE + "/chat/session", { method: "POST" }).then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status);
-      return r.json();
-    }).then(function (d) { state.sender = d.sender; save(); return d.sender; });
+    return fetch(BASE + "/chat/session", { method: "POST" }).then(checked).then(function (d) { state.sender = d.sender; save(); return d.sender; });
   }
   function answers(d) {
     (d.messages || []).forEach(function (m) { push({ who: "bot", text: m.text || "", buttons: m.buttons || [] }); });
   }
-  function failed() {
+  function Refused(text) { this.text = text; }  /* a 429 or 413 with the service's French explanation */
+  function checked(r) {
+    if (r.status === 429 || r.status === 413) {
+      return r.json().catch(function () { return {}; }).then(function (d) {
+        throw new Refused(d.error || d.detail || "Trop de demandes en peu de temps. Patientez un instant, puis réessayez.");
+      });
+    }
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    return r.json();
+  }
+  function failed(e) {
+    if (e instanceof Refused) { push({ who: "bot", error: true, text: e.text, buttons: lastButtons() }); return; }
     push({ who: "bot", error: true, text: "Le service ne répond pas pour le moment. Réessayez dans un instant." });
   }
   function enqueue(job) {
@@ -154,10 +162,7 @@
       return ensureSender().then(function (sender) {
         return fetch(BASE + "/chat/messages", { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ sender: sender, message: text, message_id: id }) });
-      }).then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      }).then(answers);
+      }).then(checked).then(answers);
     });
   }
   function lastButtons() {
@@ -179,7 +184,7 @@
         return fetch(BASE + "/chat/upload", { method: "POST", body: form });
       }).then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (d) {
-          if ((r.status === 422 && d.error) || r.status === 413) {
+          if ((r.status === 422 && d.error) || r.status === 413 || r.status === 429) {
             /* the question is still open: its proposed answers come back under the explanation */
             alertBox.textContent = "Fichier non enregistré : " + file.name;
             push({ who: "bot", error: true, buttons: lastButtons(),
