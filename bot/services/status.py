@@ -7,19 +7,25 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, case, delete, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from bot.services._records import filing_result, require_aware
 from bot.services._sql import insert_ignore
 from bot.services.references import normalise_reference
 from bot.services.uow import Registry
-from bot.storage.models import StatusLookupAttemptRow
+from bot.storage.models import RateCounterRow, StatusLookupAttemptRow
 
 MAX_FAILURES = 3
 WINDOW = timedelta(minutes=15)
 REFUSED_OUTCOMES = ("rejected", "partially_upheld")
+GLOBAL_KEY = "status:failures"
+GLOBAL_WINDOW = timedelta(minutes=1)
+GLOBAL_MAX_FAILURES = 30  # default of the setting STATUS_FAILURES_GLOBAL_PER_MINUTE
 
 _ATTEMPTS: Table = StatusLookupAttemptRow.__table__  # type: ignore[assignment]
+_COUNTERS: Table = RateCounterRow.__table__  # type: ignore[assignment]
 NOT_FOUND: dict[str, Any] = {"result": "not_found", "found": False}
 
 
@@ -32,7 +38,8 @@ def lookup_status(
     or the phone (same number, whatever the formatting) on file. A wrong reference and a
     wrong contact give the same answer, `{"result": "not_found", "found": False}`. After
     `MAX_FAILURES` failures for `key` (e.g. a sender id) within `WINDOW`, the answer is
-    `{"result": "too_many_attempts", "found": False, "retry_after_minutes": n}`.
+    `{"result": "too_many_attempts", "found": False, "retry_after_minutes": n}`; so it is, for
+    everyone during a minute, after `STATUS_FAILURES_GLOBAL_PER_MINUTE` failures overall.
     Found: `{"result": "found", "found": True, reference, status, received_at, ack_due,
     answer_due, acknowledged_at, answered_at, closed_at, outcome, decision, mediator}`,
     `mediator` being the route given when the complaint was refused or its answer rejected
@@ -51,6 +58,12 @@ def lookup_status(
             wait = (attempt.window_start + WINDOW - now).total_seconds() / 60
             uow.commit()
             return {"result": "too_many_attempts", "found": False, "retry_after_minutes": max(1, math.ceil(wait))}
+        # overall, whoever asks: a sender id is chosen by the web widget's client, so many ids
+        # cannot enumerate the sequential references faster than this
+        failures, _ = peek_count(session, GLOBAL_KEY, GLOBAL_WINDOW, now)
+        if failures >= _global_limit(registry):
+            uow.commit()
+            return {"result": "too_many_attempts", "found": False, "retry_after_minutes": 1}
 
         normalised = normalise_reference(reference)
         complaint = uow.complaints.get(normalised) if normalised else None
@@ -58,6 +71,7 @@ def lookup_status(
             contact, complaint.email, complaint.phone
         ):
             attempt.count += 1
+            count_hit(session, GLOBAL_KEY, GLOBAL_WINDOW, now)
             uow.commit()
             return dict(NOT_FOUND)
 
@@ -78,6 +92,11 @@ def lookup_status(
         })
         uow.commit()
         return answer
+
+
+def _global_limit(registry: Registry) -> int:
+    settings = registry.settings
+    return settings.status_failures_global_per_minute if settings is not None else GLOBAL_MAX_FAILURES
 
 
 def contact_matches(contact: str | None, email: str | None, phone: str | None) -> bool:
@@ -114,3 +133,46 @@ def _digits(text: str) -> str:
 
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
+
+
+# --------------------------------------------------------------------------- shared counters
+# Fixed-window counters in the database, so that they hold across workers and processes: failed
+# status lookups overall (here), login failures (bot/staff/session.py), staff notices per
+# conversation (bot/services/notifications.py).
+
+
+def count_hit(session: Session, key: str, window: timedelta, now: datetime, by: int = 1) -> int:
+    """Add `by` to the counter `key` in one atomic statement (a new window when the current one
+    is older than `window`) and return its value in the current window."""
+    require_aware("now", now)
+    stamp = _COUNTERS.c.window_start.type
+    expired = _COUNTERS.c.window_start <= literal(now - window, stamp)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(_COUNTERS).values(key=key[:255], count=by, window_start=now)
+    stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
+        "count": case((expired, by), else_=_COUNTERS.c.count + by),
+        "window_start": case((expired, literal(now, stamp)), else_=_COUNTERS.c.window_start),
+    }).returning(_COUNTERS.c.count)
+    return int(session.execute(stmt).scalar_one())
+
+
+def peek_count(session: Session, key: str, window: timedelta, now: datetime) -> tuple[int, datetime | None]:
+    """The counter's value in the current window and when that window started (0, None if none)."""
+    row = session.execute(select(_COUNTERS.c.count, _COUNTERS.c.window_start).where(_COUNTERS.c.key == key[:255])).first()
+    if row is None or row.window_start <= now - window:
+        return 0, None
+    return int(row.count), row.window_start
+
+
+def undo_hit(session: Session, key: str) -> None:
+    """Take back one hit (an attempt reserved before it was known to be a failure)."""
+    session.execute(update(_COUNTERS).where(_COUNTERS.c.key == key[:255], _COUNTERS.c.count > 0)
+                    .values(count=_COUNTERS.c.count - 1))
+
+
+def forget_counters_before(registry: Registry, before: datetime) -> int:
+    """Drop counters whose window started before `before` (retention); returns how many."""
+    with registry.unit_of_work() as uow:
+        count = uow.session.execute(delete(_COUNTERS).where(_COUNTERS.c.window_start < before)).rowcount  # type: ignore[attr-defined]
+        uow.commit()
+    return int(count or 0)

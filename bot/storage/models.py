@@ -202,6 +202,17 @@ class StatusLookupAttemptRow(Base):
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class RateCounterRow(Base):
+    """A fixed-window counter (`bot.services.status.count_hit`): login failures per address and
+    per account, staff notices per conversation, failed status lookups overall."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class ProcessedMessageRow(Base):
     """Webhook deduplication: a (channel, message id) seen once."""
 
