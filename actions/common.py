@@ -20,6 +20,7 @@ INTAKE_SLOTS = (
     "persons_targeted", "complaint_confirm", "facts_date_precision", "intake_id", "decision",
     "suggested_reason_code", "pending_exclusion", "exclusion_answers", "precision_asked", "field_failures",
     "refusal", "initiative_needed", "vague_description", "uploaded_attachments", "last_invalid",
+    "facts_date_detail", "represented_person", "pending_letter", "declined_fields", "missing_required", "doubtful_fields",
 )
 FORM_FIELDS = frozenset(FIELD_LABELS) | {"consent", "prior_contact", "initiative_taken", "exclusion_check",
                                           "complaint_confirm"}
@@ -56,3 +57,14 @@ def yes_no_buttons(yes: str = "Oui", no: str = "Non") -> list[dict[str, Any]]:
 def fr_date(iso: str | None) -> str:
     """An ISO date (or datetime) of a service answer as a French date: "31 décembre 2026"."""
     return format_date_fr(date.fromisoformat(str(iso)[:10])) if iso else ""
+
+
+def say_handover(dispatcher: CollectingDispatcher, slots: dict[str, Any], policy: Any) -> None:
+    """Staff were notified: say honestly how they will reach the citizen, or that they cannot yet."""
+    from bot.services.intake import other_ways_lines
+
+    ways = [w for w, key in (("e-mail", "email"), ("téléphone", "phone")) if slots.get(key)]
+    if ways:
+        dispatcher.utter_message(response="utter_human_handover", contact_way=" ou ".join(ways))
+    else:
+        dispatcher.utter_message(response="utter_human_handover_no_contact", other_ways=other_ways_lines(policy))

@@ -6,15 +6,18 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import channel_of, fr_date
+from actions.common import channel_of, fr_date, say_handover
 from actions.wiring import services
 from bot.domain.admissibility import describe_route
 from bot.domain.interrupts import detect_interrupt
+from bot.domain.language import foreign_language_reply, is_foreign
+from bot.domain.letter import reads_as_complaint
+from bot.domain.policy import of_organisation
 from bot.services import filing, notifications, status
 
 TRIAGE_BY_INTENT = {
@@ -44,12 +47,74 @@ class ActionSessionStart(Action):
         policy = services().policy
         events: list[EventType] = [SessionStarted()]
         events += [SlotSet("organisation_name", policy.organisation.name), SlotSet("policy_id", policy.id),
+                   SlotSet("organisation_of", of_organisation(policy.organisation.name)),
                    SlotSet("channel", channel_of(tracker))]
         if tracker.get_slot("intake_id"):
             # within the session (24 h) the intake goes on; past it, say plainly that it expired
             dispatcher.utter_message(response="utter_session_expired")
         events.append(ActionExecuted("action_listen"))
         return events
+
+
+def answered_in_other_language(dispatcher: CollectingDispatcher, tracker: Tracker, min_words: int = 3) -> bool:
+    """A message clearly in another language gets, in that language, the organisation's contacts."""
+    lang = is_foreign(tracker.latest_message.get("text"), min_words=min_words)
+    if lang is None:
+        return False
+    policy = services().policy
+    c = policy.other_ways_to_file
+    contacts = {"email": c.email, "phone": c.phone, "postal_address": c.postal_address,
+                "online_form": c.online_form, "website": c.website}
+    dispatcher.utter_message(text=foreign_language_reply(lang, policy.organisation.name, contacts))
+    return True
+
+
+def letter_starts_intake(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """A message that reads as a whole complaint starts the intake, whatever its intent."""
+    from actions.intake import start_events
+    from bot.services.intake import Intake
+
+    text = tracker.latest_message.get("text") or ""
+    svc = services()
+    if not reads_as_complaint(text, Intake(svc.policy, svc.now()).read(text)):
+        return None
+    return [*start_events(dispatcher, tracker), FollowupAction("complaint_form")]
+
+
+def keep_for_later(tracker: Tracker) -> list[EventType]:
+    """Remember a long message answered by the menu: if the citizen then files, it is their account."""
+    text = tracker.latest_message.get("text") or ""
+    return [SlotSet("pending_letter", text)] if len(text.split()) >= 12 else []
+
+
+# what an intent that is not a request says, when the message is not a whole complaint
+PLAIN_ANSWERS = {
+    "greet": "utter_greet", "out_of_scope": "utter_out_of_scope", "affirm": "utter_how_can_i_help",
+    "deny": "utter_how_can_i_help", "correct_field": "utter_how_can_i_help", "goodbye": "utter_goodbye",
+    "thank": "utter_thank",
+}
+
+
+class ActionOtherMessage(Action):
+    """Greetings, yes/no, thanks, goodbyes and off-topic messages outside the form."""
+
+    def name(self) -> str:
+        return "action_other_message"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if answered_in_other_language(dispatcher, tracker):
+            return []
+        started = letter_starts_intake(dispatcher, tracker)
+        if started is not None:
+            return started
+        intent = str((tracker.latest_message.get("intent") or {}).get("name"))
+        text = tracker.latest_message.get("text") or ""
+        if intent == "goodbye" and not re.search(r"[^\W\d_]{2,}", text):
+            # "😡😡😡", "?", "…": a prompt, never a goodbye
+            dispatcher.utter_message(response="utter_how_can_i_help")
+            return []
+        dispatcher.utter_message(response=PLAIN_ANSWERS.get(intent, "utter_how_can_i_help"))
+        return keep_for_later(tracker) if intent == "out_of_scope" else []
 
 
 class ActionTriage(Action):
@@ -60,6 +125,12 @@ class ActionTriage(Action):
         svc = services()
         policy = svc.policy
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if answered_in_other_language(dispatcher, tracker):
+            return []
+        if intent != "data_protection":
+            started = letter_starts_intake(dispatcher, tracker)
+            if started is not None:
+                return started
         if intent == "data_protection":
             if policy.data_protection:
                 dispatcher.utter_message(text=describe_route(policy.data_protection))
@@ -71,7 +142,7 @@ class ActionTriage(Action):
         dispatcher.utter_message(text=getattr(policy.triage, code))
         dispatcher.utter_message(response="utter_not_a_complaint_offer")
         filing.count_triage(svc.registry, policy.id, code, svc.now())
-        return []
+        return keep_for_later(tracker)
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -152,7 +223,7 @@ class ActionRequestHuman(Action):
         notifications.request_handover(svc.registry, svc.policy, conversation=tracker.sender_id,
                                        channel=channel_of(tracker), staff_email=svc.settings.staff_notify_email,
                                        now=svc.now())
-        dispatcher.utter_message(response="utter_human_handover")
+        say_handover(dispatcher, dict(tracker.slots), svc.policy)
         return []
 
 
@@ -163,8 +234,13 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if answered_in_other_language(dispatcher, tracker):
+            return []
+        started = letter_starts_intake(dispatcher, tracker)
+        if started is not None:
+            return started
         previous = [e.get("name") for e in tracker.events if e.get("event") == "action"
                     and e.get("name") not in ("action_listen", None)]
         count = 2 if previous and previous[-1] == "action_default_fallback" else 1
         dispatcher.utter_message(response="utter_default" if count == 1 else "utter_default_human")
-        return [SlotSet("fallback_count", count)]
+        return [SlotSet("fallback_count", count), *keep_for_later(tracker)]

@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import FORM_FIELDS, channel_of, emit
+from actions.common import FORM_FIELDS, channel_of, emit, say_handover
+from actions.conversation import answered_in_other_language
 from actions.wiring import services
 from bot.domain.interrupts import detect_interrupt
 from bot.services import notifications
@@ -39,6 +40,9 @@ class ValidateComplaintForm(FormValidationAction):
             dispatcher.utter_message(response="utter_attachment_received" if asking_files
                                      else "utter_attachment_kept_for_later", filenames=names)
         to_validate = tracker.slots_to_validate()
+        if to_validate and answered_in_other_language(dispatcher, tracker, min_words=4):
+            return [*(SlotSet(k, None) for k in to_validate), SlotSet("requested_slot", intake.next_slot(
+                {**state, **{k: None for k in to_validate}}))]
         interrupt = detect_interrupt(tracker.latest_message.get("text")) if to_validate else None
         if interrupt in ("cancel", "start_over"):
             kind = "cancelled" if interrupt == "cancel" else interrupt
@@ -47,9 +51,10 @@ class ValidateComplaintForm(FormValidationAction):
             notifications.request_handover(svc.registry, svc.policy, conversation=tracker.sender_id,
                                            channel=channel_of(tracker), staff_email=svc.settings.staff_notify_email,
                                            now=svc.now())
-            dispatcher.utter_message(response="utter_human_handover")
+            say_handover(dispatcher, dict(tracker.slots), svc.policy)
             return [*(SlotSet(k, None) for k in to_validate), SlotSet("requested_slot", intake.next_slot(
                 {**state, **{k: None for k in to_validate}}))]
+        history = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][:-1]
         for slot, value in to_validate.items():
             if slot not in FORM_FIELDS:
                 continue
@@ -60,7 +65,7 @@ class ValidateComplaintForm(FormValidationAction):
                 state[slot] = None
                 events.append(SlotSet(slot, None))
                 continue
-            step = intake.handle(slot, value, state)
+            step = intake.answer(slot, value, state, history=history)
             state.update(step.slots)
             events += emit(dispatcher, step)
         events.append(SlotSet("requested_slot", intake.next_slot(state)))

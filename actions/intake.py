@@ -14,7 +14,20 @@ from actions.wiring import services
 from bot.domain.admissibility import decision_notice_for
 from bot.domain.dates import format_date_fr
 from bot.services import filing
-from bot.services.intake import Intake
+from bot.services.intake import Intake, other_ways_lines
+
+
+def start_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Open an intake with what the citizen already wrote: this message, or the account they
+    gave before choosing to file (a letter first answered by the triage menu is not lost)."""
+    svc = services()
+    intake = Intake(svc.policy, svc.now())
+    text = tracker.latest_message.get("text") or ""
+    pending = tracker.get_slot("pending_letter")
+    if pending and not Intake.is_account(text):
+        text = pending
+    step = intake.start(text, intake_id=uuid.uuid4().hex)
+    return reset_intake(tracker) + emit(dispatcher, step)
 
 
 class ActionStartIntake(Action):
@@ -22,10 +35,11 @@ class ActionStartIntake(Action):
         return "action_start_intake"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        svc = services()
-        step = Intake(svc.policy, svc.now()).start(tracker.latest_message.get("text") or "",
-                                                    intake_id=uuid.uuid4().hex)
-        return reset_intake(tracker) + emit(dispatcher, step)
+        from actions.conversation import answered_in_other_language
+
+        if answered_in_other_language(dispatcher, tracker):
+            return [FollowupAction("action_listen")]  # the form does not start in a language it cannot follow
+        return start_events(dispatcher, tracker)
 
 
 class ActionSubmitComplaint(Action):
@@ -46,6 +60,10 @@ class ActionSubmitComplaint(Action):
         if refusal and refusal.get("kind") == "start_over":
             dispatcher.utter_message(response="utter_restarted")
             return [*reset_intake(tracker), SlotSet("intake_id", uuid.uuid4().hex), FollowupAction("complaint_form")]
+        if refusal and refusal.get("kind") == "other_organisation":
+            dispatcher.utter_message(response="utter_other_organisation", other=refusal.get("other") or "",
+                                     other_ways=describe_route_contacts(policy))
+            return reset_intake(tracker)
         if refusal and refusal.get("kind") == "no_consent":
             dispatcher.utter_message(response="utter_consent_refused",
                                      other_ways=describe_route_contacts(policy))
@@ -82,12 +100,7 @@ class ActionSubmitComplaint(Action):
 
 def describe_route_contacts(policy) -> str:  # type: ignore[no-untyped-def]
     """The preset's other ways to file, as lines."""
-    c = policy.other_ways_to_file
-    lines = [f"• {label} : {value}" for label, value in (
-        ("e-mail", c.email), ("téléphone", c.phone), ("courrier", c.postal_address),
-        ("formulaire", c.online_form), ("site", c.website)) if value]
-    lines += [f"• {o}" for o in c.other]
-    return "\n".join(lines) or policy.organisation.name
+    return other_ways_lines(policy)
 
 
 class ActionCancelComplaint(Action):

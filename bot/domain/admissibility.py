@@ -133,11 +133,16 @@ def is_vague(description: str | None) -> bool:
 # ------------------------------------------------------------------------------------ dates
 
 
-def facts_older_than(complaint: Complaint, received: date, months: int) -> Literal["yes", "no", "probably"] | None:
+def facts_older_than(complaint: Complaint, received: date, months: int,
+                     facts_range: tuple[date, date] | None = None) -> Literal["yes", "no", "probably"] | None:
     """Are the facts more than `months` months older than `received`? None without a date.
 
     "probably" when an imprecise date (a month, a year, "début janvier") straddles the limit.
+    `facts_range`: the (earliest, latest) the citizen's words allow, when known.
     """
+    if facts_range is not None:
+        lo, hi = facts_range
+        return older_than(ParsedDate(lo, "approximate", "", lo, hi), received, months)
     if complaint.facts_date is None:
         return None
     precision = complaint.facts_date_precision or "day"
@@ -249,11 +254,12 @@ def refusal_for_anonymity(policy: Policy) -> Assessment:
     )
 
 
-def _too_old(complaint: Complaint, policy: Policy, received: date, answers: dict[str, bool]) -> Assessment | None:
+def _too_old(complaint: Complaint, policy: Policy, received: date, answers: dict[str, bool],
+             facts_range: tuple[date, date] | None = None) -> Assessment | None:
     rule, exclusion = policy.too_old, policy.exclusion("too_old")
     if rule is None or exclusion is None:
         return None
-    verdict = facts_older_than(complaint, received, rule.max_age_months)
+    verdict = facts_older_than(complaint, received, rule.max_age_months, facts_range)
     if verdict is None or verdict == "no":
         return None
     confirmed = answers.get("too_old") if verdict == "probably" else True
@@ -276,6 +282,7 @@ def assess(
     received: date,
     answers: dict[str, bool] | None = None,
     precision_asked: bool = False,
+    facts_range: tuple[date, date] | None = None,
 ) -> Assessment:
     """The admissibility of `complaint` so far under `policy` (see the module docstring).
 
@@ -289,7 +296,7 @@ def assess(
     # 1. settled by the citizen's own answers
     if complaint.acting_for == "group" and policy.excludes("grouped"):
         return _refused(policy, "grouped")
-    old = _too_old(complaint, policy, received, answers)
+    old = _too_old(complaint, policy, received, answers, facts_range)
     if old is not None:
         return old
     for ex in policy.exclusions:
@@ -314,8 +321,23 @@ def assess(
         if answer is True:
             return _flagged(ex)
         if answer is None and found_cues(text, ex.cues):
+            if ex.code == "discriminatory" and is_victim_account(text):
+                continue  # the citizen reports discrimination suffered: a complaint like any other
             return _ask(ex.code, ex.question, ex.code) if ex.question else _flagged(ex)
     return ADMISSIBLE
+
+
+_VICTIM_RE = re.compile(
+    r"\b(?:m'a (?:traite|traitee|insulte|insultee|appele|appelee|dit|lance|refuse|regarde)|on m'a (?:traite|insulte|dit)"
+    r"|(?:j'ai|je me suis) (?:ete|senti|sentie) (?:victime|discrimine|discriminee|humilie|humiliee|insulte|insultee)"
+    r"|victime d|parce que je suis|a cause de (?:mon|ma|mes)|en raison de (?:mon|ma|mes)|envers moi|contre moi"
+    r"|raciste|racisme|discrimination|discrimine|discriminee|propos (?:racistes|discriminatoires)|me traiter)"
+)
+
+
+def is_victim_account(text: str | None) -> bool:
+    """Does the citizen say they suffered discrimination (not ask for a discriminatory treatment)?"""
+    return bool(_VICTIM_RE.search(_fold(text or "")))
 
 
 DECISION_CUES = (

@@ -82,7 +82,11 @@ def format_parsed_fr(parsed: ParsedDate) -> str:
         return f"{MONTH_NAMES_FR[v.month - 1]} {v.year}"
     if parsed.precision == "year":
         return str(v.year)
-    return f"« {parsed.text} » (vers le {format_date_fr(v)})"
+    lo, hi = parsed.bounds()
+    if lo == hi:
+        return f"« {parsed.text} » (le {format_date_fr(lo)})"
+    start = format_date_fr(lo) if lo.year != hi.year else format_date_fr(lo).rsplit(" ", 1)[0]
+    return f"« {parsed.text} » (entre le {start} et le {format_date_fr(hi)})"
 
 
 def _month_end(year: int, month: int) -> date:
@@ -557,8 +561,43 @@ def find_date(text: str, *, now: datetime, tz: str = "Europe/Brussels",
     today = _local_now(now, tz).date()
     original = unicodedata.normalize("NFC", text)
     folded = _fold(original)
-    best = _pick(_candidates(folded, today, whole_answer=whole_answer))
-    return _to_parsed(best, original) if best else None
+    cands = _candidates(folded, today, whole_answer=whole_answer)
+    best = _pick(cands)
+    if best is None:
+        return None
+    return _to_parsed(_joined_range(best, cands, folded, today), original)
+
+
+_RANGE_LINK = re.compile(r"^\s*(?:,\s*)?(?:ou(?: bien)?|ou alors|voire|-|–|a|au|jusqu'au)\s+(?:peut-etre\s+)?$")
+_RANGE_START = re.compile(r"(?:entre|du)\s+(?:le\s+)?$")
+_AND_LINK = re.compile(r"^\s*et\s+$")
+_DAY_PAIR = re.compile(
+    r"\b(?:entre\s+|du\s+)?(?:le\s+)?(\d{1,2})(?:er)?\s*(?:ou|et|au|a|-|–)\s*(?:le\s+)?(\d{1,2})(?:er)?\s+(?=[a-z])"
+)
+
+
+def _joined_range(best: _Candidate, cands: list[_Candidate], folded: str, today: date) -> _Candidate:
+    """"fin septembre ou début octobre", "entre le 3 et le 10 novembre", "du 3 au 5": one range."""
+    pair = _DAY_PAIR.search(folded, max(0, best.start - 30))
+    if pair and pair.start() <= best.start <= pair.end() and best.precision == "day":
+        d1, d2 = sorted((int(pair.group(1)), int(pair.group(2))))
+        lo, hi = _safe_date(best.value.year, best.value.month, d1), _safe_date(best.value.year, best.value.month, d2)
+        if lo and hi and lo < hi:
+            return _Candidate(pair.start(), best.end, lo, hi, _mid(lo, hi), "approximate")
+    between = bool(_RANGE_START.search(folded[:best.start]))
+    following = [c for c in cands if c.start >= best.end and (_RANGE_LINK.match(folded[best.end:c.start])
+                 or (between and _AND_LINK.match(folded[best.end:c.start])))]
+    if not following:
+        return best
+    nxt = min(following, key=lambda c: (c.start, -(c.end - c.start)))
+    lo, hi = min(best.earliest, nxt.earliest), max(best.latest, nxt.latest)
+    if hi > today:
+        hi = max(lo, today)
+    start = best.start
+    m = _RANGE_START.search(folded[:best.start])
+    if m:
+        start = m.start()
+    return _Candidate(start, nxt.end, lo, hi, _mid(lo, hi), "approximate")
 
 
 def parse_facts_date(text: str, *, now: datetime, tz: str = "Europe/Brussels") -> ParsedDate:

@@ -7,6 +7,7 @@ deadlines, routes, texts. Values a seed does not give stay `null` (never invente
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Literal
 
@@ -109,6 +110,15 @@ class Retention(_Strict):
     text: str | None = None
 
 
+def of_organisation(name: str) -> str:
+    """ "d'IGRETEC", "du SPF Sécurité sociale", "de Solidaris Brabant": French elision and contraction."""
+    if re.match(r"(?i)(?:SPF|service|centre|CPAS|conseil|ministère|fonds|forem)\b", name):
+        return f"du {name}"
+    if re.match(r"(?i)[aeiouyhàâéèêëîïôöûü]", name):
+        return f"d'{name}"
+    return f"de {name}"
+
+
 class Policy(_Strict):
     id: str
     reference_prefix: str = Field(pattern=r"^[A-Z]{2,5}$")
@@ -124,6 +134,9 @@ class Policy(_Strict):
     ask_fields: list[str]
     required_fields: list[str]
     acting_for_allowed: list[Literal["self", "organisation", "group"]] = ["self", "organisation", "group"]
+    # what follows when a citizen cannot give a required field and the seed itself has another way
+    # (IGRETEC answers postal complaints at the home address: no e-mail -> an answer by post)
+    decline_alternatives: dict[str, str] = Field(default_factory=dict)
     prior_contact: PriorContact = PriorContact()
     exclusions: list[Exclusion] = Field(default_factory=list)
     too_old: TooOldRule | None = None

@@ -284,7 +284,9 @@ def validate_email(text: str) -> str:
 
 
 def validate_phone(text: str, country: str) -> str:
-    """A valid phone number, as E.164; national numbers are read for `country`."""
+    """A valid phone number, as E.164; national numbers are read for `country`, then for the
+    neighbouring countries (a citizen of a Belgian body may live in France). A number the library
+    calls possible but not valid raises "doubtful_phone": the citizen may confirm it."""
     example = EXAMPLES["phone"] if country == "BE" else "06 12 34 56 78"
     error = FieldError(
         f"Ce numéro de téléphone ne semble pas valide : pouvez-vous le vérifier ? (par exemple « {example} »)",
@@ -295,13 +297,30 @@ def validate_phone(text: str, country: str) -> str:
     for match in phonenumbers.PhoneNumberMatcher(text, country, leniency=phonenumbers.Leniency.VALID):
         return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
     digits = re.sub(r"[^\d+]", "", text)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
     if not re.fullmatch(r"\+?\d{6,16}", digits):
         raise error
     try:
         number = phonenumbers.parse(digits, country)
     except phonenumbers.NumberParseException:
         raise error from None
+    if not digits.startswith("+") and not phonenumbers.is_valid_number(number) and len(digits) == 10:
+        for region in ("FR", "NL", "BE"):  # a national number of a neighbouring country ("06 12 34 56 78")
+            try:
+                other = phonenumbers.parse(digits, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if region != country and phonenumbers.is_valid_number(other):
+                return phonenumbers.format_number(other, phonenumbers.PhoneNumberFormat.E164)
     if not phonenumbers.is_valid_number(number):
+        if phonenumbers.is_possible_number(number):
+            raise FieldError(
+                "Ce numéro me paraît inhabituel. S'il est correct, répondez « oui » (je le garde tel quel, "
+                "le service vérifiera) ; sinon, corrigez-le.",
+                "doubtful_phone",
+                example,
+            )
         raise error
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -310,6 +329,11 @@ _POSTCODE_RE = {
     "BE": re.compile(r"(?<![\d\w])(?:B\s*-\s*|B)?([1-9]\d{3})(?![\d])", re.IGNORECASE),
     "FR": re.compile(r"(?<![\d\w])(?:F\s*-\s*|F)?(\d{5})(?![\d])", re.IGNORECASE),
 }
+_FOREIGN_POSTCODES = (
+    re.compile(r"(?<![\d\w])(?:F\s*-\s*|D\s*-\s*)?(\d{5})(?![\d])", re.IGNORECASE),
+    re.compile(r"(?<![\d\w])(?:B\s*-\s*|L\s*-\s*|CH\s*-\s*)?([1-9]\d{3})(?![\d])", re.IGNORECASE),
+    re.compile(r"(?<![\d\w])([1-9]\d{3}\s?[A-Z]{2})(?![\w])"),
+)
 _TOWN_AFTER_RE = re.compile(r"^[\s,]*(?:cedex\s*)?([^\W\d_]{2,})")
 _TOWN_BEFORE_RE = re.compile(r"([^\W\d_]{2,})\s*$")  # "Mons 7000"; "Poulat, 38000" is a street
 _STREET_WORDS = {
@@ -342,11 +366,12 @@ def validate_address(text: str, country: str) -> str:
         raise FieldError("Cette adresse est trop longue : pouvez-vous la raccourcir ?", "too_long", example)
     pattern = _POSTCODE_RE.get(country, _POSTCODE_RE["BE"])
     matches = list(pattern.finditer(address))
+    if not matches:  # a citizen living abroad: France, the Netherlands ("1012 AB"), Luxembourg ("L-1234")…
+        matches = [m for p in _FOREIGN_POSTCODES for m in p.finditer(address)]
     if not matches:
-        digits = "4" if country == "BE" else "5"
         raise FieldError(
-            f"Il manque le code postal ({digits} chiffres) : pouvez-vous donner l'adresse complète ? "
-            f"(par exemple « {example} »)",
+            "Il manque le code postal : pouvez-vous donner l'adresse complète, avec le pays si vous habitez "
+            f"à l'étranger ? (par exemple « {example} »)",
             "missing_postcode",
             example,
         )

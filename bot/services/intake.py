@@ -7,6 +7,7 @@ preset. Validation and admissibility come from the domain core.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -14,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.admissibility import Assessment, assess, describe_route, refusal_for_anonymity, route_for
 from bot.domain.complaint import Complaint
-from bot.domain.dates import DateError, format_date_fr, parse_facts_date
-from bot.domain.extraction import extract_volunteered
-from bot.domain.policy import Policy
+from bot.domain.dates import DateError, ParsedDate, format_date_fr, format_parsed_fr, parse_facts_date
+from bot.domain.letter import Reading, other_organisation, read_message
+from bot.domain.policy import Policy, of_organisation
+from bot.domain.remarks import read_remark
 from bot.domain.validation import (
     EXAMPLES,
     FieldError,
@@ -70,7 +72,22 @@ FIELD_WORDS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 STORY_MIN_WORDS = 20  # a first message this long is the account of the facts
-SLOT_FOR_VOLUNTEERED = ("email", "phone", "facts_date", "file_reference", "last_name", "first_name", "facts_place")
+# details taken from any answer, whatever was asked (their form leaves no doubt)
+STRONG_FIELDS = ("email", "phone", "file_reference", "address", "last_name", "first_name", "facts_date")
+# details taken from a message long enough to be an account of the facts
+LETTER_FIELDS = STRONG_FIELDS + ("acting_for", "facts_place", "persons_contacted", "objective", "subject",
+                                 "service_concerned", "other_parties", "persons_targeted", "facts_description")
+# fields whose doubtful value is kept as typed once confirmed (names have their own rule)
+KEEPABLE = ("phone", "address", "file_reference", "facts_date", "facts_place", "persons_contacted", "objective",
+            "subject", "service_concerned", "other_parties", "persons_targeted")
+FREE_TEXT_FIELDS = ("facts_description", "facts_place", "persons_contacted", "objective", "subject",
+                    "service_concerned", "other_parties", "persons_targeted")
+_CORRECTION_CUE = re.compile(
+    r"(?i)^\s*(?:non|ah|oh|oups|pardon|d[ée]sol[ée]e?|en fait|attention|erreur|correction|plut[ôo]t|rectification)\b"
+    r"|\b(?:je me suis tromp[ée]e?|je rectifie|pas le bon|c'[ée]tait plut[ôo]t|c'est plut[ôo]t|au lieu de|je corrige)\b"
+    r"|\b(?:mon|ma|le|la|l['’])\s*(?:e-?mail|mail|courriel|adresse|num[ée]ro|t[ée]l[ée]phone|t[ée]l|gsm|portable|nom|"
+    r"pr[ée]nom|date|dossier|r[ée]f[ée]rence)\b[^,.?!]{0,25}?\b(?:c'est|est|=|:|devient)"
+)
 
 
 @dataclass
@@ -111,6 +128,8 @@ class Intake:
             return []
         fields = [f for f in self.policy.ask_fields if f != "prior_contact" or self.policy.prior_contact.ask]
         out: list[str] = []
+        if (state.get("pending_exclusion") or {}).get("code") == "other_organisation":
+            out.append("exclusion_check")  # before any personal data
         for f in fields:
             out.append(f)
             if f == "facts_date":
@@ -124,32 +143,205 @@ class Intake:
         return out
 
     def next_slot(self, state: dict[str, Any]) -> str | None:
-        return next((s for s in self.required_slots(state) if state.get(s) is None), None)
+        declined = set(state.get("declined_fields") or [])
+        return next((s for s in self.required_slots(state) if state.get(s) is None and s not in declined), None)
 
     # ------------------------------------------------------------------ start
     def start(self, first_message: str, *, intake_id: str) -> Step:
-        """Details the citizen volunteered in the message that opened the complaint."""
-        step = Step(slots={"intake_id": intake_id, "refusal": None, "complaint_confirm": None})
-        if len(first_message.split()) >= STORY_MIN_WORDS and "facts_description" in self.policy.ask_fields:
-            # the citizen already told what happened: the form will not ask again (the summary shows it)
-            step.slots["facts_description"] = first_message.strip()
-        return step.merge(self.volunteered(first_message, {}))
+        """Details the citizen gave in the message that opened the complaint (a whole letter, often)."""
+        step = Step(slots={"intake_id": intake_id, "refusal": None, "complaint_confirm": None, "pending_letter": None})
+        reading = self.read(first_message)
+        letter = self.is_account(first_message, reading)
+        fields = LETTER_FIELDS if letter else STRONG_FIELDS
+        if letter and "facts_description" in self.policy.ask_fields and "facts_description" not in reading.fields:
+            reading.fields["facts_description"] = first_message.strip()
+        step.merge(self._take(reading, {}, fields, letter=letter))
+        step.merge(self._other_organisation(first_message, {}))
+        state = dict(step.slots)
+        if state.get("facts_description") or state.get("facts_date") or state.get("acting_for"):
+            step.merge(self._assess(state))
+        return step
 
-    def volunteered(self, text: str, state: dict[str, Any]) -> Step:
-        found = extract_volunteered(text, now=self.now, country=self.policy.country, tz=self.policy.timezone)
+    def _other_organisation(self, text: str, state: dict[str, Any]) -> Step:
+        """A complaint naming another body or company: asked once whether it is about this one."""
+        if "other_organisation" in (state.get("exclusion_answers") or {}) or state.get("pending_exclusion"):
+            return Step()
+        org = self.policy.organisation
+        other = other_organisation(text, (org.name, org.service or "", self.policy.reference_prefix))
+        if other is None:
+            return Step()
+        question = (f"Vous parlez de {other} : votre réclamation concerne-t-elle bien {org.name} "
+                    f"(une décision, un service ou un membre du personnel {of_organisation(org.name)}) ?")
+        return Step(slots={"pending_exclusion": {"code": "other_organisation", "question": question,
+                                                 "other": other}})
+
+    def read(self, text: str) -> Reading:
+        org = self.policy.other_ways_to_file.postal_address if self.policy.other_ways_to_file else None
+        return read_message(text, now=self.now, country=self.policy.country, tz=self.policy.timezone,
+                            org_address=org)
+
+    @staticmethod
+    def is_account(text: str, reading: Reading | None = None) -> bool:
+        """A message long enough, or laid out as a form, to be the citizen's account of the facts."""
+        return len((text or "").split()) >= STORY_MIN_WORDS or bool(reading and reading.labelled)
+
+    def _take(self, reading: Reading, state: dict[str, Any], fields: tuple[str, ...], *, letter: bool = False,
+              skip: str | None = None) -> Step:
+        """Slot updates for the details found that the form still needs; says once what was noted."""
         slots: dict[str, Any] = {}
-        for key in SLOT_FOR_VOLUNTEERED:
-            if key in found and state.get(key) is None and key in self.policy.ask_fields:
-                slots[key] = found[key]
-        if "facts_date" in slots:
-            slots["facts_date_precision"] = found.get("facts_date_precision", "day")
+        for key in fields:
+            if key == skip or key not in reading.fields or key not in self.policy.ask_fields:
+                continue
+            if state.get(key) not in (None, ""):
+                continue
+            value = reading.fields[key]
+            if key == "facts_date":
+                if reading.date is None:
+                    continue
+                slots.update(self._date_slots(reading.date))
+                continue
+            if key == "facts_description":
+                try:
+                    value = validate_field("facts_description", str(value), country=self.policy.country)
+                except FieldError:
+                    continue
+            slots[key] = value
+        if reading.represented and "acting_for" in self.policy.ask_fields and not state.get("represented_person"):
+            slots["represented_person"] = reading.represented
         step = Step(slots=slots)
-        if slots:
-            noted = [f"{FIELD_LABELS[k].lower()} : {self.display(k, v)}" for k, v in slots.items() if k in FIELD_LABELS]
-            step.say.append(Say("utter_volunteered", kwargs={"volunteered_list": " ; ".join(noted)}))
+        noted = [k for k in slots if k in FIELD_LABELS and k != "facts_description"]
+        if noted:
+            if letter and len(noted) >= 3:
+                labels = ", ".join(FIELD_LABELS[k].lower() for k in noted)
+                step.say.append(Say("utter_letter_noted", kwargs={"volunteered_list": labels}))
+            else:
+                listed = [f"{FIELD_LABELS[k].lower()} : {self.display(k, slots[k], slots)}" for k in noted]
+                step.say.append(Say("utter_volunteered", kwargs={"volunteered_list": " ; ".join(listed)}))
+        return step
+
+    @staticmethod
+    def _date_slots(parsed: ParsedDate) -> dict[str, Any]:
+        lo, hi = parsed.bounds()
+        return {"facts_date": parsed.value.isoformat(), "facts_date_precision": parsed.precision,
+                "facts_date_detail": {"earliest": lo.isoformat(), "latest": hi.isoformat(), "text": parsed.text}}
+
+    def volunteered(self, text: str, state: dict[str, Any], skip: str | None = None) -> Step:
+        """Details an answer carries besides what was asked ("oui, et mon gsm c'est le 0471…")."""
+        reading = self.read(text)
+        fields = LETTER_FIELDS if self.is_account(text, reading) else STRONG_FIELDS
+        return self._take(reading, state, fields, skip=skip)
+
+    # ------------------------------------------------------------------ corrections
+    def correction(self, text: str, state: dict[str, Any], asked: str | None) -> Step | None:
+        """A correction with its value ("non, le numéro est le 0478 99 88 77"), or None.
+
+        A field named with a value of its kind changes that field; without a name, a short message
+        with a correction cue and exactly one recognisable detail does. The field being asked is
+        answered by its own question, not here.
+        """
+        raw = (text or "").strip()
+        if not raw or len(raw.split()) > 18:
+            return None
+        reading = self.read(raw)
+        found = {k: v for k, v in reading.fields.items() if k in STRONG_FIELDS and k in self.policy.ask_fields}
+        if not found:
+            return None
+        named = self.field_named(raw)
+        target = None
+        if named in found:
+            target = named
+        elif named in ("file_reference", None) and "phone" in found and re.search(r"(?i)num[ée]ro|t[ée]l|gsm", raw):
+            target = "phone"
+        elif _CORRECTION_CUE.search(raw) and len(found) == 1 and len(raw.split()) <= 12:
+            target = next(iter(found))
+        elif named is None and len(found) == 1 and asked in (None, "complaint_confirm") and len(raw.split()) <= 8:
+            target = next(iter(found))
+        if target is None or target == asked or (asked in FREE_TEXT_FIELDS and named is None):
+            return None
+        if target in ("last_name", "first_name") and named not in ("last_name", "first_name"):
+            return None
+        slots: dict[str, Any] = {}
+        if target == "facts_date":
+            if reading.date is None:
+                return None
+            slots.update(self._date_slots(reading.date))
+        else:
+            slots[target] = found[target]
+        step = Step(slots=slots)
+        step.say.append(Say("utter_corrected", kwargs={
+            "corrected_list": f"{FIELD_LABELS[target].lower()} : {self.display(target, slots[target], slots)}"}))
+        if target == "facts_date":
+            step.merge(self._assess({**state, **slots}))
         return step
 
     # ------------------------------------------------------------------ answers
+    def answer(self, slot: str, value: Any, state: dict[str, Any], history: list[str] | None = None) -> Step:
+        """One message inside the form: a question about the question, a remark ("je l'ai déjà dit"),
+        a "no" to the field, a correction of another field, or the answer to `slot` (plus the details
+        it carries besides). Never the raw text of a question stored as a value."""
+        text = value if isinstance(value, str) else None
+        if not text or slot in ("complaint_confirm",):
+            return self.handle(slot, value, state)
+        if slot in FIELD_LABELS:
+            remark = read_remark(text, slot)
+            if remark is not None and remark.kind == "question":
+                return Step(slots={slot: None}, say=[Say(f"utter_why_{slot}")])
+            if remark is not None and remark.kind == "already_said":
+                return self._already_said(slot, remark.rest, state, history or [])
+            if remark is not None and remark.kind == "decline":
+                return self._decline(slot, state)
+        reading = self.read(text) if slot not in ("consent",) else None
+        if reading is not None and slot not in reading.fields:
+            corrected = self.correction(text, state, slot)
+            if corrected is not None:
+                corrected.slots.setdefault(slot, None)
+                return corrected
+        step = self.handle(slot, value, state)
+        if step.slots.get(slot) is None and reading is not None and slot in ("email", "phone", "file_reference") \
+                and slot in reading.fields:
+            # "sophie@example.be et mon gsm c'est le 0475…": the answer is in the message
+            step = self.handle(slot, str(reading.fields[slot]), state)
+        if slot not in ("facts_description", "consent", "exclusion_check"):
+            step.merge(self.volunteered(text, {**state, **step.slots}, skip=slot))
+        return step
+
+    def _already_said(self, slot: str, rest: str, state: dict[str, Any], history: list[str]) -> Step:
+        """"Je l'ai déjà dit": the value is looked for in the citizen's earlier messages."""
+        if rest and len(rest.split()) >= 1:
+            return self.handle(slot, rest, state)
+        for earlier in reversed(history):
+            found = self.read(earlier).fields.get(slot)
+            if found and slot != "facts_description":
+                step = self.handle(slot, str(found), state)
+                if step.slots.get(slot) is not None:
+                    step.say.insert(0, Say("utter_found_earlier", kwargs={
+                        "field_label": FIELD_LABELS[slot].lower(), "value": self.display(slot, step.slots[slot], step.slots)}))
+                    return step
+        return Step(slots={slot: None}, say=[Say("utter_not_found_earlier",
+                                                 kwargs={"field_label": FIELD_LABELS[slot].lower()})])
+
+    def _decline(self, slot: str, state: dict[str, Any]) -> Step:
+        """The citizen cannot or will not give `slot`: go on when the seed allows it, say what follows."""
+        declined = [*(state.get("declined_fields") or []), slot]
+        if slot == "file_reference":
+            return Step(slots={"file_reference": "aucune"})
+        if slot not in self.policy.required_fields:
+            return Step(slots={slot: None, "declined_fields": declined}, say=[Say("utter_declined_ok")])
+        alternative = self.policy.decline_alternatives.get(slot)
+        if alternative:
+            return Step(slots={slot: None, "declined_fields": declined}, say=[Say(text=alternative)])
+        failures = dict(state.get("field_failures") or {})
+        failures[slot] = failures.get(slot, 0) + 1
+        if failures[slot] < 2:
+            # the seed requires it and gives no other way in the chat: say why and how else to file
+            return Step(slots={slot: None, "field_failures": failures}, say=[
+                Say(f"utter_why_{slot}"), Say("utter_field_required_other_ways", kwargs={
+                    "other_ways": other_ways_lines(self.policy)})])
+        # never locked in: the complaint goes on without it, and staff see it is missing
+        missing = [*(state.get("missing_required") or []), slot]
+        return Step(slots={slot: None, "declined_fields": declined, "missing_required": missing,
+                           "field_failures": failures}, say=[Say("utter_declined_required")])
+
     def handle(self, slot: str, value: Any, state: dict[str, Any]) -> Step:
         """Validate one answer; returns the slot updates and what to say."""
         if value is None:
@@ -158,18 +350,63 @@ class Intake:
         handler = getattr(self, f"_on_{slot}", None)
         try:
             if handler is not None:
-                return handler(text, state)
-            return Step(slots={slot: validate_field(slot, str(text), country=self.policy.country)})
+                step = handler(text, state)
+            else:
+                step = Step(slots={slot: validate_field(slot, str(text), country=self.policy.country)})
         except FieldError as err:
-            return self._invalid(slot, err.message, state, err.example)
+            kept = self._kept_as_typed(slot, str(text), state, doubtful=err.code.startswith("doubtful"))
+            if kept is not None:
+                return kept
+            given = " ".join(str(text).split())
+            if slot == "email" and (state.get("field_failures") or {}).get(slot, 0) >= 2 \
+                    and (state.get("last_invalid") or {}).get(slot) == given:
+                return self._decline("email", state)  # never locked in: go on as without an e-mail
+            step = self._invalid(slot, err.message, state, err.example)
+            if slot in KEEPABLE or slot == "email":
+                step.slots["last_invalid"] = {**(state.get("last_invalid") or {}), slot: " ".join(str(text).split())}
+            return step
         except DateError as err:
-            return self._invalid(slot, err.message, state, EXAMPLES.get(slot))
+            kept = self._kept_as_typed(slot, str(text), state)
+            if kept is not None:
+                return kept
+            step = self._invalid(slot, err.message, state, EXAMPLES.get(slot))
+            step.slots["last_invalid"] = {**(state.get("last_invalid") or {}), slot: " ".join(str(text).split())}
+            return step
+        if slot in KEEPABLE and (state.get("last_invalid") or {}).get(slot):
+            step.slots["last_invalid"] = {k: v for k, v in (state.get("last_invalid") or {}).items() if k != slot}
+        return step
+
+    def _kept_as_typed(self, slot: str, text: str, state: dict[str, Any], doubtful: bool = False) -> Step | None:
+        """Never locked in: a value the validator doubts is kept as typed once the citizen confirms it
+        ("oui" after "ce numéro me paraît inhabituel", or the same answer after two refusals), and
+        flagged for staff. A date that cannot be read is kept as words, without a day."""
+        if slot not in KEEPABLE:
+            return None
+        last = (state.get("last_invalid") or {}).get(slot)
+        given = " ".join(text.split())
+        failures = (state.get("field_failures") or {}).get(slot, 0)
+        confirmed = last and (given == last or (parse_yes_no(given) is True and failures >= 1))
+        repeated = last and given == last and failures >= 2
+        if not (confirmed or repeated) or not last or len(last) > 200:
+            return None
+        doubtful_fields = sorted({*(state.get("doubtful_fields") or []), slot})
+        rest = {k: v for k, v in (state.get("last_invalid") or {}).items() if k != slot}
+        if slot == "facts_date":
+            declined = [*(state.get("declined_fields") or []), "facts_date"]
+            return Step(slots={"facts_date": None, "facts_date_detail": {"text": last}, "declined_fields": declined,
+                               "doubtful_fields": doubtful_fields, "last_invalid": rest},
+                        say=[Say("utter_kept_as_typed", kwargs={"value": last})])
+        return Step(slots={slot: last, "doubtful_fields": doubtful_fields, "last_invalid": rest},
+                    say=[Say("utter_kept_as_typed", kwargs={"value": last})])
 
     def _invalid(self, slot: str, message: str, state: dict[str, Any], example: str | None = None) -> Step:
         failures = dict(state.get("field_failures") or {})
         failures[slot] = failures.get(slot, 0) + 1
         example = example or EXAMPLES.get(slot)
-        if failures[slot] >= 2 and example:
+        if failures[slot] >= 2 and "exemple" in message.lower():
+            # the message already shows an example: say it once, and offer a person
+            say = Say("utter_field_help_human", kwargs={"validation_message": message})
+        elif failures[slot] >= 2 and example:
             say = Say("utter_field_help", kwargs={"validation_message": message, "example": example})
         else:
             say = Say("utter_field_invalid", kwargs={"validation_message": message})
@@ -260,12 +497,15 @@ class Intake:
             return Step(slots={"facts_description": None, "precision_asked": True,
                                "vague_description": description}, say=[ask])
         step = Step(slots={"facts_description": description})
-        step.merge(self.volunteered(str(text), state))
+        step.merge(self.volunteered(str(text), state, skip="facts_description"))
+        step.merge(self._other_organisation(str(text), {**state, **step.slots}))
+        if (step.slots.get("pending_exclusion") or {}).get("code") == "other_organisation":
+            return step
         return step.merge(self._assess({**state, **step.slots}))
 
     def _on_facts_date(self, text: Any, state: dict[str, Any]) -> Step:
         parsed = parse_facts_date(str(text), now=self.now, tz=self.policy.timezone)
-        step = Step(slots={"facts_date": parsed.value.isoformat(), "facts_date_precision": parsed.precision})
+        step = Step(slots=self._date_slots(parsed))
         return step.merge(self._assess({**state, **step.slots}))
 
     def _on_initiative_taken(self, text: Any, state: dict[str, Any]) -> Step:
@@ -285,6 +525,13 @@ class Intake:
         if code:
             answers[code] = answer
         step = Step(slots={"exclusion_answers": answers, "pending_exclusion": None, "exclusion_check": None})
+        if code == "other_organisation":
+            if answer:  # it is about this organisation after all: go on, never ask again
+                return step
+            if self.policy.excludes("unrelated"):
+                return step.merge(self._refuse("unrelated"))
+            step.slots["refusal"] = {"kind": "other_organisation", "other": pending.get("other")}
+            return step
         exclusion = self.policy.exclusion(code) if code else None
         if answer and code and (code == "too_old" or (exclusion and exclusion.decided_by == "assistant")):
             return step.merge(self._refuse(code))
@@ -305,6 +552,10 @@ class Intake:
         if isinstance(text, bool):
             return Step(slots={"complaint_confirm": text or None})
         raw = str(text).strip()
+        corrected = self.correction(raw, state, "complaint_confirm")
+        if corrected is not None:
+            corrected.slots["complaint_confirm"] = None
+            return corrected
         field_name = self.field_named(raw)
         if field_name:
             return Step(slots={field_name: None, "complaint_confirm": None}, say=[Say("utter_correct_ok")])
@@ -345,7 +596,8 @@ class Intake:
     def _assess(self, state: dict[str, Any]) -> Step:
         result = assess(self.complaint_from(state), self.policy, received=self.today,
                         answers=dict(state.get("exclusion_answers") or {}),
-                        precision_asked=bool(state.get("precision_asked")))
+                        precision_asked=bool(state.get("precision_asked")),
+                        facts_range=self._facts_range(state))
         if result.outcome == "refused" and result.reason_code:
             return self._refuse(result.reason_code, result)
         if result.outcome == "ask" and result.reason_code:
@@ -357,24 +609,49 @@ class Intake:
             return Step(slots={"suggested_reason_code": result.reason_code})
         return Step()
 
+    @staticmethod
+    def _facts_range(state: dict[str, Any]) -> tuple[date, date] | None:
+        detail = state.get("facts_date_detail") or {}
+        try:
+            return date.fromisoformat(detail["earliest"]), date.fromisoformat(detail["latest"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
     # ------------------------------------------------------------------ summary and filing data
-    def display(self, key: str, value: Any) -> str:
+    def display(self, key: str, value: Any, state: dict[str, Any] | None = None) -> str:
         if value is None or value == "":
-            return "—"
+            if key == "facts_date" and state and (state.get("facts_date_detail") or {}).get("text"):
+                return f"« {state['facts_date_detail']['text']} » (tel que vous l'avez écrit)"
+            return "non communiqué" if state and key in (state.get("declined_fields") or []) else "—"
         if key == "facts_date":
+            state = state or {}
             try:
-                return format_date_fr(date.fromisoformat(str(value)))
+                day = date.fromisoformat(str(value))
             except ValueError:
                 return str(value)
+            precision = state.get("facts_date_precision") or "day"
+            rng = self._facts_range(state)
+            detail = state.get("facts_date_detail") or {}
+            if precision == "day" or precision not in ("month", "year", "approximate"):
+                return format_date_fr(day)
+            parsed = ParsedDate(day, precision, str(detail.get("text") or ""),
+                                rng[0] if rng else None, rng[1] if rng else None)
+            return format_parsed_fr(parsed)
         if key == "acting_for":
             return ACTING_FOR_LABELS.get(str(value), str(value))
         if key == "attachments":
             return ", ".join(a.get("filename", "?") for a in value) if value else "aucun"
+        if key == "acting_for" and state and state.get("represented_person"):
+            return f"{ACTING_FOR_LABELS.get(str(value), str(value))}, pour {state['represented_person']}"
         return str(value)
 
     def summary(self, state: dict[str, Any]) -> str:
-        lines = [f"• {label} : {self.display(key, state.get(key))}" for key, label in FIELD_LABELS.items()
-                 if key in self.policy.ask_fields]
+        lines = []
+        for key, label in FIELD_LABELS.items():
+            if key not in self.policy.ask_fields:
+                continue
+            value = self.display(key, state.get(key), state)
+            lines.append(f"• {label} : {value}")
         return "\n".join(lines)
 
     def filing_data(self, state: dict[str, Any]) -> dict[str, Any]:
@@ -383,4 +660,29 @@ class Intake:
             "consent", "prior_contact", "initiative_taken", "facts_date_precision")}
         data["attachments"] = [a if isinstance(a, dict) else a.__dict__ for a in (state.get("attachments") or [])]
         data["suggested_reason_code"] = state.get("suggested_reason_code")
+        detail = state.get("facts_date_detail") or {}
+        if detail and c.facts_date is not None:
+            data["facts_date_earliest"], data["facts_date_latest"] = detail.get("earliest"), detail.get("latest")
+            data["facts_date_text"] = detail.get("text")
+        if state.get("represented_person"):
+            data["represented_person"] = state["represented_person"]
+        if state.get("declined_fields"):
+            data["declined_fields"] = list(state["declined_fields"])
+        if state.get("missing_required"):
+            data["missing_required"] = list(state["missing_required"])
+        if state.get("doubtful_fields"):
+            data["doubtful_fields"] = list(state["doubtful_fields"])
+        detail = state.get("facts_date_detail") or {}
+        if c.facts_date is None and detail.get("text"):
+            data["facts_date_text"] = detail["text"]
         return data
+
+
+def other_ways_lines(policy: Policy) -> str:
+    """The preset's other ways to file, as lines (nothing invented: only what the preset fills)."""
+    c = policy.other_ways_to_file
+    lines = [f"• {label} : {value}" for label, value in (
+        ("e-mail", c.email), ("téléphone", c.phone), ("courrier", c.postal_address),
+        ("formulaire", c.online_form), ("site", c.website)) if value]
+    lines += [f"• {o}" for o in c.other]
+    return "\n".join(lines) or policy.organisation.name

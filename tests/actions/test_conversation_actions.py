@@ -146,7 +146,12 @@ async def test_request_human_queues_a_notice_to_staff(use_policy) -> None:
     d = CollectingDispatcher()
     await ActionRequestHuman().run(d, make_tracker({}, text="je veux parler à quelqu'un", intent="request_human",
                                                    loop=None, sender="tg-42"), {})
-    assert responses(d) == ["utter_human_handover"]
+    assert responses(d) == ["utter_human_handover_no_contact"], "no contact known yet: none is promised"
+    assert "reclamation@igretec.com" in d.messages[0]["other_ways"]
+    d2 = CollectingDispatcher()
+    await ActionRequestHuman().run(d2, make_tracker({"email": "a@b.be"}, text="je veux parler à quelqu'un",
+                                                    intent="request_human", loop=None, sender="tg-43"), {})
+    assert responses(d2) == ["utter_human_handover"] and d2.messages[0]["contact_way"] == "e-mail"
     with svc.registry.unit_of_work() as uow:
         rows = uow.session.execute(text('select "to", body from outbox')).all()
     assert rows and rows[0][0] == "accueil@example.be" and "tg-42" in rows[0][1]

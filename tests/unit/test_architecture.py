@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ALLOWED_IN_DOMAIN = {"dateparser", "holidays", "phonenumbers", "email_validator", "pydantic", "bot"}
+ALLOWED_IN_DOMAIN = {"dateparser", "holidays", "phonenumbers", "email_validator", "pydantic", "py3langid", "bot"}
 FORBIDDEN_IN_SERVICES = {"rasa_sdk", "rasa", "fastapi", "starlette", "telegram"}
 
 

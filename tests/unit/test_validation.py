@@ -175,7 +175,7 @@ def test_validate_phone_valid_number_gives_e164(text, country, expected):
 
 @pytest.mark.parametrize(
     ("text", "country"),
-    [("123", "BE"), ("0475 98 76 5", "BE"), ("pas de téléphone", "BE"), ("", "FR"), ("00 00 00 00 00", "FR")],
+    [("123", "BE"), ("pas de téléphone", "BE"), ("", "FR"), ("00 00 00 00 00", "FR")],
 )
 def test_validate_phone_invalid_number_raises(text, country):
     with pytest.raises(FieldError) as err:
@@ -212,7 +212,7 @@ def test_validate_address_is_trimmed_and_spaces_normalised():
 
 @pytest.mark.parametrize(
     ("text", "country"),
-    [("Rue des Écoles 7, Mons", "BE"), ("Rue des Écoles 7, 7000 Mons", "FR"), ("12 rue Félix Poulat, Grenoble", "FR"),
+    [("Rue des Écoles 7, Mons", "BE"), ("Rue des Écoles 7, Mons", "FR"), ("12 rue Félix Poulat, Grenoble", "FR"),
      ("", "BE")],
 )
 def test_validate_address_without_postcode_raises_missing_postcode(text, country):
@@ -455,3 +455,29 @@ def test_validate_field_bad_answer_raises_field_error(name, text, code):
 def test_validate_field_unknown_field_raises_value_error():
     with pytest.raises(ValueError):
         validate_field("shoe_size", "42", country="BE")
+
+
+@pytest.mark.parametrize(("text", "country", "expected"), [
+    ("14 avenue Foch, 59000 Lille", "BE", "14 avenue Foch, 59000 Lille"),
+    ("Damrak 1, 1012 LG Amsterdam, Pays-Bas", "BE", "Damrak 1, 1012 LG Amsterdam, Pays-Bas"),
+    ("Rue des Écoles 7, 7000 Mons", "FR", "Rue des Écoles 7, 7000 Mons"),
+    ("12 rue de Luxembourg, L-1234 Luxembourg", "BE", "12 rue de Luxembourg, L-1234 Luxembourg"),
+])
+def test_validate_address_of_another_country_is_accepted(text, country, expected):
+    assert validate_address(text, country) == expected
+
+
+@pytest.mark.parametrize(("text", "country", "expected"), [
+    ("06 12 34 56 78", "BE", "+33612345678"),
+    ("+31 6 12345678", "BE", "+31612345678"),
+    ("0032 475 98 76 54", "FR", "+32475987654"),
+])
+def test_validate_phone_of_another_country_is_accepted(text, country, expected):
+    assert validate_phone(text, country) == expected
+
+
+@pytest.mark.parametrize("text", ["02 123 45 67", "0475 98 76 5"])
+def test_validate_phone_possible_but_not_valid_is_doubtful_not_refused(text):
+    with pytest.raises(FieldError) as err:
+        validate_phone(text, "BE")
+    assert err.value.code == "doubtful_phone"

@@ -1,0 +1,664 @@
+"""What a citizen's free French message says, field by field: a whole letter in one message.
+
+`read_message(text, …)` returns the contract fields it finds (names, home address, e-mail,
+phone, file reference, date of the facts with its precision and range, place, persons
+contacted, objective, acting for, the plan's registry fields) and the facts part of the
+message without the identity block. Rules, not a trained model: each recogniser looks for
+the forms citizens use ("je m'appelle…", a signature, "Nom : … Prénom : …", "Mme Hardy",
+"je demande que…"), `phonenumbers` finds phones, our date recognisers (`bot.domain.dates`)
+keep the precision of what was said. Conservative: a key is returned only when its value is
+clear. Nothing here raises and nothing reads the clock (`now` is injected).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import phonenumbers
+
+from bot.domain.dates import ParsedDate, find_date, local_today
+from bot.domain.validation import (
+    FieldError,
+    find_email,
+    split_full_name,
+    validate_email,
+    validate_name,
+)
+
+# ------------------------------------------------------------------ vocabulary
+
+_UP = "A-ZÀ-ÖØ-Þ"
+_NAME_WORD = rf"[{_UP}][^\W\d_]*(?:[-'’][^\W\d_]+)*"
+_TITLE = r"(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Monsieur|Madame|Mademoiselle|Ma[iî]tre|Dr\.?|Docteur)"
+_STREET_TYPES = (
+    r"rue|avenue|av\.?|boulevard|bd|chauss[ée]e|place|chemin|route|all[ée]e|impasse|quai|square|clos|cours"
+    r"|dr[èe]ve|sentier|voie|rond-point|galerie|r[ée]sidence|lotissement|hameau|faubourg|passage|parvis"
+    r"|venelle|cit[ée]|drève|esplanade|promenade|ruelle|val|vieux\s+chemin"
+)
+_TOWN = rf"(?:[{_UP}][\w'’-]*|[a-zà-ÿ][\w'’-]{{2,}})(?:[ -](?:sur|sous|lez|lès|les|en|le|la|de|du|aux|l'|[{_UP}][\w'’-]*))*"
+_POSTCODE = r"(?:(?:B|F|L|NL)\s*-\s*)?(?:\d{4,5}|\d{4}\s?[A-Z]{2})"
+_ADDRESS_RE = re.compile(
+    rf"(?P<street>(?:\d{{1,4}}(?:\s?(?:bis|ter|[a-zA-Z]))?\s*,?\s+(?:{_STREET_TYPES})\b[^,\n()]{{2,50}}?"
+    rf"|(?:{_STREET_TYPES})\b[^,\n()]{{2,50}}?\s\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:\s*(?:bte|boîte|boite|bus|/)\s*\w+)?))"
+    rf"\s*[,-]?\s*(?:(?:à|a)\s+)?(?P<postcode>{_POSTCODE})\s+(?P<town>{_TOWN})"
+    rf"(?:\s*[,(]?\s*(?P<country>Belgique|France|Pays-Bas|Luxembourg|Allemagne|Espagne|Italie|Suisse|Nederland))?",
+    re.IGNORECASE,
+)
+_TOWN_STOP = {
+    "et", "je", "j", "mon", "ma", "mes", "mail", "email", "e-mail", "tel", "tél", "téléphone", "gsm", "le", "la",
+    "depuis", "pour", "avec", "où", "ou", "qui", "que", "en", "au", "aux", "dans", "sur", "vous", "nous", "il",
+    "elle", "on", "mais", "car", "donc", "ce", "cet", "cette", "suite", "par", "mobile", "portable",
+}
+_CLOSINGS = (
+    r"cordialement|bien (?:à|a) vous|bien cordialement|salutations(?: distinguées)?|sinc[èe]res salutations"
+    r"|veuillez agr[ée]er[^\n]*|je vous prie d'agr[ée]er[^\n]*|merci d'avance|merci par avance|merci beaucoup"
+    r"|d'avance merci|merci|bonne (?:journée|soirée)|respectueusement|amicalement|bàv|bav|slt|a\+|@\+"
+)
+_GREETINGS = r"(?:bonjour|bonsoir|salut|slt|hello|madame,?\s+monsieur|monsieur,?\s+madame|madame|monsieur|chers? \w+)"
+
+# "Nom : Martin", "Prénom: Claire", "Adresse : …" (a line, or inline after ". ")
+_LABELS: list[tuple[str, str]] = [
+    ("first_name", r"pr[ée]nom"),
+    ("last_name", r"nom(?:\s+de\s+famille)?"),
+    ("address", r"adresse(?:\s+postale|\s+du\s+domicile)?|domicile"),
+    ("email", r"e-?mail|courriel|mail|adresse\s+(?:e-?mail|[ée]lectronique)"),
+    ("phone", r"t[ée]l[ée]phone|t[ée]l\.?|gsm|portable|mobile"),
+    ("file_reference", r"r[ée]f[ée]rence(?:\s+(?:du\s+)?dossier)?|r[ée]f\.?|n°\s*(?:de\s+)?dossier|num[ée]ro\s+de\s+dossier|dossier"),
+    ("facts_date", r"date(?:\s+des\s+faits)?"),
+    ("facts_place", r"lieu(?:\s+des\s+faits)?|endroit"),
+    ("persons_contacted", r"personnes?\s+contact[ée]es?|contacts?\s+(?:pris|préalables?)|interlocuteurs?"),
+    ("facts_description", r"faits|description(?:\s+des\s+faits)?|motif|r[ée]cit|probl[èe]me"),
+    ("objective", r"objectif|demande|souhait|ce\s+que\s+je\s+demande|attentes?"),
+    ("subject", r"objet|sujet"),
+    ("service_concerned", r"contrat|produit|service\s+concern[ée]|contrat,\s*produit\s+ou\s+service"),
+    ("other_parties", r"autres?\s+(?:intervenants?|parties?)"),
+    ("persons_targeted", r"personnes?\s+vis[ée]es?"),
+]
+_LABEL_RE = re.compile(
+    r"(?:^|(?<=[\n.;]))[ \t]*(?:[-•*][ \t]*)?(?P<label>" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS)
+    + r")[ \t]*:[ \t]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+_COMPLAINT_REF_RE = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{3,}\b")
+_REF_VALUE = r"(?P<ref>(?=[\w/.-]*\d)[A-Za-z0-9][\w/.-]*[A-Za-z0-9])"
+_STRONG_REF_RE = re.compile(
+    r"\b(?:(?:num[ée]ro|n°|no|nº|num)\s*(?:de\s+|d['’])?(?:dossier|client|affiliation|contrat|compte|police|facture"
+    r"|abonn[ée]|membre|registre\s+national)|dossier|r[ée]f[ée]rence|r[ée]f\.?|client\s+(?:n°|no|nº|num[ée]ro)"
+    r"|affiliation|num[ée]ro\s+d['’]affiliation)(?![\w])"
+    r"(?:\s+(?:n°|no|nº|num[ée]ro))?\s*(?:est\s+(?:le\s+)?|:|#|=)?\s*" + _REF_VALUE,
+    re.IGNORECASE,
+)
+_WEAK_REF_RE = re.compile(
+    r"\b(?:demande|prime|facture|contrat|commande|ticket|courrier|permis|subside|n°|nº)\b(?:\s+(?:de|d['’]|du|n°|no|nº)?\s*[^\W\d]+){0,2}?"
+    r"\s+(?P<ref>(?=[\w/.-]*\d)(?:\d{2,}[/.-][\w/.-]*\d|[A-Z]{1,5}[-/]?\d{3,}[\w/-]*))(?![\w/])",
+    re.IGNORECASE,
+)
+_PLACE_START = (
+    r"(?:au|aux|à\s+la|à\s+l['’]|a\s+la|a\s+l['’]|à|dans\s+(?:vos|votre|nos|notre|les|le|la|l['’]|un|une|mon|ma)"
+    r"|devant\s+(?:vos|votre|le|la|l['’])|sur\s+(?:le|la|l['’])|en|chez)"
+)
+_PLACE_NOUNS = (
+    r"guichets?|agences?|bureaux?|antennes?|centres?|permanences?|mairie|maison\s+communale|administration\s+communale"
+    r"|si[èe]ge|succursales?|magasins?|boutiques?|points?\s+de\s+vente|locaux|accueil|recyparc|parc\s+à\s+conteneurs"
+    r"|d[ée]chetterie|chantiers?|parking|domicile|entrep[ôo]t|usine|station|gare|h[ôo]pital|services?\s+(?:de|du|des)\s+\w+"
+    r"|caisse|comptoir|salle\s+d['’]attente|hall|zoning|rue|avenue|boulevard|chauss[ée]e|place|quartier"
+)
+_PLACE_RE = re.compile(
+    rf"(?<![\w])(?P<place>{_PLACE_START}\s*(?:(?:votre|vos|notre|mon|ma|le|la|l['’]|les)\s+)?(?:{_PLACE_NOUNS})\b"
+    rf"[^,.;:!?()\n]{{0,60}}?)(?=\s*(?:[,.;:!?()\n]|$|\s(?:{_TITLE}\s|où\s|qui\s|que\s|et\s+(?:j|je|il|elle|on|l)\b"
+    rf"|mais\s|car\s|pour\s|afin\s|lors\s|quand\s|j['’]|je\s|il\s|elle\s|on\s|nous\s|vous\s|le\s+\d|l['’]agent|votre\s+(?:coll|agent|emplo|pr[ée]pos))))",
+    re.IGNORECASE,
+)
+_ROLE = (
+    r"coll[èe]gue|agent|agente|employ[ée]e?|conseill[èe]re?|conseiller|gestionnaire|technicien(?:ne)?|responsable"
+    r"|pr[ée]pos[ée]e?|collaborat(?:eur|rice)|chef|directeur|directrice|assistante?|secr[ée]taire|guicheti[èe]re?"
+    r"|livreur|chauffeur|ouvrier|contr[ôo]leur|contr[ôo]leuse|inspect(?:eur|rice)|m[ée]decin|infirmi[èe]re?|juriste"
+)
+_PERSON_RE = re.compile(
+    rf"(?:(?i:votre|vos|une?|le|la|l['’]|mon|ma|cette|cet|ce)\s+(?i:{_ROLE})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+)?\s*,?\s*)?"
+    rf"(?<![\w])(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Monsieur|Madame|Mademoiselle)\s*(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)",
+)
+_SERVICE_CONTACT_RE = re.compile(
+    r"(?<![\w])(?:(?:le|au|du|votre|vos|un|une|l['’])\s+)?(?:service\s+(?:client(?:[eè]le)?|technique|facturation|comptabilit[ée]|des?\s+\w+|du\s+\w+|d['’]\w+|\w+)"
+    r"|call[\s-]?cent(?:er|re)|centre\s+d['’]appels?|helpdesk|help\s+desk|standard|accueil|guichet|secr[ée]tariat"
+    r"|(?:votre|un|une|l['’])\s*(?:{role})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+)?)".replace("{role}", _ROLE),
+    re.IGNORECASE,
+)
+_CONTACT_VERBS = re.compile(
+    r"(?i)\b(?:contact|appel|t[ée]l[ée]phon|[ée]crit|envoy|parl|rencontr|vu|reçu|re[çc]u|rendu|adress|signal|dit|"
+    r"expliqu|r[ée]pondu|refus|promis|affirm|inform|joint|mail)"
+)
+_OBJECTIVE_RE = re.compile(
+    r"(?i)(?:^|(?<=[.!?\n])|(?<=,)|(?<=\bet\b))\s*(?P<obj>(?:je\s+(?:vous\s+)?(?:demande|veux|voudrais|souhaite|souhaiterais|"
+    r"exige|r[ée]clame|sollicite|attends|aimerais|d[ée]sire)|j['’](?:exige|attends|aimerais|esp[èe]re)|"
+    r"nous\s+(?:demandons|exigeons|souhaitons|voulons)|merci\s+de|pourriez-vous|pouvez-vous|"
+    r"je\s+vous\s+prie\s+de|jveux|jvoudrais|je\s+voudrai|jaimerais|jexige|jdemande)\b[^.!?\n]{3,300}[.!?]?)"
+)
+_NOT_OBJECTIVE = re.compile(
+    r"(?i)^(?:je\s+(?:vous\s+)?(?:demande|veux|voudrais|souhaite|souhaiterais|désire|aimerais)|j['’]aimerais|jveux|jvoudrais)"
+    r"\s+(?:(?:à|a)\s+)?(?:porter\s+plainte|faire\s+(?:une\s+)?(?:r[ée]clamation|plainte)|d[ée]poser|introduire|me\s+plaindre"
+    r"|signaler|vous\s+(?:signaler|informer|faire\s+part)|r[ée]clamer\b(?!\s+(?:le|la|un|une|mon|ma|des|l))"
+    r"|savoir\s+(?!si)|vous\s+dire|dire|expliquer|vous\s+expliquer)"
+)
+_GROUP_RE = re.compile(
+    r"(?i)\b(?:nous,?\s+(?:les\s+)?(?:habitants|riverains|voisins|locataires|résidents|residents|parents|membres|signataires|soussignés)"
+    r"|au\s+nom\s+(?:des|de\s+tous\s+les)\s+(?:habitants|riverains|voisins|locataires|résidents)|les\s+soussign[ée]s"
+    r"|p[ée]tition|collectif\s+de|plusieurs\s+(?:habitants|voisins|riverains|familles))\b"
+)
+_ORG_RE = re.compile(
+    r"(?i)\b(?:au\s+nom\s+de\s+(?:la\s+soci[ée]t[ée]|l['’]entreprise|l['’]asbl|l['’]association|notre\s+(?:soci[ée]t[ée]|entreprise|asbl|association|firme|commune|école))"
+    r"|(?:en\s+(?:tant\s+que|qualit[ée]\s+de)\s+)(?:g[ée]rant|g[ée]rante|directeur|directrice|administrat(?:eur|rice)|pr[ée]sident|pr[ée]sidente|responsable)"
+    r"|notre\s+(?:soci[ée]t[ée]|entreprise|asbl|firme)|pour\s+(?:la\s+soci[ée]t[ée]|l['’]entreprise|notre\s+(?:soci[ée]t[ée]|entreprise|asbl)))"
+)
+_REPRESENTED_RE = re.compile(
+    r"(?i)\b(?:au\s+nom\s+de|pour\s+le\s+compte\s+de|de\s+la\s+part\s+de|pour|je\s+repr[ée]sente)\s+"
+    r"(?P<who>(?:ma|mon|mes)\s+(?:m[èe]re|p[èe]re|maman|papa|fils|fille|grand-m[èe]re|grand-p[èe]re|[ée]pouse|mari|femme"
+    r"|compagne|compagnon|s[œo]e?ur|fr[èe]re|tante|oncle|parents|voisine?|enfant|cliente?|belle-m[èe]re|beau-p[èe]re)"
+    r"(?:\s*,?\s*(?:M\.|Mme|Madame|Monsieur)?\s*" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)?)"
+)
+_FIRST_PERSON_RE = re.compile(r"(?i)(?:^|[\s,.(])(?:je|j['’]|moi|mon|ma|mes|m['’])\b")
+_WE_RE = re.compile(r"(?i)\b(?:nous|notre|nos)\b")
+_SUBJECT_RE = re.compile(
+    r"(?i)\b(?:objet\s*:\s*|au\s+sujet\s+(?:de\s+|d['’]|du\s+|des\s+)|concernant\s+|à\s+propos\s+(?:de\s+|d['’]|du\s+|des\s+))"
+    r"(?P<subject>[^.!?\n,]{3,80})"
+)
+_SERVICE_RE = re.compile(
+    r"(?i)\b(?P<service>(?:mon|ma|notre|du|de\s+mon|de\s+ma)\s+(?:contrat|abonnement|forfait|offre|produit|commande|"
+    r"carte|assurance|mutuelle)\s+(?:de\s+|d['’]|du\s+|des\s+|n°\s*\S+\s*)?[\w'’ -]{0,40}?)"
+    r"(?=\s*(?:[,.;:!?()\n]|$|\s(?:a\s|a\s+été|est|n['’]|ne\s|qui\s|que\s|depuis|et\s|alors|chez|pour|car|mais)))"
+)
+_OTHER_PARTIES_RE = re.compile(
+    r"(?i)\b(?:(?:le|la|l['’]|un|une|votre)\s+(?P<role>sous-traitant|installateur|prestataire|transporteur|livreur|fournisseur|"
+    r"partenaire|entreprise\s+de\s+\w+)(?:\s+[\w'’-]+){0,3}?)(?=\s*(?:[,.;:!?()\n]|$|\s(?:a\s|est|n['’]|ne\s|qui\s|que\s|et\s)))"
+)
+
+
+# ------------------------------------------------------------------ result
+
+
+@dataclass
+class Reading:
+    """What a message says. `fields` uses contract field names; `date` keeps its precision."""
+
+    fields: dict[str, object] = field(default_factory=dict)
+    date: ParsedDate | None = None
+    represented: str | None = None      # "ma mère, Mme Jeanne Martin"
+    labelled: bool = False              # laid out as a form ("Nom : …")
+    identity_block: bool = False        # several identity details were given
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'").lower()
+
+
+def _mask(text: str, start: int, end: int) -> str:
+    """Blank out a span (same length) so later passes do not read it again."""
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _tidy(value: str) -> str:
+    value = re.sub(r"\s+", " ", value).strip(" ,;:-–—\t\n")
+    return value.rstrip(".") if not value.endswith("...") else value
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def read_message(text: str, *, now: datetime, country: str, tz: str, org_address: str | None = None) -> Reading:
+    """Every detail the message gives clearly. Never raises (a recogniser that fails gives nothing)."""
+    reading = Reading()
+    if not text or not text.strip():
+        return reading
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\u00a0", " ")
+    try:
+        _read(text, now=now, country=country, tz=tz, org_address=org_address, r=reading)
+    except Exception:  # noqa: BLE001 - extraction is a bonus: never break the conversation
+        pass
+    return reading
+
+
+def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str | None, r: Reading) -> None:
+    f = r.fields
+    work = text
+    identity_spans: list[tuple[int, int]] = []
+
+    # 1. a form layout: "Nom : Martin. Prénom : Claire. Adresse : …"
+    labelled = _labelled_values(text)
+    if len(labelled) >= 2:
+        r.labelled = True
+    for key, (value, start, end) in labelled.items():
+        if key in ("last_name", "first_name"):
+            try:
+                f[key] = validate_name(value.split(",")[0].strip(" ."), key)
+                identity_spans.append((start, end))
+            except FieldError:
+                pass
+        elif key in ("address", "email", "phone", "file_reference"):
+            identity_spans.append((start, end))  # parsed below from the same text
+        elif key == "facts_date":
+            pass
+        else:
+            if len(value) >= 2:
+                f[key] = value
+
+    # 2. e-mail: its digits are neither a phone nor a date
+    email = find_email(work)
+    if email:
+        try:
+            f["email"] = validate_email(email)
+        except FieldError:
+            pass
+        idx = work.find(email)
+        if idx >= 0:
+            work = _mask(work, idx, idx + len(email))
+            identity_spans.append((idx, idx + len(email)))
+
+    # 3. this registry's complaint references (IGR-2026-000123) are no file, phone or date
+    for m in _COMPLAINT_REF_RE.finditer(work):
+        work = _mask(work, m.start(), m.end())
+
+    # 4. the home address (before phones and dates: "8 avenue…, 69007 Lyon" holds numbers)
+    address = _find_address(work, org_address)
+    if address:
+        f["address"], (a_start, a_end) = address
+        work = _mask(work, a_start, a_end)
+        identity_spans.append((a_start, a_end))
+
+    # 5. file references said as such ("dossier 2026/4471", "client n° 884512")
+    ref = _find_reference(work, _STRONG_REF_RE)
+    if ref:
+        f["file_reference"], (s, e) = ref
+        work = _mask(work, s, e)
+
+    # 6. phones (a Belgian landline phonenumbers calls "possible" is still a phone after "tél")
+    phone = _find_phone(work, country)
+    if phone:
+        f["phone"], (s, e) = phone
+        work = _mask(work, s, e)
+        identity_spans.append((s, e))
+
+    # 7. weaker references ("ma demande de prime 2026-0777"), once phones are out of the way
+    if "file_reference" not in f:
+        ref = _find_reference(work, _WEAK_REF_RE)
+        if ref:
+            f["file_reference"], (s, e) = ref
+            work = _mask(work, s, e)
+
+    # 8. the date of the facts ("aujourd'hui" is when they write, rarely when it happened)
+    date_text = labelled["facts_date"][0] if "facts_date" in labelled else work
+    parsed = find_date(date_text, now=now, tz=tz)
+    if parsed is not None and _fold(parsed.text) not in ("aujourd'hui", "ce jour"):
+        earliest, _ = parsed.bounds()
+        if earliest <= local_today(now, tz):
+            r.date = parsed
+            f["facts_date"] = parsed.value.isoformat()
+
+    # 9. the complainant's name
+    if "last_name" not in f or "first_name" not in f:
+        name = _find_name(text)
+        if name:
+            (first, last), span = name
+            f.setdefault("first_name", first)
+            f.setdefault("last_name", last)
+            identity_spans.append(span)
+
+    # 10. on whose behalf
+    represented = _REPRESENTED_RE.search(text)
+    if represented:
+        r.represented = _tidy(represented.group("who"))
+    if _GROUP_RE.search(text):
+        f["acting_for"] = "group"
+    elif _ORG_RE.search(text):
+        f["acting_for"] = "organisation"
+    elif _FIRST_PERSON_RE.search(text) and not _WE_RE.search(_fold(text)):
+        f["acting_for"] = "self"
+
+    # 11. facts: place, persons contacted, objective, registry fields
+    if "facts_place" not in f:
+        place = _find_place(work)
+        if place:
+            f["facts_place"] = place
+    if "persons_contacted" not in f:
+        persons = _find_persons(work, f)
+        if persons:
+            f["persons_contacted"] = persons
+    if "objective" not in f:
+        objective = _find_objective(text)
+        if objective:
+            f["objective"] = objective
+    if "subject" not in f:
+        m = _SUBJECT_RE.search(work)
+        if m and not re.match(r"(?i)\s*(?:d['’]une|d'un|de\s+la|de\s+ma|ma\s+r[ée]clamation)", m.group("subject")):
+            f["subject"] = _tidy(m.group("subject"))
+    if "service_concerned" not in f:
+        m = _SERVICE_RE.search(work)
+        if m:
+            f["service_concerned"] = _tidy(m.group("service"))
+    if "other_parties" not in f:
+        m = _OTHER_PARTIES_RE.search(work)
+        if m:
+            f["other_parties"] = _tidy(m.group(0))
+
+    identity = [k for k in ("last_name", "first_name", "address", "email", "phone") if k in f]
+    r.identity_block = len(identity) >= 3
+
+    # 12. the facts part of the message, without the identity block
+    if "facts_description" not in f:
+        description = _facts_part(text, identity_spans, f)
+        if description:
+            f["facts_description"] = description
+
+
+# ------------------------------------------------------------------ recognisers
+
+
+def _labelled_values(text: str) -> dict[str, tuple[str, int, int]]:
+    """{field: (value, start, end)} of a form layout; the value runs to the next label."""
+    matches = list(_LABEL_RE.finditer(text))
+    out: dict[str, tuple[str, int, int]] = {}
+    for i, m in enumerate(matches):
+        key = next(k for k, _ in _LABELS if m.group(k))
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        value = text[m.end():end]
+        if key in ("last_name", "first_name", "email", "phone", "file_reference", "facts_date"):
+            value = value.split("\n")[0]
+        value = _tidy(value)
+        if value and key not in out:
+            out[key] = (value, m.start(), end)
+    return out
+
+
+def _find_address(work: str, org_address: str | None) -> tuple[str, tuple[int, int]] | None:
+    org = _fold(org_address or "")
+    best = None
+    for m in _ADDRESS_RE.finditer(work):
+        street = _tidy(m.group("street"))
+        town_words = []
+        for w in m.group("town").split():
+            if _fold(w).strip(".,") in _TOWN_STOP:
+                break
+            town_words.append(w)
+        if not town_words:
+            continue
+        town = " ".join(town_words).rstrip(".,")
+        postcode = re.sub(r"\s+", "", m.group("postcode")) if not re.search(r"[A-Z]{2}$", m.group("postcode")) \
+            else m.group("postcode")
+        value = f"{street}, {postcode} {town}"
+        if m.group("country") and town_words == m.group("town").split():
+            value += f", {m.group('country')}"
+        end = m.start("town") + len(town)
+        if m.group("country"):
+            end = max(end, m.end("country"))
+        before = _fold(work[max(0, m.start() - 40):m.start()])
+        if org and _fold(street) in org:
+            continue  # the organisation's own address ("vos bureaux, boulevard Mayence 1, 6000 Charleroi")
+        if re.search(r"(?:vos|votre|nos)\s+(?:bureaux|siege|agence|locaux|guichet)\s*,?\s*$", before):
+            continue
+        candidate = (value, (m.start(), end))
+        if re.search(r"(?:habite|domicili|demeurant|reside|residant|adresse|vis |j'habite|domicile)", before):
+            return candidate
+        best = best or candidate
+    return best
+
+
+def _find_reference(work: str, pattern: re.Pattern[str]) -> tuple[str, tuple[int, int]] | None:
+    for m in pattern.finditer(work):
+        ref = m.group("ref").rstrip(".")
+        after = work[m.end("ref"):m.end("ref") + 12].lower()
+        if re.match(r"\s*(?:€|euros?|eur\b|ans?\b|jours?\b|mois\b|h\b|km\b|m2|m²|%)", after):
+            continue
+        digits = re.sub(r"\D", "", ref)
+        if len(ref) < 3 or (not re.search(r"[A-Za-z/.-]", ref) and len(digits) < 3):
+            continue
+        if re.fullmatch(r"\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?", ref) or re.fullmatch(r"(?:19|20)\d{2}", ref):
+            continue  # a date or a year
+        return ref, (m.start("ref"), m.end("ref"))
+    return None
+
+
+_PHONE_CUE = re.compile(r"(?i)(?:t[ée]l|gsm|portable|mobile|fixe|num[ée]ro|joindre|joignable|appel|contact|whatsapp|\+\d)")
+
+
+def _find_phone(work: str, country: str) -> tuple[str, tuple[int, int]] | None:
+    for leniency in (phonenumbers.Leniency.VALID, phonenumbers.Leniency.POSSIBLE):
+        for region in dict.fromkeys([country, "BE", "FR", "NL", "LU"]):
+            for match in phonenumbers.PhoneNumberMatcher(work, region, leniency=leniency):
+                raw = match.raw_string
+                digits = re.sub(r"\D", "", raw)
+                if len(digits) < 9 or re.fullmatch(r"(?:19|20)\d{2}[-/.]\d+", raw):
+                    continue
+                if leniency == phonenumbers.Leniency.POSSIBLE:
+                    before = work[max(0, match.start - 30):match.start]
+                    if not _PHONE_CUE.search(before + raw[:1]) and not raw.startswith(("0", "+")):
+                        continue
+                    if not raw.startswith(("0", "+")):
+                        continue
+                number = match.number
+                if region != country and not raw.startswith(("+", "00")):
+                    continue  # a national number of another country needs its prefix
+                return (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                        (match.start, match.end))
+    return None
+
+
+_NAME_INTRO_RE = re.compile(
+    r"(?i)(?:je\s+m['’]appelle|je\s+me\s+nomme|mon\s+nom(?:\s+complet)?\s+(?:est|c['’]est)|moi\s+c['’]est"
+    r"|jm['’]appelle|jmappelle|je\s+suis|ici)\s+"
+)
+_SIGNATURE_RE = re.compile(
+    rf"(?i)(?:{_CLOSINGS})[\s,.!]*\n?\s*(?:{_TITLE}\s+)?(?P<sig>(?:{_NAME_WORD}|[a-zà-ÿ]+)(?:[ \t]+(?:{_NAME_WORD}|[a-zà-ÿ]+)){{1,3}})[ \t]*\.?[ \t]*(?:\n|$)"
+)
+_TITLED_NAME_RE = re.compile(
+    rf"^\s*(?:{_GREETINGS}[\s,!.]*)?(?:{_TITLE})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})\s*[,.(\n]"
+)
+_GREETING_NAME_RE = re.compile(
+    rf"^\s*(?:{_GREETINGS})[\s,!.]+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})\s*(?:[,(\n]|\s+-\s)", re.IGNORECASE
+)
+
+
+_SMS_NAME_RE = re.compile(
+    r"(?i)\b(?:j(?:e\s+)?suis|chui|jmappelle|jm'appelle|moi\s+c\s*'?est)\s+(?P<first>[a-zà-ÿ][a-zà-ÿ'-]+)\s+(?P<last>[a-zà-ÿ][a-zà-ÿ'-]+)"
+    r"(?=\s*(?:[,.;!?(\n]|$|\d|\s(?:j|jhabite|j'habite|habite|et|mon|ma|mail|tel|de|du|à|a|au|domicili\w*)\b))"
+)
+_NOT_A_FIRST_NAME = {
+    "pas", "tres", "vraiment", "mecontent", "mecontente", "decu", "decue", "client", "cliente", "une", "un", "le", "la",
+    "en", "au", "a", "alle", "allee", "venu", "venue", "tellement", "super", "hyper", "trop", "furieux", "furieuse",
+    "deja", "encore", "toujours", "bien", "ici", "assez", "plus", "extremement", "outre", "choque", "choquee",
+}
+
+
+def _find_name(text: str) -> tuple[tuple[str, str], tuple[int, int]] | None:
+    m = _SMS_NAME_RE.search(text)
+    if m and _fold(m.group("first")) not in _NOT_A_FIRST_NAME and _fold(m.group("last")) not in _NOT_A_FIRST_NAME \
+            and (m.group("first").islower() or m.group("first")[0].isupper()):
+        try:
+            first = validate_name(m.group("first").capitalize(), "first_name")
+            last = validate_name(m.group("last").capitalize(), "last_name")
+            if m.group("first").islower():
+                return (first, last), (m.start(), m.end())
+        except FieldError:
+            pass
+    m = _NAME_INTRO_RE.search(text)
+    if m:
+        names = split_full_name(text[m.start():m.start() + 120].replace("jm'appelle", "je m'appelle")
+                                .replace("jmappelle", "je m'appelle").replace("Ici", "Je suis").replace("ici ", "je suis "))
+        if names:
+            end = _clause_end(text, m.end())
+            return names, (m.start(), end)
+    for pattern in (_GREETING_NAME_RE, _TITLED_NAME_RE):
+        m = pattern.search(text)
+        if m and not re.match(r"(?i)(?:monsieur|madame)\b", m.group("name")):
+            names = split_full_name(m.group("name"))
+            if names:
+                return names, (m.start("name"), m.end("name"))
+    sigs = list(_SIGNATURE_RE.finditer(text.rstrip()))
+    m = sigs[-1] if sigs else None
+    if m:
+        sig = m.group("sig")
+        names = split_full_name(" ".join(w.capitalize() if w.islower() else w for w in sig.split()))
+        if names:
+            return names, (m.start("sig"), m.end("sig"))
+    return None
+
+
+def _clause_end(text: str, start: int) -> int:
+    m = re.compile(r"[,.;!?\n(]").search(text, start)
+    return m.start() if m else len(text)
+
+
+def _find_place(work: str) -> str | None:
+    for m in _PLACE_RE.finditer(work):
+        place = _tidy(m.group("place"))
+        low = _fold(place)
+        if re.match(r"(?:en|a|au)\s+(?:ce|cette|mon|ma)\s", low) or len(place) < 5:
+            continue
+        if re.match(r"en\s+(?:service|rue)\b", low):
+            continue
+        return place
+    return None
+
+
+def _find_persons(work: str, f: dict[str, object]) -> str | None:
+    own = {_fold(str(f.get("last_name") or "")), _fold(str(f.get("first_name") or ""))}
+    found: list[str] = []
+    for m in _PERSON_RE.finditer(work):
+        name = m.group("name")
+        if _fold(name.split()[0]) in own or _fold(name) in ("monsieur", "madame"):
+            continue
+        if re.search(r"(?i)madame,?\s+monsieur|monsieur,?\s+madame", work[max(0, m.start() - 12):m.end()]):
+            continue
+        found.append(_tidy(m.group(0)))
+    for m in _SERVICE_CONTACT_RE.finditer(work):
+        around = work[max(0, m.start() - 60):m.end() + 30]
+        if not _CONTACT_VERBS.search(around):
+            continue
+        value = _tidy(m.group(0))
+        if len(value) < 5 or any(_fold(value) in _fold(x) or _fold(x) in _fold(value) for x in found):
+            continue
+        found.append(value)
+    return ", ".join(dict.fromkeys(found)) if found else None
+
+
+def _find_objective(text: str) -> str | None:
+    candidates = []
+    for m in _OBJECTIVE_RE.finditer(text):
+        obj = _tidy(m.group("obj"))
+        if _NOT_OBJECTIVE.match(obj) or len(obj.split()) < 3:
+            continue
+        candidates.append(obj)
+    return candidates[-1] if candidates else None
+
+
+_IDENTITY_WORDS = re.compile(
+    r"(?i)\b(?:bonjour|bonsoir|salut|slt|hello|madame|monsieur|je\s+m['’]appelle|je\s+suis|j['’]habite|habite|domicili[ée]e?"
+    r"|mon\s+(?:mail|e-?mail|adresse|num[ée]ro|t[ée]l[ée]phone|gsm|tel|portable)|ma\s+(?:adresse|ligne)|mail|e-?mail"
+    r"|t[ée]l\.?|t[ée]l[ée]phone|gsm|joignable|au|à|a|et|c['’]est|est|le|la|l['’]|mon|ma|mes|de|du|des|d['’]|ou|par|sur"
+    r"|vous\s+pouvez\s+me\s+joindre|me\s+joindre|contact|coordonn[ée]es|nom|pr[ée]nom|adresse|cordialement|merci|ici|moi|je"
+    r"|m['’]|n['’]h[ée]sitez\s+pas|joindre|num[ée]ro)\b"
+)
+
+
+def _facts_part(text: str, identity_spans: list[tuple[int, int]], f: dict[str, object]) -> str | None:
+    """The message without its identity block, greeting and signature."""
+    masked = text
+    for s, e in identity_spans:
+        masked = _mask(masked, s, e)
+    masked = re.sub(rf"(?i)^\s*{_GREETINGS}[\s,!.]*", lambda m: " " * len(m.group(0)), masked)
+    closing = re.search(rf"(?i)(?:^|\n|[.!]\s)\s*(?:{_CLOSINGS})\b[^\n]*(?:\n[^\n]*){{0,3}}$", masked)
+    if closing:
+        masked = masked[:closing.start() + 1]
+    kept = []
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", masked):
+        s = sentence.strip()
+        if not s:
+            continue
+        rest = _IDENTITY_WORDS.sub(" ", re.sub(r"[()\[\],;:.!?-]", " ", s))
+        if len(re.findall(r"[^\W\d_]{2,}", rest)) < 3:
+            continue
+        kept.append(re.sub(r"\s{2,}", " ", re.sub(r"\(\s*[,;]?\s*\)", "", s)).strip(" ,"))
+    description = " ".join(kept).strip()
+    description = re.sub(r"\s+([,.])", r"\1", description)
+    if len(description.split()) < 4:
+        return None
+    return description
+
+
+# ------------------------------------------------------------------ is it a complaint?
+
+_DISSATISFACTION = re.compile(
+    r"(?i)\b(?:plainte|r[ée]clamation|m[ée]content|insatisf|d[ée][çc]u|inadmissible|inacceptable|scandal|honte|"
+    r"toujours\s+pas|toujours\s+rien|aucune\s+r[ée]ponse|sans\s+r[ée]ponse|jamais|pas\s+re[çc]u|erreur|probl[èe]me|"
+    r"retard|refus|n['’]a\s+pas|n['’]ont\s+pas|ne\s+m['’]a|ne\s+m['’]ont|personne\s+ne|abusi|injuste|exige|conteste|"
+    r"contester|plaindre|furieux|furieuse|en\s+col[èe]re|incompr[ée]hensible|lamentable|mal\s+re[çc]u|impoli|"
+    r"agressi|d[ée]plorable|n[ée]glig|cass[ée]|ab[îi]m[ée]|endommag|factur[ée]|rembours|annul[ée]|rien\s+n['’]a)"
+)
+_QUESTION_ONLY = re.compile(r"(?i)\b(?:comment\s+faire|comment\s+(?:puis|peut|dois)|est-ce\s+que\s+je\s+peux|"
+                            r"quels?\s+sont|quelles?\s+sont|o[ùu]\s+(?:puis|dois)|pouvez-vous\s+m['’]indiquer)\b")
+
+
+def reads_as_complaint(text: str, reading: Reading | None = None) -> bool:
+    """Whatever a classifier says, does this message read as a complaint told in full?
+
+    A long first-person account with dissatisfaction, or a letter with an identity block, does;
+    a question about how to get a service ("comment faire ?") does not on its own.
+    """
+    if not text:
+        return False
+    words = len(text.split())
+    first_person = bool(_FIRST_PERSON_RE.search(text))
+    unhappy = len(_DISSATISFACTION.findall(text))
+    if reading is not None and (reading.labelled or reading.identity_block) and words >= 15 and (unhappy or first_person):
+        return True
+    if words >= 30 and first_person and unhappy >= 1 and not (_QUESTION_ONLY.search(text) and unhappy < 2):
+        return True
+    return words >= 20 and first_person and unhappy >= 2
+
+
+# ------------------------------------------------------------------ another organisation?
+
+_KNOWN_BODIES = (
+    # Belgium
+    "Proximus", "Telenet", "VOO", "Orange Belgium", "Base", "Scarlet", "Engie", "Electrabel", "Luminus", "Lampiris",
+    "TotalEnergies", "Eneco", "Mega", "ORES", "Fluvius", "Sibelga", "RESA", "SWDE", "Vivaqua", "CILE", "inBW",
+    "SNCB", "TEC", "STIB", "De Lijn", "bpost", "SPW", "Service public de Wallonie", "Région wallonne",
+    "Forem", "Actiris", "ONEM", "CPAS", "INAMI", "SPF Finances", "Mutualité chrétienne", "Partenamut",
+    # France
+    "EDF", "Engie France", "SFR", "Free", "Bouygues", "Orange", "La Poste", "SNCF", "RATP", "CAF", "CPAM",
+    "URSSAF", "France Travail", "Pôle emploi", "Enedis", "GRDF", "Veolia", "Suez",
+    # anywhere
+    "Amazon", "Zalando", "Uber", "Deliveroo", "Ryanair", "Brussels Airlines", "Air France",
+)
+_AGAINST_RE = re.compile(
+    rf"(?:plainte|r[ée]clamation|me\s+plaindre|porter\s+plainte)\s+(?:contre|au\s+sujet\s+de|concernant)\s+"
+    rf"(?:la\s+soci[ée]t[ée]\s+|l['’]entreprise\s+|la\s+firme\s+|le\s+|la\s+|l['’]|les\s+)?"
+    rf"(?P<org>[{_UP}][\w&'’.-]+(?:\s+[{_UP}][\w&'’.-]+){{0,3}})"
+)
+
+
+def other_organisation(text: str | None, own_names: tuple[str, ...]) -> str | None:
+    """The other body or company a complaint names as its target, if any (asked about once)."""
+    if not text:
+        return None
+    own = [_fold(n) for n in own_names if n]
+    folded = _fold(text)
+
+    def is_own(name: str) -> bool:
+        f = _fold(name)
+        return any(f in o or o in f for o in own)
+
+    m = _AGAINST_RE.search(text)
+    if m and not is_own(m.group("org")) and m.group("org") not in ("Madame", "Monsieur", "Mme", "M"):
+        return m.group("org").rstrip(".,")
+    for name in _KNOWN_BODIES:
+        if is_own(name):
+            continue
+        if re.search(rf"(?<![\w-]){re.escape(_fold(name))}(?![\w-])", folded):
+            if len(name) <= 4 and not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                continue  # short names count only as written (capitals): "Free", "TEC", "Base"
+            return name
+    return None

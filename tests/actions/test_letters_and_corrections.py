@@ -1,0 +1,187 @@
+"""A whole letter in one message, details given in passing, corrections with their value (issue 10)."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import ActionOtherMessage, ActionTriage
+from actions.form import ValidateComplaintForm
+from actions.intake import ActionStartIntake
+from tests.actions.conftest import make_tracker, responses, slot_events
+
+LETTER = ("Bonjour, je m'appelle Marc Dupuis, j'habite rue de la Station 8 à 6000 Charleroi "
+          "(marc.dupuis@example.be, 0471 98 76 54). Le 6 novembre 2026, au guichet de votre agence de Mons, "
+          "Mme Lambert a refusé de me remettre le formulaire de mon dossier 2026/0777. Je demande que ce "
+          "formulaire me soit envoyé par courrier.")
+FORM_LAYOUT = ("Nom : Martin. Prénom : Claire. Adresse : chaussée de Charleroi 12 à 6040 Jumet. "
+               "E-mail : claire.martin@example.be. Téléphone : 0476 12 34 56. Faits : le 12 octobre 2026, votre "
+               "agent M. Dubois est venu relever le compteur et a cassé la clôture du jardin. "
+               "Objectif : je demande la réparation de la clôture.")
+IDENTITY = {"consent": True, "acting_for": "self", "last_name": "Lambert", "first_name": "Sophie",
+            "address": "Rue des Écoles 7, 7000 Mons", "email": "sophie.lambert@example.be",
+            "phone": "+32475987654", "file_reference": "aucune", "intake_id": "i1"}
+
+
+async def start(text: str, **kw) -> tuple[CollectingDispatcher, dict]:  # type: ignore[no-untyped-def]
+    d = CollectingDispatcher()
+    events = await ActionStartIntake().run(d, make_tracker({}, text=text, loop=None, **kw), {})
+    return d, slot_events(events)
+
+
+async def form(slots, set_now, text=None, **kw):  # type: ignore[no-untyped-def]
+    d = CollectingDispatcher()
+    text = text if text is not None else str(next(iter(set_now.values())))
+    events = await ValidateComplaintForm().run(d, make_tracker(slots, text=text, set_now=set_now, **kw), {})
+    return d, slot_events(events)
+
+
+async def test_a_whole_letter_fills_every_field_it_gives(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await start(LETTER)
+    assert slots["last_name"] == "Dupuis" and slots["first_name"] == "Marc"
+    assert slots["address"] == "rue de la Station 8, 6000 Charleroi"
+    assert slots["email"] == "marc.dupuis@example.be" and slots["phone"] == "+32471987654"
+    assert slots["file_reference"] == "2026/0777"
+    assert slots["facts_date"] == "2026-11-06" and slots["facts_date_precision"] == "day"
+    assert slots["facts_place"] == "au guichet de votre agence de Mons"
+    assert slots["persons_contacted"] == "Mme Lambert"
+    assert slots["objective"].startswith("Je demande que ce formulaire")
+    assert slots["acting_for"] == "self"
+    assert slots["facts_description"].startswith("Le 6 novembre 2026")
+    assert "Dupuis" not in slots["facts_description"]
+    assert responses(d) == ["utter_letter_noted"], "what was noted is said once"
+
+
+async def test_after_consent_a_complete_letter_only_asks_for_documents(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await start(LETTER)
+    _, after = await form(slots, {"consent": "oui"})
+    assert after["requested_slot"] == "attachments"
+
+
+async def test_a_form_layout_is_read_too(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await start(FORM_LAYOUT)
+    assert (slots["last_name"], slots["first_name"]) == ("Martin", "Claire")
+    assert slots["address"] == "chaussée de Charleroi 12, 6040 Jumet"
+    assert slots["objective"] == "je demande la réparation de la clôture"
+    assert slots["facts_description"].startswith("le 12 octobre 2026, votre agent M. Dubois")
+
+
+async def test_a_letter_classified_as_something_else_still_starts_the_intake(use_policy) -> None:
+    use_policy("igretec")
+    for action, intent in ((ActionTriage(), "ask_information"), (ActionOtherMessage(), "out_of_scope"),
+                           (ActionOtherMessage(), "greet")):
+        d = CollectingDispatcher()
+        events = await action.run(d, make_tracker({}, text=FORM_LAYOUT, intent=intent, loop=None), {})
+        assert any(e.get("event") == "followup" and e.get("name") == "complaint_form" for e in events), intent
+        assert slot_events(events)["last_name"] == "Martin"
+
+
+async def test_a_triaged_message_is_reused_when_the_citizen_then_files(use_policy) -> None:
+    use_policy("igretec")
+    text = ("Bonjour, je voudrais savoir pourquoi la facture de raccordement reçue le 14 octobre compte deux fois "
+            "les mêmes travaux à Mons ?")
+    d = CollectingDispatcher()
+    events = await ActionTriage().run(d, make_tracker({}, text=text, intent="ask_information", loop=None), {})
+    kept = slot_events(events)["pending_letter"]
+    assert kept == text
+    _, slots = await start("Je veux déposer une réclamation", intent="file_complaint")
+    assert "facts_description" not in slots  # nothing pending in that tracker
+    d2 = CollectingDispatcher()
+    events2 = await ActionStartIntake().run(
+        d2, make_tracker({"pending_letter": kept}, text="Je veux déposer une réclamation", loop=None), {})
+    slots2 = slot_events(events2)
+    assert slots2["facts_date"] == "2026-10-14" and slots2["pending_letter"] is None
+
+
+async def test_a_service_request_is_not_turned_into_a_complaint(use_policy) -> None:
+    use_policy("notice-reclamation")
+    d = CollectingDispatcher()
+    text = "je voudrais qu'un technicien vienne installer une deuxième prise dans mon salon, comment faire ?"
+    events = await ActionTriage().run(d, make_tracker({}, text=text, intent="request_service", loop=None), {})
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+async def test_emojis_get_a_prompt_never_a_goodbye(use_policy) -> None:
+    use_policy("igretec")
+    d = CollectingDispatcher()
+    await ActionOtherMessage().run(d, make_tracker({}, text="😡😡😡", intent="goodbye", loop=None), {})
+    assert responses(d) == ["utter_how_can_i_help"]
+
+
+async def test_an_answer_that_carries_other_details_fills_them(use_policy) -> None:
+    use_policy("igretec")
+    state = {k: v for k, v in IDENTITY.items() if k not in ("email", "phone")}
+    d, slots = await form(state, {"email": "sophie.lambert@example.be et mon gsm c'est le 0475 11 22 33"},
+                          requested="email")
+    assert slots["email"] == "sophie.lambert@example.be"
+    assert slots["phone"] == "+32475112233"
+    assert "utter_volunteered" in responses(d)
+    assert slots["requested_slot"] == "facts_description"
+
+
+async def test_a_correction_of_another_field_inside_a_question(use_policy) -> None:
+    use_policy("igretec")
+    state = {**IDENTITY, "file_reference": None}
+    d, slots = await form(state, {"file_reference": "ah non, mon numéro c'est le 0478 99 88 77"},
+                          requested="file_reference")
+    assert slots["phone"] == "+32478998877"
+    assert slots["file_reference"] is None and slots["requested_slot"] == "file_reference"
+    assert "utter_corrected" in responses(d)
+
+
+FULL = {**IDENTITY, "facts_description": "La facture de 412 euros reçue le 14 octobre compte deux fois les travaux.",
+        "facts_date": "2026-10-14", "facts_place": "Mons", "persons_contacted": "aucun", "attachments": [],
+        "objective": "Une réponse écrite."}
+
+
+async def test_corrections_with_their_value_at_the_summary(use_policy) -> None:
+    use_policy("igretec")
+    cases = [
+        ("mon e-mail c'est marie.d@example.org", "email", "marie.d@example.org"),
+        ("non, le numéro est le 0478 99 88 77", "phone", "+32478998877"),
+        ("ah non, c'était le 4 novembre", "facts_date", "2026-11-04"),
+    ]
+    for text, field, value in cases:
+        d, slots = await form(FULL, {"complaint_confirm": text}, requested="complaint_confirm")
+        assert slots[field] == value, text
+        assert slots["requested_slot"] == "complaint_confirm", "the summary is shown again, nothing else asked"
+        assert "utter_corrected" in responses(d)
+
+
+async def test_changing_a_field_without_its_value_still_asks_for_it(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await form(FULL, {"complaint_confirm": "je veux changer mon e-mail"}, requested="complaint_confirm")
+    assert slots["email"] is None and slots["requested_slot"] == "email"
+
+
+async def test_an_imprecise_date_is_kept_as_said_and_shown_so(use_policy) -> None:
+    from actions.asks import AskComplaintConfirm
+
+    use_policy("igretec")
+    state = {**IDENTITY, "facts_description": FULL["facts_description"]}
+    _, slots = await form(state, {"facts_date": "fin septembre ou début octobre"}, requested="facts_date")
+    assert slots["facts_date_precision"] == "approximate"
+    assert slots["facts_date_detail"] == {"earliest": "2026-09-21", "latest": "2026-10-10",
+                                          "text": "fin septembre ou début octobre"}
+    d = CollectingDispatcher()
+    await AskComplaintConfirm().run(d, make_tracker({**FULL, **slots}, loop="complaint_form"), {})
+    summary = d.messages[0]["summary"]
+    assert "entre le 21 septembre et le 10 octobre 2026" in summary
+    _, month = await form(state, {"facts_date": "en juin"}, requested="facts_date")
+    d = CollectingDispatcher()
+    await AskComplaintConfirm().run(d, make_tracker({**FULL, **month}, loop="complaint_form"), {})
+    assert "Date des faits : juin 2026" in d.messages[0]["summary"]
+
+
+async def test_the_one_year_rule_decides_on_the_range(use_policy) -> None:
+    use_policy("igretec")  # today 24 November 2026: the limit is 24 November 2025
+    state = {**IDENTITY, "facts_description": FULL["facts_description"]}
+    _, old = await form(state, {"facts_date": "en octobre 2025"}, requested="facts_date")
+    assert old["refusal"]["reason_code"] == "too_old"
+    _, straddles = await form(state, {"facts_date": "en novembre 2025"}, requested="facts_date")
+    assert not straddles.get("refusal")
+    assert straddles["pending_exclusion"]["code"] == "too_old", "asked, not refused, when the range straddles"
+    _, recent = await form(state, {"facts_date": "début décembre 2025"}, requested="facts_date")
+    assert not recent.get("refusal") and not recent.get("pending_exclusion")

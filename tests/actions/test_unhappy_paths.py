@@ -1,0 +1,175 @@
+"""Inside the form: questions, remarks, declines, doubtful values, other organisations, other languages
+(issue 11). Each test drives the form's validation action with an inline tracker."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.form import ValidateComplaintForm
+from actions.intake import ActionStartIntake, ActionSubmitComplaint
+from bot.services.intake import FIELD_LABELS
+from tests.actions.conftest import make_tracker, responses, slot_events, texts
+
+IDENTITY = {"consent": True, "acting_for": "self", "last_name": "Lambert", "first_name": "Sophie",
+            "address": "Rue des Écoles 7, 7000 Mons", "email": "sophie.lambert@example.be",
+            "phone": "+32475987654", "file_reference": "aucune", "intake_id": "i1"}
+ORDER = ["acting_for", "last_name", "first_name", "address", "email", "phone", "file_reference",
+         "facts_description", "facts_date", "facts_place", "persons_contacted", "attachments", "objective"]
+
+
+def before(slot: str) -> dict:
+    """IGRETEC's state when `slot` is the question being asked."""
+    full = {**IDENTITY, "facts_description": "La facture de 412 euros reçue le 14 octobre compte deux fois les travaux.",
+            "facts_date": "2026-10-14", "facts_place": "Mons", "persons_contacted": "aucun", "attachments": [],
+            "objective": "Une réponse écrite."}
+    return {k: (None if k in ORDER and ORDER.index(k) >= ORDER.index(slot) else v) for k, v in full.items()}
+
+
+async def form(slots, set_now, text=None, events=None, **kw):  # type: ignore[no-untyped-def]
+    d = CollectingDispatcher()
+    slot = next(iter(set_now))
+    text = text if text is not None else str(set_now[slot])
+    evts = await ValidateComplaintForm().run(d, make_tracker(slots, text=text, set_now=set_now, requested=slot,
+                                                             events=events, **kw), {})
+    return d, slot_events(evts)
+
+
+@pytest.mark.parametrize("slot", [s for s in ORDER if s in FIELD_LABELS and s != "attachments"])
+async def test_a_question_about_the_field_is_explained_and_never_stored(use_policy, slot) -> None:
+    use_policy("igretec")
+    for question in ("c'est quoi ?", "pourquoi vous demandez ça ?", "je dois mettre quoi ?"):
+        d, slots = await form(before(slot), {slot: question})
+        assert slots[slot] is None, (slot, question)
+        assert slots["requested_slot"] == slot, "the question is asked again"
+        assert responses(d) == [f"utter_why_{slot}"]
+
+
+async def test_already_said_looks_back_at_earlier_messages(use_policy) -> None:
+    use_policy("igretec")
+    earlier = [{"event": "user", "text": "je m'appelle Sophie Lambert, j'habite Rue des Écoles 7, 7000 Mons"}]
+    d, slots = await form(before("address"), {"address": "je vous l'ai déjà donnée"}, events=earlier)
+    assert slots["address"] == "Rue des Écoles 7, 7000 Mons"
+    assert responses(d)[0] == "utter_found_earlier"
+    d, slots = await form(before("address"), {"address": "je vous l'ai déjà donnée"})
+    assert slots["address"] is None and responses(d) == ["utter_not_found_earlier"]
+
+
+async def test_already_said_with_the_value_keeps_only_the_value(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await form(before("facts_place"), {"facts_place": "je l'ai déjà dit, dans vos bureaux boulevard Mayence"})
+    assert slots["facts_place"] == "dans vos bureaux boulevard Mayence"
+
+
+async def test_no_email_at_igretec_goes_on_with_an_answer_by_post(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await form(before("email"), {"email": "pas d'email, répondez-moi par courrier"})
+    assert slots["email"] is None and "email" in slots["declined_fields"]
+    assert slots["requested_slot"] == "phone", "the intake goes on"
+    assert "par courrier" in texts(d)
+
+
+async def test_spf_requires_the_email_says_how_else_then_never_locks_in(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    state = {k: v for k, v in before("email").items() if k not in ("acting_for",)}
+    d, slots = await form(state, {"email": "je n'ai pas d'e-mail"})
+    assert slots["requested_slot"] == "email"
+    assert responses(d) == ["utter_why_email", "utter_field_required_other_ways"]
+    assert "plainte@minsoc.fed.be" in d.messages[1]["other_ways"]
+    d2, again = await form({**state, **slots}, {"email": "je n'ai pas d'e-mail"})
+    assert again["requested_slot"] == "phone"
+    assert again["missing_required"] == ["email"]
+
+
+async def test_spf_does_not_require_the_address(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    state = {k: v for k, v in before("address").items() if k != "acting_for"}
+    d, slots = await form(state, {"address": "je préfère ne pas donner d'adresse, pas d'adresse"})
+    assert slots["requested_slot"] == "email" and responses(d) == ["utter_declined_ok"]
+
+
+async def test_no_file_reference_and_no_date_remembered(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    _, slots = await form({**IDENTITY, "prior_contact": True, "file_reference": None}, {"file_reference": "pas de dossier"})
+    assert slots["file_reference"] == "aucune"
+    use_policy("spf-securite-sociale")
+    state = {**before("facts_date")}
+    state.pop("acting_for")
+    d, slots = await form(state, {"facts_date": "je ne sais plus"})
+    assert slots["facts_date"] is None and "facts_date" in slots["declined_fields"]
+    assert slots["requested_slot"] != "facts_date"
+
+
+async def test_a_doubtful_landline_is_kept_as_typed_once_confirmed(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await form(before("phone"), {"phone": "02 123 45 67"})
+    assert slots["phone"] is None and "inhabituel" in d.messages[0]["validation_message"]
+    d, kept = await form({**before("phone"), **slots}, {"phone": "oui"})
+    assert kept["phone"] == "+3221234567" and kept["doubtful_fields"] == ["phone"]
+    assert responses(d) == ["utter_kept_as_typed"]
+
+
+@pytest.mark.parametrize(("slot", "answer"), [
+    ("address", "chez moi"), ("phone", "0475"), ("file_reference", "x" * 150), ("facts_date", "le jour de la fête"),
+    ("facts_place", "?"), ("persons_contacted", "!"), ("objective", "?"), ("last_name", "Charge12"),
+    ("first_name", "Jean2"), ("email", "sophie chez example"),
+])
+async def test_no_field_loops_on_the_same_answer(use_policy, slot, answer) -> None:
+    use_policy("igretec")
+    state = before(slot)
+    for _ in range(6):
+        _, slots = await form(state, {slot: answer})
+        state.update(slots)
+        if slots["requested_slot"] != slot:
+            break
+    else:
+        pytest.fail(f"{slot} still asked after six identical answers")
+
+
+async def test_a_complaint_about_another_company_is_asked_about_once_before_any_identity(use_policy) -> None:
+    use_policy("igretec")
+    d = CollectingDispatcher()
+    text = "Proximus m'a coupé internet depuis trois jours sans prévenir, je veux porter plainte contre Proximus"
+    events = await ActionStartIntake().run(d, make_tracker({}, text=text, loop=None, intent="file_complaint"), {})
+    started = slot_events(events)
+    assert started["pending_exclusion"]["code"] == "other_organisation"
+    assert "IGRETEC" in started["pending_exclusion"]["question"]
+    _, slots = await form({**started, "consent": None}, {"exclusion_check": "non"})
+    assert slots["refusal"]["reason_code"] == "unrelated" and slots["requested_slot"] is None
+    _, yes = await form({**started, "consent": None}, {"exclusion_check": "oui"})
+    assert yes["requested_slot"] == "consent" and not yes.get("refusal")
+
+
+async def test_another_company_at_a_preset_without_that_rule_files_nothing(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    d = CollectingDispatcher()
+    text = "Je veux porter plainte contre Proximus qui m'a coupé internet depuis trois jours sans prévenir."
+    started = slot_events(await ActionStartIntake().run(d, make_tracker({}, text=text, loop=None), {}))
+    _, slots = await form({**started}, {"exclusion_check": "non"})
+    assert slots["refusal"] == {"kind": "other_organisation", "other": "Proximus"}
+    d2 = CollectingDispatcher()
+    await ActionSubmitComplaint().run(d2, make_tracker({**started, **slots}, loop=None), {})
+    assert responses(d2) == ["utter_other_organisation"]
+
+
+async def test_the_victim_of_discrimination_is_not_flagged_as_discriminatory(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await form(before("facts_description"), {
+        "facts_description": "Au guichet de Mons le 3 novembre, l'agent m'a traité de sale étranger devant tout le monde."})
+    assert slots.get("suggested_reason_code") != "discriminatory"
+
+
+async def test_a_message_in_english_inside_the_form_is_answered_in_english(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await form(before("last_name"), {"last_name": "Sorry I do not speak French, can you help me?"})
+    assert slots["last_name"] is None and slots["requested_slot"] == "last_name"
+    assert "only works in French" in texts(d) and "reclamation@igretec.com" in texts(d)
+
+
+async def test_english_first_message_does_not_start_the_form(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    d = CollectingDispatcher()
+    events = await ActionStartIntake().run(d, make_tracker({}, text="Hello, I would like to file a complaint",
+                                                           loop=None, intent="file_complaint"), {})
+    assert any(e.get("event") == "followup" and e.get("name") == "action_listen" for e in events)
+    assert "plainte@minsoc.fed.be" in texts(d)

@@ -1,0 +1,207 @@
+"""Reading a whole complaint written in one message (bot.domain.letter), on realistic letters."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.letter import read_message, reads_as_complaint
+
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+IGRETEC_POST = "IGRETEC - Cellule Réclamation, Boulevard Mayence 1, 6000 Charleroi"
+
+
+def read(text: str, country: str = "BE"):
+    tz = "Europe/Brussels" if country == "BE" else "Europe/Paris"
+    return read_message(text, now=NOW, country=country, tz=tz, org_address=IGRETEC_POST)
+
+
+FORMAL = """Madame, Monsieur,
+
+Le 3/11, je me suis présentée au guichet de votre antenne de Mons pour déposer mon dossier 2026/4471.
+Votre collègue Mme Hardy a refusé de le prendre. J'ai ensuite appelé le service clientèle sans succès.
+
+Je souhaite que mon dossier soit enregistré et qu'on me réponde par écrit.
+
+Cordialement,
+Jeanne Leroy
+chaussée de Bruxelles 45 à 6040 Jumet
+jeanne.leroy@skynet.be - 0476 12 34 56"""
+
+
+def test_formal_letter_with_signature_gives_every_detail():
+    r = read(FORMAL)
+    f = r.fields
+    assert (f["first_name"], f["last_name"]) == ("Jeanne", "Leroy")
+    assert f["address"] == "chaussée de Bruxelles 45, 6040 Jumet"
+    assert f["email"] == "jeanne.leroy@skynet.be"
+    assert f["phone"] == "+32476123456"
+    assert f["file_reference"] == "2026/4471"
+    assert f["facts_date"] == "2026-11-03" and r.date.precision == "day"
+    assert f["facts_place"] == "au guichet de votre antenne de Mons"
+    assert "Mme Hardy" in f["persons_contacted"] and "service clientèle" in f["persons_contacted"]
+    assert f["objective"].startswith("Je souhaite que mon dossier soit enregistré")
+    assert f["acting_for"] == "self"
+
+
+def test_the_description_is_the_facts_without_the_identity_block():
+    f = read(FORMAL).fields
+    description = f["facts_description"]
+    assert description.startswith("Le 3/11, je me suis présentée au guichet")
+    for identity in ("Leroy", "Jumet", "skynet", "0476", "Cordialement", "Madame, Monsieur"):
+        assert identity not in description
+
+
+def test_form_layout_pasted_from_an_email():
+    r = read("Nom : Martin. Prénom : Claire. Adresse : chaussée de Charleroi 12 à 6040 Jumet. "
+             "E-mail : claire.martin@example.be. Téléphone : 071 35 22 10. Faits : le 12 octobre 2026, votre "
+             "agent M. Dubois est venu relever le compteur et a cassé la clôture du jardin. "
+             "Objectif : je demande la réparation de la clôture.")
+    f = r.fields
+    assert r.labelled and r.identity_block
+    assert (f["last_name"], f["first_name"]) == ("Martin", "Claire")
+    assert f["address"] == "chaussée de Charleroi 12, 6040 Jumet"
+    assert f["phone"] == "+3271352210"  # a landline
+    assert f["facts_date"] == "2026-10-12"
+    assert f["objective"] == "je demande la réparation de la clôture"
+    assert f["facts_description"].startswith("le 12 octobre 2026, votre agent M. Dubois")
+    assert "M. Dubois" in f["persons_contacted"]
+
+
+def test_form_layout_on_separate_lines():
+    f = read("Nom: Dupont\nPrénom: Marie\nAdresse: Rue des Écoles 7, 7000 Mons\nEmail: marie@example.be\n"
+             "Tél: 0475 98 76 54\nDossier: 2026/118\nLieu: bureau de Mons\n"
+             "Faits: la facture de septembre compte deux fois le même raccordement.\n"
+             "Demande: le remboursement du montant payé deux fois").fields
+    assert f["address"] == "Rue des Écoles 7, 7000 Mons"
+    assert f["file_reference"] == "2026/118"
+    assert f["facts_place"] == "bureau de Mons"
+    assert f["objective"] == "le remboursement du montant payé deux fois"
+    assert f["facts_description"] == "la facture de septembre compte deux fois le même raccordement"
+
+
+def test_sms_style_without_accents_or_capitals():
+    f = read("slt jsuis marc dupuis jhabite rue haute 12 6000 charleroi 0471987654 on ma rien dit pour mon "
+             "dossier ref ABC-123 depuis hier").fields
+    assert (f["first_name"], f["last_name"]) == ("Marc", "Dupuis")
+    assert f["address"] == "rue haute 12, 6000 charleroi"
+    assert f["phone"] == "+32471987654"
+    assert f["file_reference"] == "ABC-123"
+    assert f["facts_date"] == "2026-11-30"
+
+
+def test_french_address_and_phone_and_greeting_name():
+    f = read("Bonjour, Pierre Lefèvre, 5 rue Félix Viallet 38000 Grenoble, pierre.lefevre@orange.fr, "
+             "06 22 33 44 55. Le 9 novembre 2026 mon rendez-vous d'installation a été annulé sans prévenir. "
+             "Je demande un nouveau rendez-vous.", country="FR").fields
+    assert (f["first_name"], f["last_name"]) == ("Pierre", "Lefèvre")
+    assert f["address"] == "5 rue Félix Viallet, 38000 Grenoble"
+    assert f["phone"] == "+33622334455"
+    assert f["objective"] == "Je demande un nouveau rendez-vous"
+
+
+def test_a_french_address_is_taken_for_a_belgian_body_too():
+    f = read("Je m'appelle Anne Roux, j'habite 14 avenue Foch, 59000 Lille (France). Le 2 novembre 2026 "
+             "votre service facturation m'a envoyé une facture erronée.").fields
+    assert f["address"].startswith("14 avenue Foch, 59000 Lille")
+
+
+def test_the_organisation_address_is_not_the_citizen_address():
+    f = read("Je m'appelle Paul Simon. Je suis allé à vos bureaux, Boulevard Mayence 1, 6000 Charleroi le "
+             "4 novembre 2026 et personne n'a pu me recevoir.").fields
+    assert "address" not in f
+
+
+@pytest.mark.parametrize(("text", "ref"), [
+    ("mon numéro d'affiliation 123-4567890-12 est sur la carte", "123-4567890-12"),
+    ("je suis client n° 884512 depuis dix ans", "884512"),
+    ("ma demande de prime 2026-0777 est bloquée", "2026-0777"),
+    ("référence ABC-123, merci", "ABC-123"),
+])
+def test_file_references_in_their_usual_forms(text, ref):
+    assert read(text).fields["file_reference"] == ref
+
+
+def test_an_amount_or_a_date_is_not_a_reference():
+    f = read("la facture de 412 euros du 14/10 est fausse")
+    assert "file_reference" not in f.fields
+
+
+@pytest.mark.parametrize(("text", "persons"), [
+    ("J'ai parlé à votre collègue Mme Hardy au téléphone.", "votre collègue Mme Hardy"),
+    ("M. Dubois m'a dit que ce n'était pas possible.", "M. Dubois"),
+    ("J'ai écrit deux fois au service facturation.", "au service facturation"),
+])
+def test_persons_contacted(text, persons):
+    assert persons in read(text).fields["persons_contacted"]
+
+
+def test_the_citizen_own_name_is_not_a_person_contacted():
+    f = read("Je suis Mme Claire Martin et M. Dubois m'a raccroché au nez.").fields
+    assert f["persons_contacted"] == "M. Dubois"
+
+
+@pytest.mark.parametrize("text", [
+    "Je veux porter plainte contre votre service.",
+    "Je voudrais faire une réclamation.",
+    "je souhaite introduire une réclamation",
+])
+def test_wanting_to_complain_is_not_the_objective(text):
+    assert "objective" not in read(text).fields
+
+
+def test_the_objective_is_the_last_demand():
+    f = read("Je voudrais vous signaler un problème. Le compteur a été mal relevé. J'exige une rectification de "
+             "ma facture.").fields
+    assert f["objective"] == "J'exige une rectification de ma facture"
+
+
+@pytest.mark.parametrize(("text", "acting"), [
+    ("Nous, les habitants de la rue Haute, nous plaignons du bruit du chantier.", "group"),
+    ("Au nom de la société Dubois SPRL, je conteste votre facture.", "organisation"),
+    ("Je conteste la facture que j'ai reçue le 3 novembre.", "self"),
+])
+def test_acting_for(text, acting):
+    assert read(text).fields["acting_for"] == acting
+
+
+def test_on_behalf_of_a_parent_keeps_who_is_represented():
+    r = read("Je vous écris au nom de ma mère, Mme Jeanne Martin, qui a reçu une facture erronée.")
+    assert r.represented == "ma mère, Mme Jeanne Martin"
+
+
+@pytest.mark.parametrize(("text", "precision", "earliest", "latest"), [
+    ("il y a deux mois", "approximate", date(2026, 9, 16), date(2026, 10, 16)),
+    ("en juin", "month", date(2026, 6, 1), date(2026, 6, 30)),
+    ("fin septembre ou début octobre", "approximate", date(2026, 9, 21), date(2026, 10, 10)),
+    ("entre le 3 et le 10 novembre", "approximate", date(2026, 11, 3), date(2026, 11, 10)),
+    ("le 3 ou le 4 novembre", "approximate", date(2026, 11, 3), date(2026, 11, 4)),
+    ("début septembre", "approximate", date(2026, 9, 1), date(2026, 9, 10)),
+    ("hier", "day", date(2026, 11, 30), date(2026, 11, 30)),
+])
+def test_dates_keep_their_precision(text, precision, earliest, latest):
+    parsed = read(f"Cela s'est passé {text}, au guichet.").date
+    assert parsed.precision == precision
+    assert parsed.bounds() == (earliest, latest)
+
+
+def test_two_dates_joined_by_and_are_two_events_not_a_range():
+    parsed = read("Le 14 octobre j'ai reçu la facture et le 20 octobre j'ai écrit.").date
+    assert parsed.bounds() == (date(2026, 10, 14), date(2026, 10, 14))
+
+
+def test_nothing_found_in_an_empty_or_odd_message():
+    assert read("").fields == {}
+    assert read("😡😡😡").fields == {}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (FORMAL, True),
+    ("Nom : Martin. Prénom : Claire. Adresse : rue Haute 3, 6000 Charleroi. Faits : le compteur a été cassé "
+     "par votre agent. Objectif : je demande la réparation.", True),
+    ("Bonjour, quels sont vos horaires d'ouverture le samedi ?", False),
+    ("je voudrais qu'un technicien vienne installer une deuxième prise dans mon salon, comment faire ?", False),
+    ("Bonjour", False),
+])
+def test_reads_as_complaint(text, expected):
+    assert reads_as_complaint(text, read(text)) is expected
