@@ -311,13 +311,31 @@ def _event(session: Session, complaint_id: int, now: datetime, action: str, fiel
     session.flush()
 
 
+HANDOVER_NOTICE_WINDOW = timedelta(hours=1)  # default of the setting HANDOVER_NOTICE_SECONDS
+
+
 def request_handover(registry: Registry, policy: Policy, *, conversation: str, channel: str,
                      staff_email: str | None, now: datetime) -> int:
     """A citizen asked for a person: count it and queue a notice to staff (no personal data:
-    the conversation id and the channel let staff find the exchange). Returns the notices queued."""
+    the conversation id and the channel let staff find the exchange). Returns the notices queued.
+
+    One notice (and one count) per conversation within `HANDOVER_NOTICE_SECONDS`: asking again,
+    or a script asking in a loop, does not flood the staff mailbox (counted in the database, so
+    it holds across action-server processes)."""
+    import hashlib
+
     from bot.services.filing import count_triage
+    from bot.services.status import count_hit
 
     require_aware("now", now)
+    settings = registry.settings
+    window = timedelta(seconds=settings.handover_notice_seconds) if settings is not None else HANDOVER_NOTICE_WINDOW
+    key = "handover:" + hashlib.sha256(conversation.encode()).hexdigest()[:32]
+    with registry.unit_of_work() as uow:
+        first = count_hit(uow.session, key, window, now) == 1
+        uow.commit()
+    if not first:
+        return 0
     count_triage(registry, policy.id, "human_handover", now)
     recipients = staff_recipients(staff_email)
     if not recipients:
