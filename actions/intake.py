@@ -92,7 +92,7 @@ class ActionSubmitComplaint(Action):
         notice = decision_notice_for(intake.complaint_from(state), policy)
         if notice:
             dispatcher.utter_message(text=notice)
-        if state.get("suggested_reason_code"):
+        if state.get("suggested_reason_code") or result.get("suggested_reason_code"):
             dispatcher.utter_message(response="utter_flagged_for_staff")
         dispatcher.utter_message(response="utter_keep_reference")
         return reset_intake(tracker) + [SlotSet("reference", reference)]

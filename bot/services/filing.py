@@ -49,13 +49,28 @@ def file_complaint(
     status = Status.PREPARED if in_person else Status.RECEIVED
     ack_due, answer_due = (None, None) if in_person else deadlines(policy, now)
 
+    data = _flag_duplicate(registry, policy, data, now)
     complaint, extra = complaint_from_data(policy.id, data, channel=channel, status=status)
     complaint.received_at = None if in_person else now.astimezone(UTC)
     complaint.ack_due, complaint.answer_due = ack_due, answer_due
     complaint.decision = complaint.decision or "admissible"
     complaint.history.append(Event(at=now, actor=actor, action="filed", field="status",
                                    after=status.value, note=f"canal : {channel}"))
-    return store_new(registry, policy, complaint, extra, data, intake_key=intake_key, now=now, actor=actor)
+    result = store_new(registry, policy, complaint, extra, data, intake_key=intake_key, now=now, actor=actor)
+    return {**result, "suggested_reason_code": complaint.suggested_reason_code}
+
+
+def _flag_duplicate(registry: Registry, policy: Policy, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """IGRETEC's "duplicate" ground needs judgement: a complaint like one already handled for the same
+    person is filed, flagged for staff with the earlier reference."""
+    if not policy.excludes("duplicate") or data.get("suggested_reason_code"):
+        return data
+    from bot.services.duplicates import check_duplicate
+
+    earlier = check_duplicate(registry, policy.id, data, now)
+    if earlier is None:
+        return data
+    return {**data, "suggested_reason_code": "duplicate", "duplicate_of": earlier}
 
 
 def record_refusal(

@@ -505,3 +505,20 @@ def test_apply_retention_dry_run_then_real(registry: Registry, tmp_path: Path) -
     assert apply_retention(registry, policies, now=now, dry_run=False) == []  # done once
     with pytest.raises(Exception, match="anonymisé"):
         staff.add_update(registry, old, "Bonjour", actor="a", now=now)
+
+
+def test_filing_a_duplicate_of_a_handled_complaint_flags_it_for_staff(registry: Registry, igretec: Any) -> None:
+    data = {**CITIZEN, "facts_description": "Au guichet de Charleroi, le 3 novembre, on a refusé de prendre "
+                                            "mon dossier de prime à la rénovation, sans explication."}
+    first = filing.file_complaint(registry, igretec, data, channel="webchat", intake_key="dup-1", now=FRIDAY)
+    staff.transition(registry, first["reference"], "answered", actor="a", role="agent",
+                     now=FRIDAY + timedelta(days=10), answer_text="Réponse.", outcome="upheld")
+    again = filing.file_complaint(registry, igretec, data, channel="webchat", intake_key="dup-2",
+                           now=FRIDAY + timedelta(days=60))
+    assert again["suggested_reason_code"] == "duplicate"
+    record = staff.get_complaint(registry, again["reference"])
+    assert record["suggested_reason_code"] == "duplicate"
+    assert record["extra"]["duplicate_of"] == first["reference"]
+    other = filing.file_complaint(registry, load_policy("spf-securite-sociale"), data, channel="webchat",
+                           intake_key="dup-3", now=FRIDAY + timedelta(days=60))
+    assert other["suggested_reason_code"] is None  # only IGRETEC has the duplicate ground
