@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import uuid
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -97,7 +99,8 @@ class AttachmentRefused(Exception):
 
 
 def refusal(code: str, filename: str | None, *, max_bytes: int, max_files: int) -> AttachmentRefused:
-    """The refusal `code` (too_large, too_many, empty, executable, archive, unsupported) with its message."""
+    """The refusal `code` (too_large, too_many, empty, executable, archive, unsupported, macro,
+    active_pdf, unreadable) with its message."""
     name = f"« {display_name(filename)} »" if filename else "envoyé"
     limit = size_text(max_bytes)
     why = {
@@ -108,6 +111,11 @@ def refusal(code: str, filename: str | None, *, max_bytes: int, max_files: int) 
         "archive": "les archives (ZIP, RAR…) ne sont pas acceptées",
         "unsupported": "ce type de fichier n'est pas accepté",
         "unreadable": "il n'a pas pu être téléchargé",
+        "macro": ("il contient des macros (du code qui s'exécute à l'ouverture), refusées pour des raisons "
+                  "de sécurité ; enregistrez-le sans macros (en .docx ou en PDF) et renvoyez-le"),
+        "active_pdf": ("ce PDF contient du code (JavaScript), une commande de lancement ou des fichiers "
+                       "intégrés, refusés pour des raisons de sécurité ; imprimez-le en PDF ou scannez-le, "
+                       "puis renvoyez-le"),
     }.get(code, "ce type de fichier n'est pas accepté")
     return AttachmentRefused(code, (
         f"Le fichier {name} n'a pas été enregistré : {why}. "
@@ -135,7 +143,7 @@ def sniff(data: bytes) -> tuple[str | None, str]:
     """(media type, "ok") for an accepted format, else (None, refusal code: executable, archive, unsupported)."""
     head = data[:64]
     if head.startswith(b"%PDF-"):
-        return "application/pdf", "ok"
+        return ("application/pdf", "ok") if not pdf_active_content(data) else (None, "active_pdf")
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg", "ok"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -144,7 +152,11 @@ def sniff(data: bytes) -> tuple[str | None, str]:
         return _sniff_isobmff(data)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         # OLE2 is also Excel, PowerPoint and MSI installers: a Word file has a "WordDocument" stream
-        return ("application/msword", "ok") if "WordDocument".encode("utf-16-le") in data else (None, "unsupported")
+        if not _ole_has_entry(data, "WordDocument"):
+            return None, "unsupported"
+        if any(_ole_has_entry(data, name) for name in OLE_MACRO_ENTRIES):
+            return None, "macro"
+        return "application/msword", "ok"
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
     if head.startswith(_EXECUTABLE_MAGIC):
@@ -171,21 +183,92 @@ def _sniff_zip(data: bytes) -> tuple[str | None, str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
+            lowered = {n.lower() for n in names}
             if "mimetype" in names and z.getinfo("mimetype").file_size < 100:
                 if z.read("mimetype").strip() == _ODT:
+                    # OpenDocument macros live in Basic/ (StarBasic) and Scripts/ (other languages)
+                    if any(n.startswith(("basic/", "scripts/")) for n in lowered):
+                        return None, "macro"
                     return "application/vnd.oasis.opendocument.text", "ok"
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 info = z.getinfo("[Content_Types].xml")
                 types = z.read(info) if info.file_size < 1_000_000 else b""
-                if b"wordprocessingml.document.main+xml" in types and b"macroEnabled" not in types:
+                if any(n.endswith("vbaproject.bin") or n.endswith("vbadata.xml") for n in lowered) or \
+                        b"macroEnabled" in types or b"vbaProject" in types:
+                    return None, "macro"  # a .docm, or a .docx carrying a VBA project all the same
+                if b"wordprocessingml.document.main+xml" in types:
                     return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "ok"
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
         return None, "archive"
     return None, "archive"
 
 
+# OLE2 (.doc) storages and streams of a VBA project: "Macros" (Word's storage), "_VBA_PROJECT"
+# (the project stream), "VBA" (the modules' storage)
+OLE_MACRO_ENTRIES = ("Macros", "_VBA_PROJECT", "VBA")
+# PDF names that run code, start programs or carry other files
+PDF_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia"})
+_PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_OBJSTM = re.compile(rb"/Type\s*/ObjStm[^>]*>>\s*stream\r?\n", re.S)
+PDF_INFLATE_BUDGET = 16 * 1024 * 1024
+
+
+def _ole_has_entry(data: bytes, name: str) -> bool:
+    """Whether an OLE2 directory entry named `name` exists: its UTF-16LE name at the start of a
+    128-byte directory entry (entries are aligned on 128 bytes from the 512-byte header), with
+    the entry's name length field (at offset 64) matching. Reading the raw bytes this way, text
+    in the document that spells the same word is not mistaken for the entry."""
+    encoded = name.encode("utf-16-le") + b"\x00\x00"
+    length = len(encoded).to_bytes(2, "little")
+    start = data.find(encoded)
+    while start != -1:
+        if start >= 512 and (start - 512) % 128 == 0 and data[start + 64:start + 66] == length:
+            return True
+        start = data.find(encoded, start + 1)
+    return False
+
+
+def pdf_active_content(data: bytes) -> bool:
+    """Whether a PDF carries JavaScript (/JavaScript, /JS: the /OpenAction or /AA that would run
+    it), a /Launch action, embedded files or rich media. Names are read with their `#xx` escapes
+    decoded, and inside compressed object streams (/Type /ObjStm) too."""
+    if _active_names(data):
+        return True
+    budget = PDF_INFLATE_BUDGET
+    for match in _PDF_OBJSTM.finditer(data):
+        end = data.find(b"endstream", match.end())
+        inflater = zlib.decompressobj()
+        try:
+            chunk = inflater.decompress(data[match.end():end if end != -1 else None], budget)
+        except zlib.error:
+            continue
+        budget -= len(chunk)
+        if _active_names(chunk):
+            return True
+        if budget <= 0:
+            return True  # object streams inflating past 16 MB: not a citizen's scan, refused
+    return False
+
+
+def _active_names(data: bytes) -> bool:
+    for raw in _PDF_NAME.findall(data):
+        name = _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw) if b"#" in raw else raw
+        if name in PDF_ACTIVE_NAMES:
+            return True
+    return False
+
+
 def extension_for(media_type: str) -> str:
     return _EXTENSIONS.get(media_type, "bin")
+
+
+def served_name(filename: str | None, media_type: str) -> str:
+    """The name a document is stored and served under: the client's name without its extension,
+    plus the sniffed type's (a PDF named `justificatif.hta` becomes `justificatif.pdf`)."""
+    name = display_name(filename)
+    stem = name.rsplit(".", 1)[0].strip(" .") if "." in name else name
+    return f"{stem or 'document'}.{extension_for(media_type)}"
 
 
 def store_upload(
@@ -222,9 +305,7 @@ def store_upload(
             return _metadata(item)
     if len(existing) >= max_files:
         raise refuse("too_many")
-    name = display_name(filename)
-    if "." not in name:
-        name = f"{name}.{extension_for(media_type)}"
+    name = served_name(filename, media_type)
     path = write_content(directory, digest, data)
     return _metadata(record_attachment(
         registry, conversation_id=conversation_id, filename=name, media_type=media_type, size=len(data),

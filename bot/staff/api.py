@@ -25,7 +25,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from bot.domain.complaint import DomainError
 from bot.services import exports, outbox, privacy, staff
 from bot.services.analytics import compute_analytics
-from bot.services.attachments import attachment_file
+from bot.services.attachments import attachment_file, served_name
 from bot.services.references import normalise_reference
 from bot.staff.common import (
     error_status,
@@ -407,8 +407,10 @@ def attachment_response(request: Request, reference: str, attachment_id: str) ->
         path = settings_of(request).var_dir / path
     if not path.is_file():
         raise HTTPException(404, "Le document n'est plus disponible (effacé ou déplacé).")
-    return FileResponse(path, media_type=info["media_type"], filename=info["filename"],
-                        headers={"X-Content-Type-Options": "nosniff"})
+    # the sniffed type's extension, whatever the name the citizen's file had (records made before
+    # names were stored that way included)
+    return FileResponse(path, media_type=info["media_type"], filename=served_name(info["filename"], info["media_type"]),
+                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
 
 def pdf_response(request: Request, reference: str, actor: str) -> Response:
