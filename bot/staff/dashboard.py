@@ -43,16 +43,18 @@ from bot.staff.session import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     SESSION_HOURS,
+    LoginLimits,
     Signer,
     load_key,
+    login_succeeded,
     new_session,
+    reserve_login_attempt,
     same_token,
 )
+from bot.web.guards import client_address
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 50
-LOGIN_FAILURES_MAX = 8  # per client address and quarter of an hour
-LOGIN_WINDOW = 15 * 60
 
 
 class LoginRequired(Exception):
@@ -177,7 +179,6 @@ def _bars(items: list[dict[str, Any]], key: str = "label", value: str = "count")
 def make_dashboard_router() -> APIRouter:
     router = APIRouter(prefix="/staff", route_class=DashboardRoute, include_in_schema=False)
     templates = _templates()
-    failures: dict[str, list[float]] = {}
 
     # -- session ------------------------------------------------------------------------
     def session_user(request: Request) -> dict[str, Any]:
@@ -235,18 +236,19 @@ def make_dashboard_router() -> APIRouter:
         next_url = _safe_next(str(form.get("next") or "/staff/"))
         if not same_token(str(form.get("csrf") or ""), request.cookies.get(LOGIN_CSRF_COOKIE)):
             return RedirectResponse("/staff/login?error=csrf", status_code=303)
-        client = request.client.host if request.client else "?"
-        recent = [t for t in failures.get(client, []) if time.time() - t < LOGIN_WINDOW]
-        if len(recent) >= LOGIN_FAILURES_MAX:
+        settings = settings_of(request)
+        client = client_address(request.scope, settings.trust_forwarded_for)
+        registry, now = registry_of(request), now_of(request)
+        # counted in the database before the password is checked: parallel attempts all count,
+        # across workers too; the account is locked once over its limit, whoever tries
+        allowed = await anyio.to_thread.run_sync(lambda: reserve_login_attempt(
+            registry, client, email, LoginLimits.from_settings(settings), now=now))
+        if not allowed:
             return RedirectResponse("/staff/login?error=throttled", status_code=303)
-        if len(failures) > 10_000:  # forget old failures (memory bound)
-            for key in [k for k, v in failures.items() if not v or time.time() - v[-1] > LOGIN_WINDOW]:
-                failures.pop(key, None)
-        user = await anyio.to_thread.run_sync(staff.authenticate_password, registry_of(request), email, password)
+        user = await anyio.to_thread.run_sync(staff.authenticate_password, registry, email, password)
         if user is None:
-            failures[client] = [*recent, time.time()]
             return RedirectResponse(f"/staff/login?error=invalid&next={quote(next_url)}", status_code=303)
-        failures.pop(client, None)
+        await anyio.to_thread.run_sync(login_succeeded, registry, client, email)
         response = RedirectResponse(next_url, status_code=303)
         _set_cookie(request, response, SESSION_COOKIE, _signer(request).sign(new_session(user["email"])),
                     SESSION_HOURS * 3600)

@@ -1,6 +1,7 @@
 """The dashboard's session: a signed cookie (HMAC-SHA256), HttpOnly, SameSite=Lax, Secure
 over HTTPS, valid `SESSION_HOURS`; it carries the account's e-mail and a CSRF token that
-every POST form repeats. The key is `var/staff_session_key` (created with mode 600)."""
+every POST form repeats. The key is `var/staff_session_key` (created with mode 600).
+Login attempts are throttled per client address and per account (below)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ import hmac
 import json
 import secrets
 import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import delete
+
+from bot.config import Settings, rate
+from bot.services.uow import Registry
 
 SESSION_COOKIE = "staff_session"
 LOGIN_CSRF_COOKIE = "staff_login_csrf"
@@ -61,3 +69,55 @@ def new_session(email: str) -> dict[str, Any]:
 
 def same_token(given: str | None, expected: str | None) -> bool:
     return bool(given and expected) and hmac.compare_digest(str(given), str(expected))
+
+
+# --------------------------------------------------------------------------------- login throttling
+# Counted in the database (`rate_counters`), so that the limits hold across workers and the
+# parallel attempts of one attacker are each counted: an attempt is reserved (counted) *before*
+# the password is checked, and given back when the password was right.
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    per_address: int = 20
+    address_window: float = 900
+    per_account: int = 8  # then the account is locked for the rest of its window
+    account_window: float = 900
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoginLimits:
+        (a, aw), (b, bw) = rate(settings.login_failures_per_address), rate(settings.login_failures_per_account)
+        return cls(a, aw, b, bw)
+
+
+def _keys(address: str, email: str) -> tuple[str, str]:
+    account = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"login:address:{address[:64]}", f"login:account:{account}"
+
+
+def reserve_login_attempt(registry: Registry, address: str, email: str, limits: LoginLimits, *,
+                          now: datetime) -> bool:
+    """Count one login attempt for the address and for the account (atomically); False when
+    either is over its limit (the password must then not even be checked)."""
+    from bot.services.status import count_hit
+
+    address_key, account_key = _keys(address, email)
+    with registry.unit_of_work() as uow:
+        by_address = count_hit(uow.session, address_key, timedelta(seconds=limits.address_window), now)
+        by_account = count_hit(uow.session, account_key, timedelta(seconds=limits.account_window), now)
+        uow.commit()
+    return (limits.per_address <= 0 or by_address <= limits.per_address) and \
+        (limits.per_account <= 0 or by_account <= limits.per_account)
+
+
+def login_succeeded(registry: Registry, address: str, email: str) -> None:
+    """The password was right: the attempt was not a failure (the address gets it back) and the
+    account's failures are forgotten."""
+    from bot.services.status import undo_hit
+    from bot.storage.models import RateCounterRow
+
+    address_key, account_key = _keys(address, email)
+    with registry.unit_of_work() as uow:
+        undo_hit(uow.session, address_key)
+        uow.session.execute(delete(RateCounterRow).where(RateCounterRow.key == account_key))
+        uow.commit()
