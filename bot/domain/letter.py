@@ -41,7 +41,7 @@ _STREET_TYPES = (
 _TOWN = rf"(?:[{_UP}][\w'’-]*|[a-zà-ÿ][\w'’-]{{2,}})(?:[ -](?:sur|sous|lez|lès|les|en|le|la|de|du|aux|l'|[{_UP}][\w'’-]*))*"
 _POSTCODE = r"(?:(?:B|F|L|NL)\s*-\s*)?(?:\d{4,5}|\d{4}\s?[A-Z]{2})"
 _ADDRESS_RE = re.compile(
-    rf"(?P<street>(?:\d{{1,4}}(?:\s?(?:bis|ter|[a-zA-Z]))?\s*,?\s+(?:{_STREET_TYPES})\b[^,\n()]{{2,50}}?"
+    rf"(?P<street>(?:(?<![\d.])(?<!\d\s)\d{{1,4}}(?:\s?(?:bis|ter|[a-zA-Z]))?[ \t]*,?[ \t]+(?:{_STREET_TYPES})\b[^,\n()]{{2,50}}?"
     rf"|(?:{_STREET_TYPES})\b[^,\n()]{{2,50}}?\s\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:\s*(?:bte|boîte|boite|bus|/)\s*\w+)?))"
     rf"\s*[,-]?\s*(?:(?:à|a)\s+)?(?P<postcode>{_POSTCODE})\s+(?P<town>{_TOWN})"
     rf"(?:\s*[,(]?\s*(?P<country>Belgique|France|Pays-Bas|Luxembourg|Allemagne|Espagne|Italie|Suisse|Nederland))?",
@@ -72,9 +72,9 @@ _LABELS: list[tuple[str, str]] = [
     ("persons_contacted", r"personnes?\s+contact[ée]es?|contacts?\s+(?:pris|préalables?)|interlocuteurs?"),
     ("facts_description", r"faits|description(?:\s+des\s+faits)?|motif|r[ée]cit|probl[èe]me"),
     ("objective", r"objectif|demande|souhait|ce\s+que\s+je\s+demande|attentes?"),
-    ("subject", r"objet|sujet"),
-    ("service_concerned", r"contrat|produit|service\s+concern[ée]|contrat,\s*produit\s+ou\s+service"),
-    ("other_parties", r"autres?\s+(?:intervenants?|parties?)"),
+    ("subject", r"objet(?:\s+de\s+(?:la|ma)\s+(?:r[ée]clamation|plainte))?|sujet"),
+    ("service_concerned", r"contrat,\s*produit\s+ou\s+service|(?:contrat|produit|service)(?:\s+concern[ée])?"),
+    ("other_parties", r"autres?\s+(?:intervenants?|parties?)|intervenants?"),
     ("persons_targeted", r"personnes?\s+vis[ée]es?"),
 ]
 _LABEL_RE = re.compile(
@@ -93,19 +93,20 @@ _STRONG_REF_RE = re.compile(
     re.IGNORECASE,
 )
 _WEAK_REF_RE = re.compile(
-    r"\b(?:demande|prime|facture|contrat|commande|ticket|courrier|permis|subside|n°|nº)\b(?:\s+(?:de|d['’]|du|n°|no|nº)?\s*[^\W\d]+){0,2}?"
-    r"\s+(?P<ref>(?=[\w/.-]*\d)(?:\d{2,}[/.-][\w/.-]*\d|[A-Z]{1,5}[-/]?\d{3,}[\w/-]*))(?![\w/])",
+    r"(?:\b(?:demande|prime|facture|contrat|commande|ticket|courrier|permis|subside|audit|dossier)\b|n°|nº)"
+    r"(?:\s*(?:de|d['’]|du|n°|no|nº)?\s*[^\W\d]+|\s*(?:n°|nº|no\.?))?(?:\s*(?:n°|nº|:))?"
+    r"\s*\(?(?P<ref>(?=[\w/.-]*\d)(?:\d{2,}[/.-][\w/.-]*\d|[A-Z]{1,5}[-/]?\d{3,}[\w/-]*))(?![\w/])",
     re.IGNORECASE,
 )
 _PLACE_START = (
-    r"(?:au|aux|à\s+la|à\s+l['’]|a\s+la|a\s+l['’]|à|dans\s+(?:vos|votre|nos|notre|les|le|la|l['’]|un|une|mon|ma)"
+    r"(?:au|aux|à\s+la|à\s+l['’]|a\s+la|a\s+l['’]|à|a(?=\s+(?:vos|votre|nos|notre|mon|ma)\b)|dans\s+(?:vos|votre|nos|notre|les|le|la|l['’]|un|une|mon|ma)"
     r"|devant\s+(?:vos|votre|le|la|l['’])|sur\s+(?:le|la|l['’])|en|chez)"
 )
 _PLACE_NOUNS = (
     r"guichets?|agences?|bureaux?|antennes?|centres?|permanences?|mairie|maison\s+communale|administration\s+communale"
     r"|si[èe]ge|succursales?|magasins?|boutiques?|points?\s+de\s+vente|locaux|accueil|recyparc|parc\s+à\s+conteneurs"
     r"|d[ée]chetterie|chantiers?|parking|domicile|entrep[ôo]t|usine|station|gare|h[ôo]pital|services?\s+(?:de|du|des)\s+\w+"
-    r"|caisse|comptoir|salle\s+d['’]attente|hall|zoning|rue|avenue|boulevard|chauss[ée]e|place|quartier"
+    r"|caisse|comptoir|salle\s+d['’]attente|hall|zoning|parcs?|terrains?|rue|avenue|boulevard|chauss[ée]e|place|quartier"
 )
 _PLACE_RE = re.compile(
     rf"(?<![\w])(?P<place>{_PLACE_START}\s*(?:(?:votre|vos|notre|mon|ma|le|la|l['’]|les)\s+)?(?:{_PLACE_NOUNS})\b"
@@ -117,6 +118,7 @@ _ROLE = (
     r"coll[èe]gue|agent|agente|employ[ée]e?|conseill[èe]re?|conseiller|gestionnaire|technicien(?:ne)?|responsable"
     r"|pr[ée]pos[ée]e?|collaborat(?:eur|rice)|chef|directeur|directrice|assistante?|secr[ée]taire|guicheti[èe]re?"
     r"|livreur|chauffeur|ouvrier|contr[ôo]leur|contr[ôo]leuse|inspect(?:eur|rice)|m[ée]decin|infirmi[èe]re?|juriste"
+    r"|vendeur|vendeuse|commerciale?|caissi[èe]re?|h[ôo]tesse|agent\s+commercial"
 )
 _PERSON_RE = re.compile(
     rf"(?:(?i:votre|vos|une?|le|la|l['’]|mon|ma|cette|cet|ce)\s+(?i:{_ROLE})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+)?\s*,?\s*)?"
@@ -125,12 +127,12 @@ _PERSON_RE = re.compile(
 _SERVICE_CONTACT_RE = re.compile(
     r"(?<![\w])(?:(?:le|au|du|votre|vos|un|une|l['’])\s+)?(?:service\s+(?:client(?:[eè]le)?|technique|facturation|comptabilit[ée]|des?\s+\w+|du\s+\w+|d['’]\w+|\w+)"
     r"|call[\s-]?cent(?:er|re)|centre\s+d['’]appels?|helpdesk|help\s+desk|standard|accueil|guichet|secr[ée]tariat"
-    r"|(?:votre|un|une|l['’])\s*(?:{role})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+)?)".replace("{role}", _ROLE),
+    r"|(?:votre|un|une|l['’]|le|la)\s*(?:{role})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+|\s+[A-Za-zà-ÿ]+(?=\s+(?:veut|a|m['’]|ne|n['’]|qui)))?)".replace("{role}", _ROLE),
     re.IGNORECASE,
 )
 _CONTACT_VERBS = re.compile(
     r"(?i)\b(?:contact|appel|t[ée]l[ée]phon|[ée]crit|envoy|parl|rencontr|vu|reçu|re[çc]u|rendu|adress|signal|dit|"
-    r"expliqu|r[ée]pondu|refus|promis|affirm|inform|joint|mail)"
+    r"expliqu|r[ée]pondu|refus|promis|affirm|inform|joint|mail|veut|voulu|fait|accept|raccroch|vendu|factur)"
 )
 _OBJECTIVE_RE = re.compile(
     r"(?i)(?:^|(?<=[.!?\n])|(?<=,)|(?<=\bet\b))\s*(?P<obj>(?:je\s+(?:vous\s+)?(?:demande|veux|voudrais|souhaite|souhaiterais|"
@@ -167,9 +169,15 @@ _SUBJECT_RE = re.compile(
     r"(?P<subject>[^.!?\n,]{3,80})"
 )
 _SERVICE_RE = re.compile(
-    r"(?i)\b(?P<service>(?:mon|ma|notre|du|de\s+mon|de\s+ma)\s+(?:contrat|abonnement|forfait|offre|produit|commande|"
-    r"carte|assurance|mutuelle)\s+(?:de\s+|d['’]|du\s+|des\s+|n°\s*\S+\s*)?[\w'’ -]{0,40}?)"
-    r"(?=\s*(?:[,.;:!?()\n]|$|\s(?:a\s|a\s+été|est|n['’]|ne\s|qui\s|que\s|depuis|et\s|alors|chez|pour|car|mais)))"
+    r"(?i)\b(?P<service>(?:mon|ma|notre|du|de\s+mon|de\s+ma|un|une|le|la)\s+(?:contrat|abonnement|forfait|offre|produit|commande|"
+    r"carte|assurance|mutuelle|pr[êe]t|cr[ée]dit|location|box|bo[îi]tier|t[ée]l[ée]phone|achat)\s*(?:de\s+|d['’]|du\s+|des\s+|n°\s*\S+\s*)?[\w'’ -]{0,40}?)"
+    r"(?=\s*(?:[,.;:!?()\n]|$|\s(?:a\s|a\s+été|est|n['’]|ne\s|qui\s|que\s|depuis|et\s|alors|chez|pour|car|mais"
+    r"|le\s|la\s|dans\s|en\s|avec\s|sans\s|au\s|aux\s|il\s|elle\s|m['’])))"
+)
+_OTHER_COMPANY_RE = re.compile(
+    rf"(?:(?i:la\s+soci[ée]t[ée]|l['’]entreprise|la\s+firme|le\s+cabinet|le\s+bureau)\s+"
+    rf"|(?i:sous-traitant|installateur|prestataire|courtier|partenaire|mandat[ée])[^.;\n]{{0,40}}?,\s+)"
+    rf"(?P<name>[{_UP}][\w+&'’-]*(?:\s+[{_UP}][\w+&'’-]*){{0,2}})"
 )
 _OTHER_PARTIES_RE = re.compile(
     r"(?i)\b(?:(?:le|la|l['’]|un|une|votre)\s+(?P<role>sous-traitant|installateur|prestataire|transporteur|livreur|fournisseur|"
@@ -209,20 +217,22 @@ def _tidy(value: str) -> str:
 # ------------------------------------------------------------------ entry point
 
 
-def read_message(text: str, *, now: datetime, country: str, tz: str, org_address: str | None = None) -> Reading:
+def read_message(text: str, *, now: datetime, country: str, tz: str, org_address: str | None = None,
+                 org_phones: tuple[str, ...] = ()) -> Reading:
     """Every detail the message gives clearly. Never raises (a recogniser that fails gives nothing)."""
     reading = Reading()
     if not text or not text.strip():
         return reading
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\u00a0", " ")
     try:
-        _read(text, now=now, country=country, tz=tz, org_address=org_address, r=reading)
+        _read(text, now=now, country=country, tz=tz, org_address=org_address, org_phones=org_phones, r=reading)
     except Exception:  # noqa: BLE001 - extraction is a bonus: never break the conversation
         pass
     return reading
 
 
-def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str | None, r: Reading) -> None:
+def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str | None,
+          org_phones: tuple[str, ...] = (), r: Reading) -> None:
     f = r.fields
     work = text
     identity_spans: list[tuple[int, int]] = []
@@ -276,7 +286,11 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
         work = _mask(work, s, e)
 
     # 6. phones (a Belgian landline phonenumbers calls "possible" is still a phone after "tél")
+    org_digits = {re.sub(r"\D", "", p)[-8:] for p in org_phones if p}
     phone = _find_phone(work, country)
+    while phone and re.sub(r"\D", "", phone[0])[-8:] in org_digits:  # the organisation's own number, quoted
+        work = _mask(work, *phone[1])
+        phone = _find_phone(work, country)
     if phone:
         f["phone"], (s, e) = phone
         work = _mask(work, s, e)
@@ -292,6 +306,11 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
     # 8. the date of the facts ("aujourd'hui" is when they write, rarely when it happened)
     date_text = labelled["facts_date"][0] if "facts_date" in labelled else work
     parsed = find_date(date_text, now=now, tz=tz)
+    if parsed is not None and parsed.precision == "year":  # "client depuis 2019, … le 12 octobre 2026": the day
+        idx = date_text.find(parsed.text)
+        later = find_date(_mask(date_text, idx, idx + len(parsed.text)) if idx >= 0 else date_text, now=now, tz=tz)
+        if later is not None and later.precision != "year":
+            parsed = later
     if parsed is not None and _fold(parsed.text) not in ("aujourd'hui", "ce jour"):
         earliest, _ = parsed.bounds()
         if earliest <= local_today(now, tz):
@@ -340,8 +359,11 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
         if m:
             f["service_concerned"] = _tidy(m.group("service"))
     if "other_parties" not in f:
+        companies = [m.group("name") for m in _OTHER_COMPANY_RE.finditer(work)]
         m = _OTHER_PARTIES_RE.search(work)
-        if m:
+        if companies:
+            f["other_parties"] = ", ".join(dict.fromkeys(companies))
+        elif m:
             f["other_parties"] = _tidy(m.group(0))
 
     identity = [k for k in ("last_name", "first_name", "address", "email", "phone") if k in f]
@@ -448,21 +470,30 @@ def _find_phone(work: str, country: str) -> tuple[str, tuple[int, int]] | None:
 
 _NAME_INTRO_RE = re.compile(
     r"(?i)(?:je\s+m['’]appelle|je\s+me\s+nomme|mon\s+nom(?:\s+complet)?\s+(?:est|c['’]est)|moi\s+c['’]est"
-    r"|jm['’]appelle|jmappelle|je\s+suis|ici)\s+"
+    r"|jm['’]appelle|jmappelle|je\s+suis|ici|c['’]est)\s+"
 )
 _SIGNATURE_RE = re.compile(
-    rf"(?i)(?:{_CLOSINGS})[\s,.!]*\n?\s*(?:{_TITLE}\s+)?(?P<sig>(?:{_NAME_WORD}|[a-zà-ÿ]+)(?:[ \t]+(?:{_NAME_WORD}|[a-zà-ÿ]+)){{1,3}})[ \t]*\.?[ \t]*(?:\n|$)"
+    rf"(?i)(?:{_CLOSINGS})[\s,.!]*\n?\s*(?:{_TITLE}\s+)?(?P<sig>(?:{_NAME_WORD}|[a-zà-ÿ]+)(?:[ \t]+(?:{_NAME_WORD}|[a-zà-ÿ]+)){{1,3}})[ \t]*[.,]?[ \t]*(?:\n|$|(?=[\w.+-]+@|\+?\d[\d .]{{7,}}))"
 )
 _TITLED_NAME_RE = re.compile(
     rf"^\s*(?:{_GREETINGS}[\s,!.]*)?(?:{_TITLE})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})\s*[,.(\n]"
 )
 _GREETING_NAME_RE = re.compile(
-    rf"^\s*(?:{_GREETINGS})[\s,!.]+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})\s*(?:[,(\n]|\s+-\s)", re.IGNORECASE
+    rf"^\s*(?i:{_GREETINGS})[\s,!.]+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})\s*(?:[,.(\n]|\s+-\s)"
+)
+# a signature block: a line with only a name, followed by contact lines (or the end)
+_SIG_LINE_RE = re.compile(
+    rf"(?m)^[ \t]*(?:{_TITLE}\s+)?(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})[ \t]*[.,]?[ \t]*$"
+)
+# "… Antoine Leroy, 06 98 76 54 32, …": a name right before the contact details
+_NAME_BEFORE_CONTACT_RE = re.compile(
+    rf"(?:^|[.!?\n]\s*|,\s*)(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}}|[a-zà-ÿ]{{2,}}[ \t]+[a-zà-ÿ-]{{2,}})"
+    rf"\s*[,(]?\s*(?=(?:\+|0)\d[\d .]{{7,}}|[\w.+-]+@)"
 )
 
 
 _SMS_NAME_RE = re.compile(
-    r"(?i)\b(?:j(?:e\s+)?suis|chui|jmappelle|jm'appelle|moi\s+c\s*'?est)\s+(?P<first>[a-zà-ÿ][a-zà-ÿ'-]+)\s+(?P<last>[a-zà-ÿ][a-zà-ÿ'-]+)"
+    r"(?i)\b(?:j(?:e\s+)?suis|chui|jmappelle|jm'appelle|moi\s+c\s*'?est|c\s*'?est|ici)\s+(?P<first>[a-zà-ÿ][a-zà-ÿ'-]+)\s+(?P<last>[a-zà-ÿ][a-zà-ÿ'-]+)"
     r"(?=\s*(?:[,.;!?(\n]|$|\d|\s(?:j|jhabite|j'habite|habite|et|mon|ma|mail|tel|de|du|à|a|au|domicili\w*)\b))"
 )
 _NOT_A_FIRST_NAME = {
@@ -503,6 +534,20 @@ def _find_name(text: str) -> tuple[tuple[str, str], tuple[int, int]] | None:
         names = split_full_name(" ".join(w.capitalize() if w.islower() else w for w in sig.split()))
         if names:
             return names, (m.start("sig"), m.end("sig"))
+    tail_start = max(0, len(text) - 400)
+    for m in reversed(list(_SIG_LINE_RE.finditer(text, tail_start))):
+        if _fold(m.group("name").split()[0]) in _NOT_A_FIRST_NAME:
+            continue
+        names = split_full_name(m.group("name"))
+        if names:
+            return names, (m.start("name"), m.end("name"))
+    for m in reversed(list(_NAME_BEFORE_CONTACT_RE.finditer(text))):
+        words = m.group("name").split()
+        if any(_fold(w) in _NOT_A_FIRST_NAME or _fold(w) in _TOWN_STOP for w in words):
+            continue
+        names = split_full_name(" ".join(w.capitalize() if w.islower() else w for w in words))
+        if names:
+            return names, (m.start("name"), m.end("name"))
     return None
 
 
@@ -511,8 +556,14 @@ def _clause_end(text: str, start: int) -> int:
     return m.start() if m else len(text)
 
 
+_HOME_RE = re.compile(r"(?i)(?<![\w])(?:chez\s+moi|à\s+(?:mon|notre)\s+domicile|a\s+(?:mon|notre)\s+domicile)(?![\w])")
+
+
 def _find_place(work: str) -> str | None:
+    home = _HOME_RE.search(work)
     for m in _PLACE_RE.finditer(work):
+        if home and home.start() < m.start():
+            break
         place = _tidy(m.group("place"))
         low = _fold(place)
         if re.match(r"(?:en|a|au)\s+(?:ce|cette|mon|ma)\s", low) or len(place) < 5:
@@ -520,7 +571,7 @@ def _find_place(work: str) -> str | None:
         if re.match(r"en\s+(?:service|rue)\b", low):
             continue
         return place
-    return None
+    return _tidy(home.group(0)) if home else None
 
 
 def _find_persons(work: str, f: dict[str, object]) -> str | None:
@@ -645,6 +696,7 @@ def other_organisation(text: str | None, own_names: tuple[str, ...]) -> str | No
     if not text:
         return None
     own = [_fold(n) for n in own_names if n]
+    text = re.sub(r"\S+@\S+|(?:https?://|www\.)\S+", " ", text)  # "@proximus.be" names a mailbox, not a target
     folded = _fold(text)
 
     def is_own(name: str) -> bool:
@@ -657,8 +709,6 @@ def other_organisation(text: str | None, own_names: tuple[str, ...]) -> str | No
     for name in _KNOWN_BODIES:
         if is_own(name):
             continue
-        if re.search(rf"(?<![\w-]){re.escape(_fold(name))}(?![\w-])", folded):
-            if len(name) <= 4 and not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-                continue  # short names count only as written (capitals): "Free", "TEC", "Base"
-            return name
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            return name  # as written, capitals included: "la poste" is the post, "La Poste" the company
     return None

@@ -176,9 +176,10 @@ class Intake:
                                                  "other": other}})
 
     def read(self, text: str) -> Reading:
-        org = self.policy.other_ways_to_file.postal_address if self.policy.other_ways_to_file else None
+        ways, contacts = self.policy.other_ways_to_file, self.policy.organisation.contacts
+        phones = tuple(re.findall(r"\+?\d[\d ./]{7,}\d", self.policy.model_dump_json()))  # its own numbers
         return read_message(text, now=self.now, country=self.policy.country, tz=self.policy.timezone,
-                            org_address=org)
+                            org_address=ways.postal_address or contacts.postal_address, org_phones=phones)
 
     @staticmethod
     def is_account(text: str, reading: Reading | None = None) -> bool:
@@ -206,6 +207,10 @@ class Intake:
                 except FieldError:
                     continue
             slots[key] = value
+        if ("persons_targeted" in fields and "persons_targeted" in self.policy.ask_fields
+                and "persons_contacted" not in self.policy.ask_fields and not state.get("persons_targeted")
+                and "persons_targeted" not in reading.fields and reading.fields.get("persons_contacted")):
+            slots["persons_targeted"] = reading.fields["persons_contacted"]  # the plan: the persons named
         if reading.represented and "acting_for" in self.policy.ask_fields and not state.get("represented_person"):
             slots["represented_person"] = reading.represented
         step = Step(slots=slots)
