@@ -697,7 +697,6 @@ def other_organisation(text: str | None, own_names: tuple[str, ...]) -> str | No
         return None
     own = [_fold(n) for n in own_names if n]
     text = re.sub(r"\S+@\S+|(?:https?://|www\.)\S+", " ", text)  # "@proximus.be" names a mailbox, not a target
-    folded = _fold(text)
 
     def is_own(name: str) -> bool:
         f = _fold(name)
