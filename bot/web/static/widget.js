@@ -1,7 +1,10 @@
 /* Chat widget: one <script src=".../widget.js"> tag adds a "Réclamation" button to any page.
    French interface, keyboard usable, ARIA live log, file upload, typing indicator, phone-sized
-   layout, conversation kept across reloads (localStorage), the reference shown at the end.
-   No build step: plain ES5, no dependency. */
+   layout, the reference shown at the end. No build step: plain ES5, no dependency.
+   The open conversation is kept across reloads in localStorage, and only it: it is forgotten
+   after IDLE_MS without activity (a shared computer does not show the next person the previous
+   one's identity and facts), once the complaint is filed (its reference shown) and when the
+   citizen cancels; a restart forgets what came before it. */
 (function () {
   "use strict";
   if (window.__complaintWidget) return;
@@ -12,15 +15,29 @@
   var REF_RE = /\b[A-Z]{3}-\d{4}-\d{6}\b/;
   var ACCEPT = ".pdf,.jpg,.jpeg,.png,.heic,.docx,.odt,.doc,application/pdf,image/jpeg,image/png,image/heic," +
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.oasis.opendocument.text,application/msword";
+  var IDLE_MS = 30 * 60 * 1000;
+  /* the assistant's own words when a conversation is cancelled or restarted (domain.yml), and a
+     citizen's short "annuler" */
+  var CANCELLED_RE = /démarche est annulée/i, RESTARTED_RE = /reprenons depuis le début/i;
+  var CANCEL_RE = /^\s*\/?(annuler|annule|j'annule|abandonner|stop)\s*[.!]*\s*$/i;
+  function fresh() { return { sender: null, log: [], open: false, reference: null, at: Date.now() }; }
   var state = load();
   function load() {
     try {
       var s = JSON.parse(localStorage.getItem(KEY) || "null");
-      if (s && Array.isArray(s.log)) return s;
+      /* an entry without a time (an older widget's) or idle too long is forgotten */
+      if (s && Array.isArray(s.log) && typeof s.at === "number" && Date.now() - s.at < IDLE_MS) return s;
     } catch (e) { /* a broken entry starts a new conversation */ }
-    return { sender: null, log: [], open: false, reference: null };
+    forgetStored();
+    return fresh();
   }
-  function save() { try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode */ } }
+  function forgetStored() { try { localStorage.removeItem(KEY); } catch (e) { /* private mode */ } }
+  function save() {
+    state.at = Date.now();
+    if (state.ended) { forgetStored(); return; }  /* filed or cancelled: nothing kept any more */
+    try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+  function end() { state.ended = true; forgetStored(); }
   function uid() {
     if (window.crypto && crypto.getRandomValues) {
       var a = new Uint8Array(12); crypto.getRandomValues(a);
@@ -118,9 +135,19 @@
     if (entry.who === "user") {
       Array.prototype.forEach.call(log.querySelectorAll(".cw-choices"), function (b) { b.remove(); });
     } else if (!entry.error) {
-      var m = REF_RE.exec(entry.text || ""); if (m) state.reference = m[0];
+      var text = entry.text || "";
+      var m = REF_RE.exec(text);
+      if (m) { state.reference = m[0]; end(); }  /* filed: the reference is shown, nothing is kept */
+      else if (CANCELLED_RE.test(text)) { end(); }
+      else if (RESTARTED_RE.test(text)) { state.log = [entry]; }  /* what came before is not kept */
     }
     save(); render(entry, entry.who !== "user"); log.scrollTop = log.scrollHeight; showReference();
+  }
+  function expireIfIdle() {  /* the page left open on a shared computer: the panel is emptied too */
+    if (state.log.length && Date.now() - state.at >= IDLE_MS) {
+      forgetStored(); state = fresh(); redraw();
+      panel.hidden = true; btn.setAttribute("aria-expanded", "false");
+    }
   }
   function busy(on) {
     typing.innerHTML = on ? 'L\'assistant écrit<span class="cw-dots" aria-hidden="true"><span>.</span><span>.</span><span>.</span></span>' : "";
@@ -162,7 +189,10 @@
       return ensureSender().then(function (sender) {
         return fetch(BASE + "/chat/messages", { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ sender: sender, message: text, message_id: id }) });
-      }).then(checked).then(answers);
+      }).then(checked).then(function (d) {
+        answers(d);
+        if (CANCEL_RE.test(text)) end();  /* "annuler": forgotten, whatever the answer's wording */
+      });
     });
   }
   function lastButtons() {
@@ -215,4 +245,6 @@
   });
   redraw();
   if (state.open) { panel.hidden = false; btn.setAttribute("aria-expanded", "true"); }
+  setInterval(expireIfIdle, 60 * 1000);
+  window.__complaintWidgetExpire = expireIfIdle;  /* for tests */
 })();
