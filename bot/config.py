@@ -62,6 +62,9 @@ class Settings:
     login_failures_per_address: str = "20/900"
     login_failures_per_account: str = "8/900"  # then the account is locked for the window
     trust_forwarded_for: bool = False  # read the client address from X-Forwarded-For (behind a proxy)
+    conversation_retention_days: int = 7  # engine conversations silent this long are erased (retention)
+    unlinked_attachment_hours: int = 24  # documents never linked to a complaint, erased after this
+    processed_message_days: int = 7  # webhook dedup entries kept this long
 
     @property
     def attachments_dir(self) -> Path:
@@ -116,6 +119,9 @@ class Settings:
             login_failures_per_address=e.get("LOGIN_FAILURES_PER_ADDRESS") or "20/900",
             login_failures_per_account=e.get("LOGIN_FAILURES_PER_ACCOUNT") or "8/900",
             trust_forwarded_for=(e.get("TRUST_FORWARDED_FOR") or "").lower() in ("1", "true", "yes"),
+            conversation_retention_days=_int(e, "CONVERSATION_RETENTION_DAYS", 7),
+            unlinked_attachment_hours=_int(e, "UNLINKED_ATTACHMENT_HOURS", 24),
+            processed_message_days=_int(e, "PROCESSED_MESSAGE_DAYS", 7),
         )
 
 

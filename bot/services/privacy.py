@@ -23,7 +23,13 @@ from bot.domain.complaint import OPEN_STATUSES
 from bot.services._records import complaint_record, require_aware
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.references import normalise_reference
-from bot.services.retention import _anonymise, legal_hold_of
+from bot.services.retention import (
+    _anonymise,
+    erase_conversations,
+    legal_hold_of,
+    prune_unlinked_attachments,
+    sender_of,
+)
 from bot.services.status import same_phone
 from bot.services.uow import Registry
 from bot.storage.models import ComplaintEventRow, ComplaintRow
@@ -103,11 +109,13 @@ def erase_person(
     dry_run: bool = False,
 ) -> dict[str, Any]:
     """Erasure request: erase the personal data of each of the person's complaints where no
-    legal hold applies. Returns {erased: [references], kept: [{reference, reason}], dry_run}."""
+    legal hold applies, with the conversations they were made in (the engine's tracker store,
+    documents never linked). Returns {erased: [references], kept: [{reference, reason}], dry_run}."""
     require_aware("now", now)
     erased: list[str] = []
     kept: list[dict[str, str]] = []
     files: list[str] = []
+    senders: list[str] = []
     with registry.unit_of_work(read_only=dry_run) as uow:
         for row in _person_rows(uow.session, email, phone, last_name, first_name):
             hold = legal_hold_of(row)
@@ -120,6 +128,8 @@ def erase_person(
                 kept.append({"reference": row.reference, "reason": f"conservation légale : {hold.get('reason')}"})
             else:
                 erased.append(row.reference)
+                if sender_of(row.intake_key):
+                    senders.append(sender_of(row.intake_key))  # type: ignore[arg-type]
                 if not dry_run:
                     files += _anonymise(uow.session, row, now, actor=actor, note=ERASURE_NOTE)
         if not dry_run:
@@ -132,6 +142,12 @@ def erase_person(
             Path(path).unlink(missing_ok=True)
         except OSError as exc:
             log.warning("erasure: could not delete a stored document: %s", type(exc).__name__)
+    if not dry_run and senders:
+        # their conversations too: the engine's tracker store and documents never linked
+        prune_unlinked_attachments(registry, before=now, conversations=senders)
+        if registry.settings is not None:
+            events = erase_conversations(registry.settings, senders)
+            log.info("erasure: %d conversation event(s) erased from the engine's store", events)
     return {"erased": erased, "kept": kept, "dry_run": dry_run}
 
 

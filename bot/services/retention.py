@@ -1,15 +1,22 @@
 """Retention: at the end of a preset's retention period the personal data of finished
-complaints are erased (`anonymised_at` set); the statistics columns stay."""
+complaints are erased (`anonymised_at` set); the statistics columns stay.
+
+Around the registry, what a conversation leaves is erased too (`purge_conversation_data`, run
+by `apply_retention` when the registry knows its settings): the engine's tracker store (every
+message of every conversation, cancelled ones included) for conversations silent for
+`CONVERSATION_RETENTION_DAYS`, documents never linked to a complaint after
+`UNLINKED_ATTACHMENT_HOURS`, webhook dedup entries after `PROCESSED_MESSAGE_DAYS`."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, text
 
+from bot.config import Settings
 from bot.domain.policy import Policy
 from bot.services._records import require_aware
 from bot.services.uow import Registry
@@ -75,7 +82,120 @@ def apply_retention(
             Path(path).unlink(missing_ok=True)
         except OSError as exc:
             log.warning("retention: could not delete %s: %s", path, exc)
+    if not dry_run and registry.settings is not None:
+        purged = purge_conversation_data(registry, registry.settings, now=now)
+        log.info("retention: conversations and leftovers erased: %s", purged)
     return done
+
+
+# --------------------------------------------------------------------------- around the registry
+
+
+def tracker_store_url(settings: Settings) -> str | None:
+    """The engine's tracker store as a database URL (None when the embedded SQLite file is absent)."""
+    if settings.tracker_store_url:
+        return settings.tracker_store_url
+    path = settings.var_dir / "tracker.db"
+    return f"sqlite:///{path}" if path.exists() else None
+
+
+def _tracker_engine(url: str) -> Any:
+    """Our own engine on the engine's database (never its models or sessions: only the `events` table)."""
+    from bot.storage.db import make_engine
+
+    return make_engine(url)
+
+
+def erase_conversations(settings: Settings, senders: list[str]) -> int:
+    """Delete every event of these conversations from the engine's tracker store; returns the rows."""
+    url = tracker_store_url(settings)
+    senders = sorted({s for s in senders if s})
+    if not url or not senders:
+        return 0
+    engine = _tracker_engine(url)
+    try:
+        with engine.begin() as conn:
+            if not _has_events(conn):
+                return 0
+            total = 0
+            for i in range(0, len(senders), 500):
+                chunk = senders[i:i + 500]
+                marks = ", ".join(f":s{j}" for j in range(len(chunk)))
+                total += conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({marks})"),  # noqa: S608 (bound)
+                                      {f"s{j}": s for j, s in enumerate(chunk)}).rowcount or 0
+            return int(total)
+    finally:
+        engine.dispose()
+
+
+def purge_idle_conversations(settings: Settings, before: datetime) -> int:
+    """Delete the conversations whose last event is older than `before` (whole conversations only:
+    an ongoing one is never cut); returns the event rows deleted."""
+    url = tracker_store_url(settings)
+    if not url:
+        return 0
+    engine = _tracker_engine(url)
+    try:
+        with engine.begin() as conn:
+            if not _has_events(conn):
+                return 0
+            idle = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cut"
+            result = conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({idle})"),  # noqa: S608 (constant)
+                                  {"cut": before.timestamp()})
+            return int(result.rowcount or 0)
+    finally:
+        engine.dispose()
+
+
+def _has_events(conn: Any) -> bool:
+    from sqlalchemy import inspect
+
+    return "events" in inspect(conn).get_table_names()
+
+
+def prune_unlinked_attachments(registry: Registry, *, before: datetime, conversations: list[str] | None = None) -> int:
+    """Delete documents never linked to a complaint, uploaded before `before` (or, with
+    `conversations`, every unlinked one of those conversations); files go when no other record
+    uses them. Returns the records deleted."""
+    require_aware("before", before)
+    with registry.unit_of_work() as uow:
+        where = [AttachmentRow.complaint_id.is_(None)]
+        where.append(AttachmentRow.conversation_id.in_(conversations) if conversations is not None
+                     else AttachmentRow.created_at < before)
+        rows = uow.session.scalars(select(AttachmentRow).where(*where)).all()
+        paths = {r.stored_path for r in rows if r.stored_path}
+        for row in rows:
+            uow.session.delete(row)
+        uow.session.flush()
+        used = set(uow.session.scalars(select(AttachmentRow.stored_path).where(AttachmentRow.stored_path.in_(paths))))
+        uow.commit()
+    for path in paths - used:
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("retention: could not delete a document: %s", type(exc).__name__)
+    return len(rows)
+
+
+def purge_conversation_data(registry: Registry, settings: Settings, *, now: datetime) -> dict[str, int]:
+    """The engine's idle conversations, unlinked documents and old webhook dedup entries; counts."""
+    from bot.services.messages import forget_processed_before
+    from bot.services.status import forget_counters_before
+
+    require_aware("now", now)
+    return {
+        "conversation_events": purge_idle_conversations(
+            settings, now - timedelta(days=settings.conversation_retention_days)),
+        "unlinked_attachments": prune_unlinked_attachments(
+            registry, before=now - timedelta(hours=settings.unlinked_attachment_hours)),
+        "processed_messages": forget_processed_before(registry, now - timedelta(days=settings.processed_message_days)),
+        "rate_counters": forget_counters_before(registry, now - timedelta(days=1)),
+    }
+
+
+def sender_of(intake_key: str | None) -> str | None:
+    """The engine's sender id of a complaint made in the chat (its intake key is "<sender>:<intake id>")."""
+    return intake_key.rsplit(":", 1)[0] if intake_key and ":" in intake_key else None
 
 
 def legal_hold_of(row: ComplaintRow) -> dict[str, Any] | None:
