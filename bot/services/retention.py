@@ -159,9 +159,9 @@ def prune_unlinked_attachments(registry: Registry, *, before: datetime, conversa
     uses them. Returns the records deleted."""
     require_aware("before", before)
     with registry.unit_of_work() as uow:
-        where = [AttachmentRow.complaint_id.is_(None)]
-        where.append(AttachmentRow.conversation_id.in_(conversations) if conversations is not None
-                     else AttachmentRow.created_at < before)
+        which = (AttachmentRow.conversation_id.in_(conversations) if conversations is not None
+                 else AttachmentRow.created_at < before)
+        where = [AttachmentRow.complaint_id.is_(None), which]
         rows = uow.session.scalars(select(AttachmentRow).where(*where)).all()
         paths = {r.stored_path for r in rows if r.stored_path}
         for row in rows:

@@ -148,20 +148,20 @@ def count_hit(session: Session, key: str, window: timedelta, now: datetime, by: 
     stamp = _COUNTERS.c.window_start.type
     expired = _COUNTERS.c.window_start <= literal(now - window, stamp)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(_COUNTERS).values(key=key[:255], count=by, window_start=now)
-    stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
-        "count": case((expired, by), else_=_COUNTERS.c.count + by),
-        "window_start": case((expired, literal(now, stamp)), else_=_COUNTERS.c.window_start),
-    }).returning(_COUNTERS.c.count)
+    stmt = insert(_COUNTERS).values(key=key[:255], count=by, window_start=now).on_conflict_do_update(
+        index_elements=["key"], set_={
+            "count": case((expired, by), else_=_COUNTERS.c.count + by),
+            "window_start": case((expired, literal(now, stamp)), else_=_COUNTERS.c.window_start),
+        }).returning(_COUNTERS.c.count)
     return int(session.execute(stmt).scalar_one())
 
 
 def peek_count(session: Session, key: str, window: timedelta, now: datetime) -> tuple[int, datetime | None]:
     """The counter's value in the current window and when that window started (0, None if none)."""
     row = session.execute(select(_COUNTERS.c.count, _COUNTERS.c.window_start).where(_COUNTERS.c.key == key[:255])).first()
-    if row is None or row.window_start <= now - window:
+    if row is None or row[1] <= now - window:
         return 0, None
-    return int(row.count), row.window_start
+    return int(row[0]), row[1]
 
 
 def undo_hit(session: Session, key: str) -> None:
