@@ -55,9 +55,10 @@ class ValidateComplaintForm(FormValidationAction):
             return [*(SlotSet(k, None) for k in to_validate), SlotSet("requested_slot", intake.next_slot(
                 {**state, **{k: None for k in to_validate}}))]
         history = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][:-1]
+        activating = _opened_this_turn(tracker)
         for slot, value in to_validate.items():
-            if slot not in FORM_FIELDS:
-                continue
+            if slot not in FORM_FIELDS or activating:
+                continue  # set by action_start_intake from the citizen's letter, already read by the domain
             file_only = new_files and (str(value or "").strip() in ("", FILE_ONLY_TEXT))
             if new_files and (slot == "attachments" or file_only):
                 # files arrived: keep asking ("terminé" ends the documents question); the
@@ -70,3 +71,17 @@ class ValidateComplaintForm(FormValidationAction):
             events += emit(dispatcher, step)
         events.append(SlotSet("requested_slot", intake.next_slot(state)))
         return events
+
+
+_OPENERS = ("action_start_intake", "action_triage", "action_other_message", "action_default_fallback")
+
+
+def _opened_this_turn(tracker: Tracker) -> bool:
+    """The form is being opened by one of our actions since the citizen's last message: the slots it
+    set came from the domain's reading of the letter and are not answers to validate again."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") in _OPENERS:
+            return True
+    return False

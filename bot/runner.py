@@ -192,6 +192,8 @@ def supervisor_conf(progs: dict[str, tuple[list[str], dict[str, str]]], var_dir:
         "",
     ]
     for name, (cmd, extra) in progs.items():
+        # each program ends with supervisord: a kill -9 of `make run` leaves nothing on the ports
+        cmd = [str(ROOT / ".venv" / "bin" / "python"), "-m", "bot.runner", "exec", *cmd]
         command = q(shlex.join(cmd)).replace(shlex.quote("\0TOKEN\0"), "%(ENV_RASA_AUTH_TOKEN)s")
         lines += [
             f"[program:{name}]", f"command={command}", f"directory={q(str(ROOT))}",
@@ -320,7 +322,12 @@ if __name__ == "__mp_main__" and os.environ.get(WORKER_MARK) == "actions":
     _die_with_parent()
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["exec"]:
+        # `python -m bot.runner exec CMD…`: CMD with SIGTERM when its parent (supervisord) dies
+        _die_with_parent()
+        os.execv(sys.argv[2], sys.argv[2:])
     if sys.argv[1:2] == ["actions"]:
+        _die_with_parent()
         serve_actions(sys.argv[2:])
     else:
         sys.exit(main())

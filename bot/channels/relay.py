@@ -29,8 +29,8 @@ from bot.services.uow import Registry
 log = logging.getLogger("bot.channels")
 
 # what is relayed when a message carries files and no text (the form acknowledges the files)
-ENGINE_DOWN = ("Le service ne répond pas pour le moment. Votre message n'a pas pu être traité : "
-               "renvoyez-le dans un instant, s'il vous plaît.")
+ENGINE_DOWN = ("Un instant, je reviens… Le service redémarre : renvoyez votre message dans quelques "
+               "secondes, s'il vous plaît.")
 
 
 class TooLarge(Exception):

@@ -530,6 +530,8 @@ def parse_acting_for(text: str) -> ActingFor | None:
     t = _bare(text or "")
     if not t:
         return None
+    if t in ("self", "organisation", "group"):
+        return ActingFor(t)
     if _ORG_RE.search(t):
         return ActingFor.ORGANISATION
     if _GROUP_RE.search(t):

@@ -185,3 +185,16 @@ async def test_the_one_year_rule_decides_on_the_range(use_policy) -> None:
     assert straddles["pending_exclusion"]["code"] == "too_old", "asked, not refused, when the range straddles"
     _, recent = await form(state, {"facts_date": "début décembre 2025"}, requested="facts_date")
     assert not recent.get("refusal") and not recent.get("pending_exclusion")
+
+
+async def test_slots_read_from_the_letter_are_not_validated_again_when_the_form_opens(use_policy) -> None:
+    use_policy("igretec")
+    _, started = await start(LETTER)
+    opened = [{"event": "user", "text": LETTER}, {"event": "action", "name": "action_start_intake"}]
+    d = CollectingDispatcher()
+    tracker = make_tracker({}, text=LETTER, set_now=started, events=opened[:1])
+    tracker.events.insert(1, opened[1])
+    events = await ValidateComplaintForm().run(d, tracker, {})
+    slots = slot_events(events)
+    assert d.messages == [], "no 'je n'ai pas compris' about values the assistant read itself"
+    assert slots["requested_slot"] == "consent"

@@ -89,4 +89,4 @@ async def test_chat_says_so_when_the_engine_is_down(make_settings) -> None:
     async with running(make_settings(), FakeEngine(down)) as svc:
         resp = await svc.client.post("/chat/messages", json={"sender": SENDER, "message": "Bonjour"})
     assert resp.status_code == 200
-    assert "Le service ne répond pas pour le moment" in resp.json()["messages"][0]["text"]
+    assert "Un instant, je reviens" in resp.json()["messages"][0]["text"]

@@ -173,7 +173,7 @@
   }
   function failed(e) {
     if (e instanceof Refused) { push({ who: "bot", error: true, text: e.text, buttons: lastButtons() }); return; }
-    push({ who: "bot", error: true, text: "Le service ne répond pas pour le moment. Réessayez dans un instant." });
+    push({ who: "bot", error: true, text: "Un instant, je reviens… Le service ne répond pas : réessayez dans quelques secondes." });
   }
   function enqueue(job) {
     queue = queue.then(function () { busy(true); return job(); })
