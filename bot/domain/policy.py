@@ -137,6 +137,9 @@ class Policy(_Strict):
     # what follows when a citizen cannot give a required field and the seed itself has another way
     # (IGRETEC answers postal complaints at the home address: no e-mail -> an answer by post)
     decline_alternatives: dict[str, str] = Field(default_factory=dict)
+    # after a whole letter, ask only the required fields it lacks (the SPF's seed asks for name,
+    # first name, phone and e-mail "systématiquement", nothing else); the documents are still offered
+    letter_asks_only_required: bool = False
     prior_contact: PriorContact = PriorContact()
     exclusions: list[Exclusion] = Field(default_factory=list)
     too_old: TooOldRule | None = None

@@ -127,6 +127,9 @@ class Intake:
         if state.get("refusal"):
             return []
         fields = [f for f in self.policy.ask_fields if f != "prior_contact" or self.policy.prior_contact.ask]
+        if state.get("volunteered") and self.policy.letter_asks_only_required:
+            keep = {"consent", "attachments", *self.policy.required_fields}
+            fields = [f for f in fields if f in keep or state.get(f) is not None]
         out: list[str] = []
         if (state.get("pending_exclusion") or {}).get("code") == "other_organisation":
             out.append("exclusion_check")  # before any personal data
@@ -156,6 +159,8 @@ class Intake:
         if letter and "facts_description" in self.policy.ask_fields and "facts_description" not in reading.fields:
             reading.fields["facts_description"] = first_message.strip()
         step.merge(self._take(reading, {}, fields, letter=letter))
+        if letter:
+            step.slots["volunteered"] = sorted(k for k in step.slots if k in FIELD_LABELS)
         step.merge(self._other_organisation(first_message, {}))
         state = dict(step.slots)
         if state.get("facts_description") or state.get("facts_date") or state.get("acting_for"):

@@ -198,3 +198,17 @@ async def test_slots_read_from_the_letter_are_not_validated_again_when_the_form_
     slots = slot_events(events)
     assert d.messages == [], "no 'je n'ai pas compris' about values the assistant read itself"
     assert slots["requested_slot"] == "consent"
+
+
+async def test_after_a_letter_the_spf_asks_only_what_its_seed_requires(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    letter = ("Bonjour, je suis Lucie Janssens (lucie.janssens@example.be, 0479 11 22 33). Depuis le 1er octobre "
+              "2026 j'attends une réponse de votre service à mon courrier et personne ne répond au téléphone. "
+              "Je veux une réponse écrite.")
+    _, slots = await start(letter)
+    _, after = await form(slots, {"consent": "oui"})
+    assert after["requested_slot"] == "attachments", "no address, file reference or date asked after the letter"
+    use_policy("igretec")  # IGRETEC's seed lists the place and the persons contacted: still asked
+    _, slots = await start(letter)
+    _, after = await form(slots, {"consent": "oui"})
+    assert after["requested_slot"] == "address"
