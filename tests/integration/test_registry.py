@@ -96,6 +96,7 @@ def test_file_complaint_igretec_friday_one_row_with_deadlines(registry: Registry
         "received_at": "2026-12-18T09:00:00+00:00",
         "ack_due": "2026-12-31",
         "answer_due": "2027-02-11",
+        "suggested_reason_code": None,
     }
     assert _count(registry, ComplaintRow) == 1
     record = staff.get_complaint(registry, "IGR-2026-000001")
