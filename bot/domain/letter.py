@@ -351,20 +351,21 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
         if objective:
             f["objective"] = objective
     if "subject" not in f:
-        m = _SUBJECT_RE.search(work)
-        if m and not re.match(r"(?i)\s*(?:d['’]une|d'un|de\s+la|de\s+ma|ma\s+r[ée]clamation)", m.group("subject")):
-            f["subject"] = _tidy(m.group("subject"))
+        subject = _SUBJECT_RE.search(work)
+        if subject and not re.match(r"(?i)\s*(?:d['’]une|d'un|de\s+la|de\s+ma|ma\s+r[ée]clamation)",
+                                    subject.group("subject")):
+            f["subject"] = _tidy(subject.group("subject"))
     if "service_concerned" not in f:
-        m = _SERVICE_RE.search(work)
-        if m:
-            f["service_concerned"] = _tidy(m.group("service"))
+        service = _SERVICE_RE.search(work)
+        if service:
+            f["service_concerned"] = _tidy(service.group("service"))
     if "other_parties" not in f:
-        companies = [m.group("name") for m in _OTHER_COMPANY_RE.finditer(work)]
-        m = _OTHER_PARTIES_RE.search(work)
+        companies = [c.group("name") for c in _OTHER_COMPANY_RE.finditer(work)]
+        party = _OTHER_PARTIES_RE.search(work)
         if companies:
             f["other_parties"] = ", ".join(dict.fromkeys(companies))
-        elif m:
-            f["other_parties"] = _tidy(m.group(0))
+        elif party:
+            f["other_parties"] = _tidy(party.group(0))
 
     identity = [k for k in ("last_name", "first_name", "address", "email", "phone") if k in f]
     r.identity_block = len(identity) >= 3
@@ -556,6 +557,32 @@ def _clause_end(text: str, start: int) -> int:
     return m.start() if m else len(text)
 
 
+# "ça s'est passé à Saint-Gilles", "je suis allé à Charleroi": a town after a verb of happening or going
+_EVENT_TOWN = r"(?P<town>[A-ZÀ-ÖØ-Þ][\w'-]*(?:\s[A-ZÀ-ÖØ-Þ][\w'-]*)*)"
+_EVENT_AT_TOWN_RE = re.compile(
+    r"(?i:\b(?:pass[ée]e?s?|arriv[ée]e?s?|produit|produite|d[ée]roul[ée]e?s?|survenue?s?|rendue?s?|all[ée]e?s?"
+    r"|trouvais|c'[ée]tait)\s+(?:\w+\s+){0,2}?(?:à|a)\s+)" + _EVENT_TOWN
+)
+# a capitalised word after "à" that is not a town: a person's title, a pronoun, a month, a day
+_NOT_TOWN_FIRST = {
+    "Monsieur", "Madame", "Mademoiselle", "Mme", "Mlle", "M", "Mr", "Maître", "Docteur", "Dr", "Je", "Il",
+    "Elle", "Nous", "Vous", "On", "Un", "Une", "Ce", "Cette", "Mon", "Ma", "Mes", "Votre", "Noël", "Pâques",
+    "Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août", "Septembre", "Octobre",
+    "Novembre", "Décembre", "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche",
+}
+_NOT_TOWN_ALONE = {"Le", "La", "Les", "L"}
+
+
+def _event_town(work: str) -> str | None:
+    for m in _EVENT_AT_TOWN_RE.finditer(work):
+        town = m.group("town").rstrip(".,;:!?'-")
+        words = town.split()
+        if words[0].split("-")[0] in _NOT_TOWN_FIRST or (len(words) == 1 and town in _NOT_TOWN_ALONE):
+            continue
+        return town
+    return None
+
+
 _HOME_RE = re.compile(r"(?i)(?<![\w])(?:chez\s+moi|à\s+(?:mon|notre)\s+domicile|a\s+(?:mon|notre)\s+domicile)(?![\w])")
 
 
@@ -571,7 +598,7 @@ def _find_place(work: str) -> str | None:
         if re.match(r"en\s+(?:service|rue)\b", low):
             continue
         return place
-    return _tidy(home.group(0)) if home else None
+    return _tidy(home.group(0)) if home else _event_town(work)
 
 
 def _find_persons(work: str, f: dict[str, object]) -> str | None:
@@ -617,21 +644,21 @@ _IDENTITY_WORDS = re.compile(
 def _facts_part(text: str, identity_spans: list[tuple[int, int]], f: dict[str, object]) -> str | None:
     """The message without its identity block, greeting and signature."""
     masked = text
-    for s, e in identity_spans:
-        masked = _mask(masked, s, e)
+    for start, end in identity_spans:
+        masked = _mask(masked, start, end)
     masked = re.sub(rf"(?i)^\s*{_GREETINGS}[\s,!.]*", lambda m: " " * len(m.group(0)), masked)
     closing = re.search(rf"(?i)(?:^|\n|[.!]\s)\s*(?:{_CLOSINGS})\b[^\n]*(?:\n[^\n]*){{0,3}}$", masked)
     if closing:
         masked = masked[:closing.start() + 1]
     kept = []
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", masked):
-        s = sentence.strip()
-        if not s:
+        part = sentence.strip()
+        if not part:
             continue
-        rest = _IDENTITY_WORDS.sub(" ", re.sub(r"[()\[\],;:.!?-]", " ", s))
+        rest = _IDENTITY_WORDS.sub(" ", re.sub(r"[()\[\],;:.!?-]", " ", part))
         if len(re.findall(r"[^\W\d_]{2,}", rest)) < 3:
             continue
-        kept.append(re.sub(r"\s{2,}", " ", re.sub(r"\(\s*[,;]?\s*\)", "", s)).strip(" ,"))
+        kept.append(re.sub(r"\s{2,}", " ", re.sub(r"\(\s*[,;]?\s*\)", "", part)).strip(" ,"))
     description = " ".join(kept).strip()
     description = re.sub(r"\s+([,.])", r"\1", description)
     if len(description.split()) < 4:

@@ -3,17 +3,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.extraction import extract_volunteered
+from bot.domain.letter import read_message
 
 now = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+# the details these tests are about (the letter reader gives more: see test_letter.py)
+VOLUNTEERED_KEYS = ("email", "phone", "file_reference", "facts_date", "first_name", "last_name", "facts_place")
 
 
 def extract(text: str, country: str = "BE") -> dict[str, object]:
+    """Details given unasked in a short message, as `bot.domain.letter.read_message` reads them."""
     tz = "Europe/Brussels" if country == "BE" else "Europe/Paris"
-    return extract_volunteered(text, now=now, country=country, tz=tz)
+    reading = read_message(text, now=now, country=country, tz=tz)
+    found = {k: v for k, v in reading.fields.items() if k in VOLUNTEERED_KEYS}
+    if "facts_date" in found and reading.date is not None:
+        found["facts_date_precision"] = reading.date.precision
+    return found
 
 
-def test_extract_volunteered_full_introduction_gives_all_details():
+def test_volunteered_full_introduction_gives_all_details():
     found = extract(
         "Bonjour, je m'appelle Sophie Lambert, mon mail c'est sophie.lambert@example.be "
         "et mon numéro 0475 98 76 54."
@@ -33,7 +40,7 @@ def test_extract_volunteered_full_introduction_gives_all_details():
         ("mon adresse: a.b@c.be.", "a.b@c.be"),
     ],
 )
-def test_extract_volunteered_email_in_text_is_found(text, email):
+def test_volunteered_email_in_text_is_found(text, email):
     assert extract(text)["email"] == email
 
 
@@ -46,7 +53,7 @@ def test_extract_volunteered_email_in_text_is_found(text, email):
         ("tél 07 81 22 33 44", "FR", "+33781223344"),
     ],
 )
-def test_extract_volunteered_phone_gives_e164(text, country, phone):
+def test_volunteered_phone_gives_e164(text, country, phone):
     assert extract(text, country)["phone"] == phone
 
 
@@ -61,24 +68,24 @@ def test_extract_volunteered_phone_gives_e164(text, country, phone):
         ("mon numéro de dossier est le 778899", "778899"),
     ],
 )
-def test_extract_volunteered_file_reference_is_found(text, reference):
+def test_volunteered_file_reference_is_found(text, reference):
     found = extract(text)
     assert found["file_reference"] == reference
     assert "phone" not in found
 
 
-def test_extract_volunteered_file_reference_is_not_a_date():
+def test_volunteered_file_reference_is_not_a_date():
     found = extract("pour le dossier 2026/4471")
     assert found == {"file_reference": "2026/4471"}
 
 
-def test_extract_volunteered_complaint_reference_is_not_a_phone():
+def test_volunteered_complaint_reference_is_not_a_phone():
     found = extract("Ma plainte IGR-2026-000123 n'a pas reçu de réponse")
     assert "phone" not in found
     assert "facts_date" not in found
 
 
-def test_extract_volunteered_phone_is_not_a_date_nor_a_reference():
+def test_volunteered_phone_is_not_a_date_nor_a_reference():
     found = extract("appelez le 0475 98 76 54 pour mon problème")
     assert found == {"phone": "+32475987654"}
 
@@ -94,7 +101,7 @@ def test_extract_volunteered_phone_is_not_a_date_nor_a_reference():
         ("le 3/11/2026 j'ai appelé le 0475 98 76 54", "2026-11-03", "day"),
     ],
 )
-def test_extract_volunteered_date_gives_iso_and_precision(text, iso, precision):
+def test_volunteered_date_gives_iso_and_precision(text, iso, precision):
     found = extract(text)
     assert found["facts_date"] == iso
     assert found["facts_date_precision"] == precision
@@ -105,7 +112,7 @@ def test_extract_volunteered_date_gives_iso_and_precision(text, iso, precision):
     ["Je vous écris aujourd'hui car j'ai un problème", "Le rendez-vous du 3 décembre 2026 a été annulé",
      "J'ai payé 45 euros en trop", "le mardi je travaille"],
 )
-def test_extract_volunteered_no_facts_date_when_unclear_or_future(text):
+def test_volunteered_no_facts_date_when_unclear_or_future(text):
     assert "facts_date" not in extract(text)
 
 
@@ -117,7 +124,7 @@ def test_extract_volunteered_no_facts_date_when_unclear_or_future(text):
         ("Je suis très mécontent. Je m'appelle Paul Martin", "Paul", "Martin"),
     ],
 )
-def test_extract_volunteered_name_after_introduction_is_found(text, first, last):
+def test_volunteered_name_after_introduction_is_found(text, first, last):
     found = extract(text)
     assert (found["first_name"], found["last_name"]) == (first, last)
 
@@ -127,7 +134,7 @@ def test_extract_volunteered_name_after_introduction_is_found(text, first, last)
     ["Je suis très mécontent du service", "Je suis Madame Dupont", "J'ai écrit à Sophie Lambert",
      "Sophie Lambert m'a répondu"],
 )
-def test_extract_volunteered_no_name_without_clear_introduction(text):
+def test_volunteered_no_name_without_clear_introduction(text):
     found = extract(text)
     assert "first_name" not in found
     assert "last_name" not in found
@@ -143,7 +150,7 @@ def test_extract_volunteered_no_name_without_clear_introduction(text):
         ("ça s'est passé à Saint-Gilles", "Saint-Gilles"),
     ],
 )
-def test_extract_volunteered_clear_place_is_found(text, place):
+def test_volunteered_clear_place_is_found(text, place):
     assert extract(text)["facts_place"] == place
 
 
@@ -152,14 +159,14 @@ def test_extract_volunteered_clear_place_is_found(text, place):
     ["J'habite à Mons", "j'ai écrit à Sophie", "J'ai parlé à Monsieur Dupont", "rendez-vous à 14h",
      "Je suis allé à Madame Martin", "Je suis allé chez le médecin"],
 )
-def test_extract_volunteered_no_place_when_unclear(text):
+def test_volunteered_no_place_when_unclear(text):
     assert "facts_place" not in extract(text)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "bonjour", "?", "\x00\x01", "😀" * 50, "a" * 10000])
-def test_extract_volunteered_nothing_found_gives_empty_dict_and_never_raises(text):
+def test_volunteered_nothing_found_gives_empty_dict_and_never_raises(text):
     assert extract(text) == {}
 
 
-def test_extract_volunteered_bad_input_type_never_raises():
-    assert extract_volunteered(None, now=now, country="BE", tz="Europe/Brussels") == {}  # type: ignore[arg-type]
+def test_volunteered_bad_input_type_never_raises():
+    assert read_message(None, now=now, country="BE", tz="Europe/Brussels").fields == {}  # type: ignore[arg-type]
