@@ -76,9 +76,18 @@ def letter_starts_intake(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 
     text = tracker.latest_message.get("text") or ""
     svc = services()
-    if not reads_as_complaint(text, Intake(svc.policy, svc.now()).read(text)):
+    intake = Intake(svc.policy, svc.now())
+    if not reads_as_complaint(text, intake.read(text)):
         return None
-    return [*start_events(dispatcher, tracker), FollowupAction("complaint_form")]
+    return [*start_events(dispatcher, tracker, intake), FollowupAction("complaint_form")]
+
+
+def before_triage(dispatcher: CollectingDispatcher, tracker: Tracker, *, letters: bool = True) -> list[EventType] | None:
+    """What any message outside the form gets first, whatever its intent: an answer in its own
+    language, or the intake when it reads as a whole complaint. None: handle the intent."""
+    if answered_in_other_language(dispatcher, tracker):
+        return []
+    return letter_starts_intake(dispatcher, tracker) if letters else None
 
 
 def keep_for_later(tracker: Tracker) -> list[EventType]:
@@ -102,11 +111,9 @@ class ActionOtherMessage(Action):
         return "action_other_message"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if answered_in_other_language(dispatcher, tracker):
-            return []
-        started = letter_starts_intake(dispatcher, tracker)
-        if started is not None:
-            return started
+        first = before_triage(dispatcher, tracker)
+        if first is not None:
+            return first
         intent = str((tracker.latest_message.get("intent") or {}).get("name"))
         text = tracker.latest_message.get("text") or ""
         if intent == "goodbye" and not re.search(r"[^\W\d_]{2,}", text):
@@ -125,12 +132,9 @@ class ActionTriage(Action):
         svc = services()
         policy = svc.policy
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if answered_in_other_language(dispatcher, tracker):
-            return []
-        if intent != "data_protection":
-            started = letter_starts_intake(dispatcher, tracker)
-            if started is not None:
-                return started
+        first = before_triage(dispatcher, tracker, letters=intent != "data_protection")
+        if first is not None:
+            return first
         if intent == "data_protection":
             if policy.data_protection:
                 dispatcher.utter_message(text=describe_route(policy.data_protection))
@@ -234,11 +238,9 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if answered_in_other_language(dispatcher, tracker):
-            return []
-        started = letter_starts_intake(dispatcher, tracker)
-        if started is not None:
-            return started
+        first = before_triage(dispatcher, tracker)
+        if first is not None:
+            return first
         previous = [e.get("name") for e in tracker.events if e.get("event") == "action"
                     and e.get("name") not in ("action_listen", None)]
         count = 2 if previous and previous[-1] == "action_default_fallback" else 1

@@ -17,11 +17,13 @@ from bot.services import filing
 from bot.services.intake import Intake, other_ways_lines
 
 
-def start_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+def start_events(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Intake | None = None) -> list[EventType]:
     """Open an intake with what the citizen already wrote: this message, or the account they
-    gave before choosing to file (a letter first answered by the triage menu is not lost)."""
-    svc = services()
-    intake = Intake(svc.policy, svc.now())
+    gave before choosing to file (a letter first answered by the triage menu is not lost).
+    `intake`: the one that already read the message, if any."""
+    if intake is None:
+        svc = services()
+        intake = Intake(svc.policy, svc.now())
     text = tracker.latest_message.get("text") or ""
     pending = tracker.get_slot("pending_letter")
     if pending and not Intake.is_account(text):
@@ -62,11 +64,11 @@ class ActionSubmitComplaint(Action):
             return [*reset_intake(tracker), SlotSet("intake_id", uuid.uuid4().hex), FollowupAction("complaint_form")]
         if refusal and refusal.get("kind") == "other_organisation":
             dispatcher.utter_message(response="utter_other_organisation", other=refusal.get("other") or "",
-                                     other_ways=describe_route_contacts(policy))
+                                     other_ways=other_ways_lines(policy))
             return reset_intake(tracker)
         if refusal and refusal.get("kind") == "no_consent":
             dispatcher.utter_message(response="utter_consent_refused",
-                                     other_ways=describe_route_contacts(policy))
+                                     other_ways=other_ways_lines(policy))
             return reset_intake(tracker)
         if refusal:
             filing.record_refusal(svc.registry, policy, data, refusal["reason_code"], refusal.get("route"),
@@ -96,11 +98,6 @@ class ActionSubmitComplaint(Action):
             dispatcher.utter_message(response="utter_flagged_for_staff")
         dispatcher.utter_message(response="utter_keep_reference")
         return reset_intake(tracker) + [SlotSet("reference", reference)]
-
-
-def describe_route_contacts(policy) -> str:  # type: ignore[no-untyped-def]
-    """The preset's other ways to file, as lines."""
-    return other_ways_lines(policy)
 
 
 class ActionCancelComplaint(Action):

@@ -8,7 +8,7 @@ preset. Validation and admissibility come from the domain core.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -116,6 +116,7 @@ class Intake:
     def __init__(self, policy: Policy, now: datetime) -> None:
         self.policy = policy
         self.now = now.astimezone(ZoneInfo(policy.timezone))
+        self._readings: dict[str, Reading] = {}
 
     @property
     def today(self) -> date:
@@ -157,7 +158,7 @@ class Intake:
         letter = self.is_account(first_message, reading)
         fields = LETTER_FIELDS if letter else STRONG_FIELDS
         if letter and "facts_description" in self.policy.ask_fields and "facts_description" not in reading.fields:
-            reading.fields["facts_description"] = first_message.strip()
+            reading = replace(reading, fields={**reading.fields, "facts_description": first_message.strip()})
         step.merge(self._take(reading, {}, fields, letter=letter))
         if letter:
             step.slots["volunteered"] = sorted(k for k in step.slots if k in FIELD_LABELS)
@@ -181,10 +182,14 @@ class Intake:
                                                  "other": other}})
 
     def read(self, text: str) -> Reading:
-        ways, contacts = self.policy.other_ways_to_file, self.policy.organisation.contacts
-        phones = tuple(re.findall(r"\+?\d[\d ./]{7,}\d", self.policy.model_dump_json()))  # its own numbers
-        return read_message(text, now=self.now, country=self.policy.country, tz=self.policy.timezone,
-                            org_address=ways.postal_address or contacts.postal_address, org_phones=phones)
+        """What `text` says, read once per message (a turn asks it for corrections, the answer and
+        the details given besides)."""
+        if text not in self._readings:
+            ways, contacts = self.policy.other_ways_to_file, self.policy.organisation.contacts
+            self._readings[text] = read_message(
+                text, now=self.now, country=self.policy.country, tz=self.policy.timezone,
+                org_address=ways.postal_address or contacts.postal_address, org_phones=_own_numbers(self.policy))
+        return self._readings[text]
 
     @staticmethod
     def is_account(text: str, reading: Reading | None = None) -> bool:
@@ -300,7 +305,7 @@ class Intake:
                 return self._already_said(slot, remark.rest, state, history or [])
             if remark is not None and remark.kind == "decline":
                 return self._decline(slot, state)
-        reading = self.read(text) if slot not in ("consent",) else None
+        reading = self.read(text) if slot != "consent" else None
         if reading is not None and slot not in reading.fields:
             corrected = self.correction(text, state, slot)
             if corrected is not None:
@@ -364,7 +369,7 @@ class Intake:
             else:
                 step = Step(slots={slot: validate_field(slot, str(text), country=self.policy.country)})
         except FieldError as err:
-            kept = self._kept_as_typed(slot, str(text), state, doubtful=err.code.startswith("doubtful"))
+            kept = self._kept_as_typed(slot, str(text), state)
             if kept is not None:
                 return kept
             given = " ".join(str(text).split())
@@ -386,7 +391,7 @@ class Intake:
             step.slots["last_invalid"] = {k: v for k, v in (state.get("last_invalid") or {}).items() if k != slot}
         return step
 
-    def _kept_as_typed(self, slot: str, text: str, state: dict[str, Any], doubtful: bool = False) -> Step | None:
+    def _kept_as_typed(self, slot: str, text: str, state: dict[str, Any]) -> Step | None:
         """Never locked in: a value the validator doubts is kept as typed once the citizen confirms it
         ("oui" after "ce numéro me paraît inhabituel", or the same answer after two refusals), and
         flagged for staff. A date that cannot be read is kept as words, without a day."""
@@ -644,7 +649,7 @@ class Intake:
             detail = state.get("facts_date_detail") or {}
             if precision == "day" or precision not in ("month", "year", "approximate"):
                 return format_date_fr(day)
-            parsed = ParsedDate(day, precision, str(detail.get("text") or ""),
+            parsed = ParsedDate(day, precision, str(detail.get("text") or ""),  # type: ignore[arg-type]
                                 rng[0] if rng else None, rng[1] if rng else None)
             return format_parsed_fr(parsed)
         if key == "acting_for":
@@ -686,6 +691,16 @@ class Intake:
         if c.facts_date is None and detail.get("text"):
             data["facts_date_text"] = detail["text"]
         return data
+
+
+_OWN_NUMBERS: dict[str, tuple[str, ...]] = {}
+
+
+def _own_numbers(policy: Policy) -> tuple[str, ...]:
+    """Every phone number the preset quotes (contacts, advice…): never the citizen's own."""
+    if policy.id not in _OWN_NUMBERS:
+        _OWN_NUMBERS[policy.id] = tuple(re.findall(r"\+?\d[\d ./]{7,}\d", policy.model_dump_json()))
+    return _OWN_NUMBERS[policy.id]
 
 
 def other_ways_lines(policy: Policy) -> str:
