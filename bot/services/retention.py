@@ -10,6 +10,8 @@ message of every conversation, cancelled ones included) for conversations silent
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -106,45 +108,48 @@ def _tracker_engine(url: str) -> Any:
     return make_engine(url)
 
 
-def erase_conversations(settings: Settings, senders: list[str]) -> int:
-    """Delete every event of these conversations from the engine's tracker store; returns the rows."""
+@contextmanager
+def _tracker_events(settings: Settings) -> Iterator[Any]:
+    """A transaction on the engine's tracker store, or None when it has no `events` table yet."""
     url = tracker_store_url(settings)
-    senders = sorted({s for s in senders if s})
-    if not url or not senders:
-        return 0
+    if not url:
+        yield None
+        return
     engine = _tracker_engine(url)
     try:
         with engine.begin() as conn:
-            if not _has_events(conn):
-                return 0
-            total = 0
-            for i in range(0, len(senders), 500):
-                chunk = senders[i:i + 500]
-                marks = ", ".join(f":s{j}" for j in range(len(chunk)))
-                total += conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({marks})"),  # noqa: S608 (bound)
-                                      {f"s{j}": s for j, s in enumerate(chunk)}).rowcount or 0
-            return int(total)
+            yield conn if _has_events(conn) else None
     finally:
         engine.dispose()
+
+
+def erase_conversations(settings: Settings, senders: list[str]) -> int:
+    """Delete every event of these conversations from the engine's tracker store; returns the rows."""
+    senders = sorted({s for s in senders if s})
+    if not senders:
+        return 0
+    with _tracker_events(settings) as conn:
+        if conn is None:
+            return 0
+        total = 0
+        for i in range(0, len(senders), 500):
+            chunk = senders[i:i + 500]
+            marks = ", ".join(f":s{j}" for j in range(len(chunk)))
+            total += conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({marks})"),  # noqa: S608 (bound)
+                                  {f"s{j}": s for j, s in enumerate(chunk)}).rowcount or 0
+        return int(total)
 
 
 def purge_idle_conversations(settings: Settings, before: datetime) -> int:
     """Delete the conversations whose last event is older than `before` (whole conversations only:
     an ongoing one is never cut); returns the event rows deleted."""
-    url = tracker_store_url(settings)
-    if not url:
-        return 0
-    engine = _tracker_engine(url)
-    try:
-        with engine.begin() as conn:
-            if not _has_events(conn):
-                return 0
-            idle = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cut"
-            result = conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({idle})"),  # noqa: S608 (constant)
-                                  {"cut": before.timestamp()})
-            return int(result.rowcount or 0)
-    finally:
-        engine.dispose()
+    with _tracker_events(settings) as conn:
+        if conn is None:
+            return 0
+        idle = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cut"
+        result = conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({idle})"),  # noqa: S608 (constant)
+                              {"cut": before.timestamp()})
+        return int(result.rowcount or 0)
 
 
 def _has_events(conn: Any) -> bool:
