@@ -14,7 +14,7 @@ from actions.wiring import services
 from bot.domain.admissibility import decision_notice_for
 from bot.domain.dates import format_date_fr
 from bot.services import filing
-from bot.services.intake import Intake, other_ways_lines
+from bot.services.intake import Intake, in_person_text, other_ways_lines
 
 
 def start_events(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Intake | None = None) -> list[EventType]:
@@ -82,7 +82,7 @@ class ActionSubmitComplaint(Action):
         reference = result["reference"]
         if result["status"] == "prepared":
             dispatcher.utter_message(response="utter_prepared", reference=reference,
-                                     in_person=policy.in_person.text if policy.in_person else "")
+                                     in_person=in_person_text(policy))
         else:
             received = format_date_fr(intake.today)
             common = {"reference": reference, "received_on": received, "after_filing": policy.after_filing,

@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=["agent", "manager", "admin"])
     add.add_argument("--password", help="mot de passe du tableau de bord (sinon aucun)")
     add.add_argument("--ask-password", action="store_true", help="demander le mot de passe au terminal")
+    add.add_argument("--can-answer", action=argparse.BooleanOptionalAction, default=None,
+                     help="habilité à répondre là où la procédure le demande (plan de gestion) ; "
+                          "--no-can-answer retire ce droit")
     token = staff_sub.add_parser("token", help="émettre un jeton d'API (affiché une seule fois)")
     token.add_argument("email")
     staff_sub.add_parser("list", help="lister les comptes")
@@ -152,9 +155,10 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
             password = args.password
             if args.ask_password and not password:
                 password = getpass.getpass("Mot de passe : ")
-            user = staff.add_staff(registry, args.email, args.role, password)
+            user = staff.add_staff(registry, args.email, args.role, password, can_answer=args.can_answer)
             verb = "créé" if user["created"] else "mis à jour"
-            print(f"Compte {verb} : {user['email']} ({user['role']})")
+            right = ", habilité à répondre" if user["can_answer"] else ""
+            print(f"Compte {verb} : {user['email']} ({user['role']}{right})")
         elif args.action == "token":
             token = staff.issue_token(registry, args.email)
             print(f"Jeton d'API pour {args.email.strip().lower()} (conservez-le, il ne sera plus affiché) :")
@@ -162,7 +166,8 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
         elif args.action == "list":
             for user in staff.list_staff(registry):
                 state = "actif" if user["active"] else "désactivé"
-                print(f"{user['email']}\t{user['role']}\t{state}")
+                right = "\thabilité à répondre" if user["can_answer"] else ""
+                print(f"{user['email']}\t{user['role']}\t{state}{right}")
         elif args.action == "revoke":
             count = staff.revoke_tokens(registry, args.email)
             print(f"{count} jeton(s) révoqué(s) pour {args.email}")

@@ -154,6 +154,9 @@ class Policy(_Strict):
     answer_appeal_text: str | None = None  # plan-gestion: routes of appeal on rejection (to fill in)
     retention: Retention = Retention()
     staff_judges_admissibility: bool = False  # notice: la direction judges what is a complaint
+    # plan: the answer is written by a qualified, authorised person (a manager or an account given
+    # the right to answer)
+    answer_by_authorised_only: bool = False
 
     def exclusion(self, code: str) -> Exclusion | None:
         return next((e for e in self.exclusions if e.code == code), None)

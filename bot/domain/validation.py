@@ -405,7 +405,7 @@ def validate_file_reference(text: str) -> str | None:
     return value
 
 
-_NONE_ACCEPTED = {"persons_contacted", "other_parties"}
+_NONE_ACCEPTED = {"persons_contacted", "other_parties", "persons_targeted"}
 
 _FIELD_LABELS = {
     "facts_place": "le lieu des faits",
@@ -424,7 +424,8 @@ def _words(text: str) -> list[str]:
 
 
 def validate_free_text(text: str, field: str, min_words: int = 1, max_chars: int = 4000) -> str:
-    """A free answer; "aucun" for persons_contacted and other_parties when there is none."""
+    """A free answer; "aucun" for persons_contacted, other_parties and persons_targeted when there
+    is none."""
     example = EXAMPLES.get(field)
     hint = f" (par exemple « {example} »)" if example else ""
     label = _FIELD_LABELS.get(field, "cette information")

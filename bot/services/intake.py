@@ -711,3 +711,15 @@ def other_ways_lines(policy: Policy) -> str:
         ("formulaire", c.online_form), ("site", c.website)) if value]
     lines += [f"• {o}" for o in c.other]
     return "\n".join(lines) or policy.organisation.name
+
+
+def in_person_text(policy: Policy) -> str:
+    """How to come in person (the plan): the preset's text, then its office address and hours
+    when the preset fills them (nothing invented)."""
+    place = policy.in_person
+    if place is None:
+        return ""
+    lines = [" ".join(place.text.split())]
+    lines += [f"• {label} : {value}" for label, value in (
+        ("adresse", place.address), ("heures d'ouverture", place.hours)) if value]
+    return "\n".join(lines)

@@ -45,6 +45,9 @@ from bot.storage.models import ROLES, ApiTokenRow, AttachmentRow, ComplaintRow, 
 from bot.storage.repository import COMPLAINT_COLUMNS
 
 MANAGER_ROLES = ("manager", "admin")
+# What a preset whose staff judge what is a complaint (the notice: "la direction") can record as
+# not a complaint: the seed's own list of what is not one (contract section 1's triage codes).
+NOT_A_COMPLAINT_CODES = ("service_request", "information_request", "advice_request")
 LIST_MAX = 1000  # the largest page of `list_complaints`
 # a receipt date after the registration is accepted (and noted in the history) up to this far
 FUTURE_RECEIPT_LIMIT = timedelta(days=366)
@@ -108,7 +111,7 @@ def _dummy_hash() -> str:
 
 
 def _user_dict(user: StaffUserRow) -> dict[str, Any]:
-    return {"email": user.email, "role": user.role, "active": user.active,
+    return {"email": user.email, "role": user.role, "active": user.active, "can_answer": bool(user.can_answer),
             "created_at": user.created_at.isoformat(), "has_password": bool(user.password_hash)}
 
 
@@ -120,10 +123,13 @@ def _norm_email(email: str) -> str:
 
 
 def add_staff(
-    registry: Registry, email: str, role: str, password: str | None = None, *, now: datetime | None = None
+    registry: Registry, email: str, role: str, password: str | None = None, *, now: datetime | None = None,
+    can_answer: bool | None = None,
 ) -> dict[str, Any]:
     """Create a staff account (or update the role, password and reactivate an existing one).
-    Returns {email, role, active, created_at, has_password, created}."""
+    `can_answer` gives (True) or withdraws (False) an agent's right to answer where a preset wants
+    the answer from an authorised person (None keeps it). Returns {email, role, active, can_answer,
+    created_at, has_password, created}."""
     email = _norm_email(email)
     if role not in ROLES:
         raise InvalidInput(f"Rôle inconnu : « {role} » (agent, manager ou admin).", "invalid_role")
@@ -136,6 +142,8 @@ def add_staff(
             uow.session.add(user)
         user.role = role
         user.active = True
+        if can_answer is not None:
+            user.can_answer = can_answer
         if password:
             user.password_hash = hash_password(password)
         uow.session.flush()
@@ -210,12 +218,12 @@ def authenticate_token(registry: Registry, token: str | None) -> dict[str, Any] 
         return None
     with registry.unit_of_work(read_only=True) as uow:
         row = uow.session.execute(
-            select(StaffUserRow.email, StaffUserRow.role)
+            select(StaffUserRow.email, StaffUserRow.role, StaffUserRow.can_answer)
             .join(ApiTokenRow, ApiTokenRow.user_id == StaffUserRow.id)
             .where(ApiTokenRow.token_hash == _token_hash(token), ApiTokenRow.revoked.is_(False),
                    StaffUserRow.active.is_(True))
         ).one_or_none()
-    return {"email": row.email, "role": row.role} if row else None
+    return {"email": row.email, "role": row.role, "can_answer": bool(row.can_answer)} if row else None
 
 
 def authenticate_password(registry: Registry, email: str, password: str) -> dict[str, Any] | None:
@@ -225,7 +233,8 @@ def authenticate_password(registry: Registry, email: str, password: str) -> dict
             select(StaffUserRow).where(StaffUserRow.email == (email or "").strip().lower())
         ).one_or_none()
         encoded = user.password_hash if user is not None else None
-        result = {"email": user.email, "role": user.role} if user is not None and user.active else None
+        result = ({"email": user.email, "role": user.role, "can_answer": bool(user.can_answer)}
+                  if user is not None and user.active else None)
     if encoded is None:
         verify_password(password or "x", _dummy_hash())  # same time for unknown accounts
         return None
@@ -294,6 +303,7 @@ def transition(
     note: str | None = None,
     policy: Policy | None = None,
     notify: bool = True,
+    may_answer: bool = False,
 ) -> dict[str, Any]:
     """Move a complaint to status `to` under the domain's rules; returns the whole record.
 
@@ -301,7 +311,9 @@ def transition(
     - `answered` needs `answer_text` and `outcome`; a rejected or partially upheld answer
       records the mediator or appeal route given (`mediator`);
     - `inadmissible` needs `reason_code`: `decision` = that code, `mediator` = the route;
-    - `prepared` -> `received` (confirmed at the counter): received now, deadlines from now.
+    - `prepared` -> `received` (confirmed at the counter): received now, deadlines from now;
+    - where the preset wants the answer from an authorised person (`answer_by_authorised_only`),
+      only managers, admins and accounts given the right (`may_answer`) can answer.
     `policy` defaults to the complaint's preset (`bot.policies.load_policy`).
     With `notify` (and an e-mail address on file) the acknowledgement, the answer or the
     refusal is queued in the outbox in the same transaction (`bot.services.notifications`).
@@ -326,7 +338,7 @@ def transition(
     if target is Status.INADMISSIBLE:
         if not reason_code:
             raise InvalidInput("Un refus demande son motif (reason_code).", "reason_code_missing")
-        if reason_code not in REFUSAL_CODES:
+        if reason_code not in REFUSAL_CODES + NOT_A_COMPLAINT_CODES:
             raise InvalidInput(f"Motif de refus inconnu : « {reason_code} ».", "invalid_reason_code")
 
     with registry.unit_of_work() as uow:
@@ -336,6 +348,10 @@ def transition(
         if (current, target) in MANAGER_ONLY and role not in MANAGER_ROLES:
             raise Forbidden("Seul un responsable peut rouvrir ce dossier.")
         policy = policy or _policy_for(complaint.policy)
+        if (target is Status.ANSWERED and policy is not None and policy.answer_by_authorised_only
+                and role not in MANAGER_ROLES and not may_answer):
+            raise Forbidden("Cette procédure demande que la réponse soit donnée par une personne habilitée "
+                            "à répondre : un responsable ou un compte autorisé.")
         complaint.transition(target, actor=actor, now=now, note=note)
 
         if target is Status.RECEIVED:  # confirmed at the counter: the deadlines start now
@@ -674,11 +690,20 @@ def _checked_contacts(data: dict[str, Any], country: str) -> dict[str, Any]:
     return data
 
 
+def refusal_reasons(policy: Policy) -> list[str]:
+    """The grounds staff may record under this preset: its own exclusions and, where staff judge
+    what is a complaint (the notice), "not a complaint" in the seed's own terms."""
+    own = [e.code for e in policy.exclusions if e.code in REFUSAL_CODES]
+    if policy.staff_judges_admissibility:
+        own += [c for c in NOT_A_COMPLAINT_CODES if c not in own]
+    return own
+
+
 def _check_preset_reason(policy: Policy | None, reason_code: str) -> None:
     """A preset never applies another preset's rule: the refusal must be one of its own."""
     if policy is None:
         return
-    own = [e.code for e in policy.exclusions if e.code in REFUSAL_CODES]
+    own = refusal_reasons(policy)
     if reason_code not in own:
         allowed = ", ".join(own) if own else "aucun"
         raise InvalidInput(f"Le motif « {reason_code} » n'est pas prévu par la procédure {policy.id} "

@@ -265,6 +265,7 @@ def make_api_router() -> APIRouter:
         record = staff.transition(
             registry_of(request), reference, body.to, actor=user["email"], role=user["role"], now=now_of(request),
             answer_text=body.answer_text, outcome=body.outcome, reason_code=body.reason_code, note=body.note,
+            may_answer=bool(user.get("can_answer")),
         )
         return with_deadlines(request, record)
 

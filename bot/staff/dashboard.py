@@ -24,7 +24,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
-from bot.domain.complaint import MANAGER_ONLY, REFUSAL_CODES, TRANSITIONS, DomainError, Status
+from bot.domain.complaint import MANAGER_ONLY, TRANSITIONS, DomainError, Status
+from bot.domain.policy import Policy
 from bot.services import labels as L
 from bot.services import outbox, privacy, staff
 from bot.services.analytics import compute_analytics
@@ -187,7 +188,8 @@ def make_dashboard_router() -> APIRouter:
         if data is None or account is None or not account["active"]:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(target if request.method == "GET" else "/staff/")
-        return {"email": account["email"], "role": account["role"], "csrf": data["csrf"]}
+        return {"email": account["email"], "role": account["role"], "can_answer": account["can_answer"],
+                "csrf": data["csrf"]}
 
     Session = Annotated[dict[str, Any], Depends(session_user)]
 
@@ -294,8 +296,8 @@ def make_dashboard_router() -> APIRouter:
         notes = [h for h in record["history"] if h["action"] == "internal_note"]
         return render(
             request, "complaint.html", user, c=record, complaint_policy=policy, accounts=accounts,
-            actions=_actions(record["status"], user["role"]), notes=notes,
-            reasons=[e.code for e in policy.exclusions if e.code in REFUSAL_CODES],
+            actions=_actions(record["status"], user, policy), notes=notes,
+            reasons=staff.refusal_reasons(policy), answer_route=staff.answer_route_text(policy),
             transcript=transcript_lines(record["transcript"]) if record.get("transcript") else [],
             editable=staff.EDITABLE_FIELDS, legal_hold=(record.get("extra") or {}).get("legal_hold"),
         )
@@ -310,6 +312,7 @@ def make_dashboard_router() -> APIRouter:
             registry_of(request), reference, f.get("to", ""), actor=user["email"], role=user["role"],
             now=now_of(request), answer_text=f.get("answer_text") or None, outcome=f.get("outcome") or None,
             reason_code=f.get("reason_code") or None, note=f.get("note") or None,
+            may_answer=user["can_answer"],
         )
         return _done(request, reference, f"Statut : {L.label(L.STATUS_LABELS, record['status'])}.")
 
@@ -477,8 +480,12 @@ _ACTION_TEXT = {
 }
 
 
-def _actions(status: str, role: str) -> list[dict[str, Any]]:
-    """The transitions open from `status`: {to, label, form ("answer", "refuse" or None), allowed}."""
+def _actions(status: str, user: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
+    """The transitions open from `status`: {to, label, form ("answer", "refuse" or None), allowed}.
+    Where the preset wants the answer from an authorised person, only they see the answer form."""
+    role = user["role"]
+    may_answer = (not policy.answer_by_authorised_only or role in staff.MANAGER_ROLES
+                  or bool(user.get("can_answer")))
     current = Status(status)
     out = []
     for target, sources in TRANSITIONS.items():
@@ -487,8 +494,8 @@ def _actions(status: str, role: str) -> list[dict[str, Any]]:
         manager_only = (current, target) in MANAGER_ONLY
         text = "Rouvrir (responsable)" if manager_only else _ACTION_TEXT.get(target, target.value)
         form = {Status.ANSWERED: "answer", Status.INADMISSIBLE: "refuse"}.get(target)
-        out.append({"to": target.value, "label": text, "form": form,
-                    "allowed": not manager_only or role in staff.MANAGER_ROLES})
+        allowed = (not manager_only or role in staff.MANAGER_ROLES) and (target is not Status.ANSWERED or may_answer)
+        out.append({"to": target.value, "label": text, "form": form, "allowed": allowed})
     return out
 
 

@@ -159,6 +159,8 @@ class StaffUserRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # the right to answer where a preset wants the answer from an authorised person (the plan)
+    can_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ApiTokenRow(Base):

@@ -39,7 +39,7 @@ def test_cli_staff_add_then_token_fresh_database_token_works(env: dict[str, str]
     assert len(token) >= 32
     registry = Registry.from_url(env["DATABASE_URL"])
     try:
-        assert staff.authenticate_token(registry, token) == {"email": "agent@exemple.be", "role": "manager"}
+        assert staff.authenticate_token(registry, token) == {"email": "agent@exemple.be", "role": "manager", "can_answer": False}
         assert staff.authenticate_password(registry, "agent@exemple.be", "s3cret") is not None
     finally:
         registry.dispose()
@@ -73,7 +73,7 @@ def test_cli_policy_check_good_file_ok_broken_file_errors_with_place(env: dict[s
 def test_cli_db_upgrade_and_retention_dry_run(env: dict[str, str]) -> None:
     upgraded = run(env, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "0002" in upgraded.stdout
+    assert "0003" in upgraded.stdout
     dry = run(env, "retention", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.strip().splitlines()[-1].startswith("0 dossier")

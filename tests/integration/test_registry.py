@@ -61,7 +61,7 @@ def _file(registry: Registry, policy: Any, key: str | None = None, now: datetime
 def test_migrations_fresh_database_all_tables_at_head(db_url: str) -> None:
     upgrade(db_url)
     upgrade(db_url)  # a second run is a no-op
-    assert current(db_url) == "0002"
+    assert current(db_url) == "0003"
     reg = Registry.from_url(db_url)
     try:
         tables = set(inspect(reg.engine).get_table_names())
@@ -277,7 +277,7 @@ def test_staff_accounts_tokens_and_passwords(registry: Registry) -> None:
     user = staff.add_staff(registry, "Agent@Org.be", "agent", "s3cret-pass")
     assert user["email"] == "agent@org.be" and user["created"] is True
     token = staff.issue_token(registry, "agent@org.be")
-    assert staff.authenticate_token(registry, token) == {"email": "agent@org.be", "role": "agent"}
+    assert staff.authenticate_token(registry, token) == {"email": "agent@org.be", "role": "agent", "can_answer": False}
     assert staff.authenticate_token(registry, token + "x") is None
     with registry.unit_of_work(read_only=True) as uow:  # only the hash is stored
         from bot.storage.models import ApiTokenRow, StaffUserRow

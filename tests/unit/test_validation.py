@@ -274,13 +274,13 @@ def test_is_none_answer_recognises_none(text, expected):
 # ---------------------------------------------------------------- free text
 
 
-@pytest.mark.parametrize("field", ["persons_contacted", "other_parties"])
+@pytest.mark.parametrize("field", ["persons_contacted", "other_parties", "persons_targeted"])
 @pytest.mark.parametrize("text", ["aucun", "personne", "Aucune.", "rien", "non"])
 def test_validate_free_text_none_accepted_field_gives_aucun(field, text):
     assert validate_free_text(text, field) == "aucun"
 
 
-@pytest.mark.parametrize("field", ["facts_place", "objective", "subject", "service_concerned", "persons_targeted"])
+@pytest.mark.parametrize("field", ["facts_place", "objective", "subject", "service_concerned"])
 def test_validate_free_text_none_refused_field_raises(field):
     with pytest.raises(FieldError) as err:
         validate_free_text("aucun", field)
