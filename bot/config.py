@@ -1,18 +1,54 @@
-"""Settings, all from the environment (contract section 6), read once by the composition roots."""
+"""Settings, all from the environment (contract section 6), read once by the composition roots.
+
+`Settings` below is the one list of the settings and their defaults. `Settings()` is the defaults
+alone (tests build theirs this way); `Settings.from_env(env)` reads `env` (`os.environ` when not
+given) through pydantic-settings:
+
+- each setting's variable is its name in capitals (`smtp_port`: SMTP_PORT), except `policy` and
+  `var_dir`: COMPLAINT_POLICY and COMPLAINT_VAR_DIR (`ENV_NAMES`); names are case-sensitive;
+- an empty variable is an unset one: the default applies;
+- three defaults follow other settings: DATABASE_URL (`registry.db` in the var directory),
+  ENGINE_URL (ENGINE_HOST, port 5005) and RASA_AUTH_TOKEN (`var/rasa_token`, made by `make run`);
+- numbers are read as Python's `int()` reads them and a bad one raises `ValueError` (pydantic's
+  `ValidationError`, which names the variable); TRUST_FORWARDED_FOR is on for 1, true or yes in
+  any case and off for anything else; trailing slashes of the base URLs are dropped.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Annotated, Any, get_type_hints
+
+from pydantic import AfterValidator, BeforeValidator, Field, create_model
+from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
+ENV_NAMES = {"policy": "COMPLAINT_POLICY", "var_dir": "COMPLAINT_VAR_DIR"}  # the others: the name in capitals
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    return int(raw) if raw else default
+
+def env_name(setting: str) -> str:
+    """The environment variable of a setting."""
+    return ENV_NAMES.get(setting, setting.upper())
+
+
+def _without_trailing_slash(value: str) -> str:
+    return value.rstrip("/")
+
+
+def _without_trailing_slash_or_none(value: str | None) -> str | None:
+    return (value or "").rstrip("/") or None
+
+
+def _url(default: str | None = None) -> Any:
+    """A base URL setting: read without its trailing slashes ("/" alone: unset, for an optional one)."""
+    read = _without_trailing_slash if default is not None else _without_trailing_slash_or_none
+    return field(default=default, metadata={"read": AfterValidator(read)})
 
 
 @dataclass(frozen=True)
@@ -29,19 +65,19 @@ class Settings:
     mail_from: str = "reclamations@localhost"
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
-    telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_api_base_url: str = _url("https://api.telegram.org")
     whatsapp_access_token: str | None = None
     whatsapp_app_secret: str | None = None
     whatsapp_verify_token: str | None = None
     whatsapp_phone_number_id: str | None = None
-    whatsapp_api_base_url: str = "https://graph.facebook.com"
+    whatsapp_api_base_url: str = _url("https://graph.facebook.com")
     whatsapp_api_version: str = "v21.0"
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
-    twilio_api_base_url: str = "https://api.twilio.com"
-    public_base_url: str | None = None
+    twilio_api_base_url: str = _url("https://api.twilio.com")
+    public_base_url: str | None = _url()
     engine_host: str = "127.0.0.1"
-    engine_url: str = "http://127.0.0.1:5005"
+    engine_url: str = _url("http://127.0.0.1:5005")
     action_server_url: str = "http://127.0.0.1:5055/webhook"
     web_host: str = "0.0.0.0"
     web_port: int = 8000
@@ -71,58 +107,67 @@ class Settings:
         return self.var_dir / "attachments"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        e = dict(os.environ if env is None else env)
-        var_dir = Path(e.get("COMPLAINT_VAR_DIR") or ROOT / "var")
-        engine_host = e.get("ENGINE_HOST") or "127.0.0.1"
-        return cls(
-            policy=e.get("COMPLAINT_POLICY") or "igretec",
-            var_dir=var_dir,
-            database_url=e.get("DATABASE_URL") or f"sqlite:///{var_dir / 'registry.db'}",
-            tracker_store_url=e.get("TRACKER_STORE_URL") or None,
-            redis_url=e.get("REDIS_URL") or None,
-            rasa_auth_token=e.get("RASA_AUTH_TOKEN") or _stored_token(var_dir),
-            smtp_host=e.get("SMTP_HOST") or None,
-            smtp_port=_int(e, "SMTP_PORT", 25),
-            staff_notify_email=e.get("STAFF_NOTIFY_EMAIL") or None,
-            mail_from=e.get("MAIL_FROM") or "reclamations@localhost",
-            telegram_bot_token=e.get("TELEGRAM_BOT_TOKEN") or None,
-            telegram_webhook_secret=e.get("TELEGRAM_WEBHOOK_SECRET") or None,
-            telegram_api_base_url=(e.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org").rstrip("/"),
-            whatsapp_access_token=e.get("WHATSAPP_ACCESS_TOKEN") or None,
-            whatsapp_app_secret=e.get("WHATSAPP_APP_SECRET") or None,
-            whatsapp_verify_token=e.get("WHATSAPP_VERIFY_TOKEN") or None,
-            whatsapp_phone_number_id=e.get("WHATSAPP_PHONE_NUMBER_ID") or None,
-            whatsapp_api_base_url=(e.get("WHATSAPP_API_BASE_URL") or "https://graph.facebook.com").rstrip("/"),
-            whatsapp_api_version=e.get("WHATSAPP_API_VERSION") or "v21.0",
-            twilio_account_sid=e.get("TWILIO_ACCOUNT_SID") or None,
-            twilio_auth_token=e.get("TWILIO_AUTH_TOKEN") or None,
-            twilio_api_base_url=(e.get("TWILIO_API_BASE_URL") or "https://api.twilio.com").rstrip("/"),
-            public_base_url=(e.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
-            engine_host=engine_host,
-            engine_url=(e.get("ENGINE_URL") or f"http://{engine_host}:5005").rstrip("/"),
-            action_server_url=e.get("ACTION_SERVER_URL") or "http://127.0.0.1:5055/webhook",
-            web_host=e.get("WEB_HOST") or "0.0.0.0",
-            web_port=_int(e, "WEB_PORT", 8000),
-            attachment_max_bytes=_int(e, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
-            attachment_max_files=_int(e, "ATTACHMENT_MAX_FILES", 5),
-            chat_body_max_bytes=_int(e, "CHAT_BODY_MAX_BYTES", 16 * 1024),
-            webhook_body_max_bytes=_int(e, "WEBHOOK_BODY_MAX_BYTES", 64 * 1024),
-            staff_body_max_bytes=_int(e, "STAFF_BODY_MAX_BYTES", 1024 * 1024),
-            rate_chat_session=e.get("RATE_CHAT_SESSION") or "10/600",
-            rate_chat_messages_per_address=e.get("RATE_CHAT_MESSAGES_PER_ADDRESS") or "60/60",
-            rate_chat_messages_per_conversation=e.get("RATE_CHAT_MESSAGES_PER_CONVERSATION") or "20/60",
-            rate_chat_upload_per_address=e.get("RATE_CHAT_UPLOAD_PER_ADDRESS") or "20/600",
-            rate_chat_upload_per_conversation=e.get("RATE_CHAT_UPLOAD_PER_CONVERSATION") or "10/600",
-            handover_notice_seconds=_int(e, "HANDOVER_NOTICE_SECONDS", 3600),
-            status_failures_global_per_minute=_int(e, "STATUS_FAILURES_GLOBAL_PER_MINUTE", 30),
-            login_failures_per_address=e.get("LOGIN_FAILURES_PER_ADDRESS") or "20/900",
-            login_failures_per_account=e.get("LOGIN_FAILURES_PER_ACCOUNT") or "8/900",
-            trust_forwarded_for=(e.get("TRUST_FORWARDED_FOR") or "").lower() in ("1", "true", "yes"),
-            conversation_retention_days=_int(e, "CONVERSATION_RETENTION_DAYS", 7),
-            unlinked_attachment_hours=_int(e, "UNLINKED_ATTACHMENT_HOURS", 24),
-            processed_message_days=_int(e, "PROCESSED_MESSAGE_DAYS", 7),
-        )
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The settings the environment `env` (default: `os.environ`) gives, the defaults for the rest."""
+        model = _environment_model()
+        read = model.model_validate(_Variables(model, os.environ if env is None else env)())
+        values = read.model_dump(exclude_unset=True)
+        defaults = cls()
+        var_dir: Path = values.get("var_dir", defaults.var_dir)
+        values.setdefault("database_url", f"sqlite:///{var_dir / 'registry.db'}")
+        values.setdefault("engine_url", f"http://{values.get('engine_host', defaults.engine_host)}:5005")
+        if "rasa_auth_token" not in values:
+            values["rasa_auth_token"] = _stored_token(var_dir)
+        return replace(defaults, **values)
+
+
+# --------------------------------------------------------------------------------- reading the environment
+
+
+def _whole_number(value: Any) -> Any:
+    """As `int()` reads a variable (" 8 ", "+8", "1_000"; not "8.0"): ValueError otherwise."""
+    return int(value) if isinstance(value, str) else value
+
+
+def _switched_on(value: Any) -> Any:
+    return value.lower() in ("1", "true", "yes") if isinstance(value, str) else value
+
+
+_READ_AS = {int: BeforeValidator(_whole_number), bool: BeforeValidator(_switched_on)}
+
+
+class _Environment(BaseSettings):
+    """What `from_env` reads: one field per setting, named by its variable (`_environment_model`)."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
+
+
+@functools.cache
+def _environment_model() -> type[BaseSettings]:
+    """The pydantic-settings model of `Settings`: same names, types and defaults, plus each
+    setting's variable and how it is read."""
+    hints = get_type_hints(Settings)
+    specs: dict[str, Any] = {}
+    for setting in fields(Settings):
+        kind = hints[setting.name]
+        readers = [r for r in (_READ_AS.get(kind), setting.metadata.get("read")) if r is not None]
+        annotated = Annotated[kind, *readers] if readers else kind
+        specs[setting.name] = (annotated, Field(setting.default, validation_alias=env_name(setting.name)))
+    return create_model("SettingsFromEnvironment", __base__=_Environment, **specs)
+
+
+class _Variables(EnvSettingsSource):
+    """pydantic-settings' environment source over the given variables instead of `os.environ`."""
+
+    def __init__(self, settings_cls: type[BaseSettings], variables: Mapping[str, str]) -> None:
+        self._variables = variables
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name: value for name, value in self._variables.items() if value != ""}  # empty: unset
+
+
+# --------------------------------------------------------------------------------- helpers
 
 
 def rate(spec: str) -> tuple[int, float]:
