@@ -23,7 +23,6 @@ everything here is driven by `policy.exclusions` and `policy.too_old`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +31,7 @@ from typing import Literal
 from bot.domain.complaint import Complaint
 from bot.domain.dates import ParsedDate, older_than
 from bot.domain.policy import Contacts, Exclusion, Policy, Route
+from bot.domain.text import fold
 
 __all__ = [
     "Assessment",
@@ -65,23 +65,14 @@ ADMISSIBLE = Assessment("admissible")
 # ------------------------------------------------------------------------------------ text helpers
 
 
-def _fold(text: str) -> str:
-    """Lower case, accents removed, apostrophes and dashes unified, spaces collapsed."""
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[’‘`´ʼ]", "'", text)
-    text = re.sub(r"[‐‑‒–—]", "-", text)
-    return re.sub(r"\s+", " ", text.lower()).strip()
-
-
 def found_cues(text: str | None, cues: Iterable[str]) -> list[str]:
     """The cues present in `text` as whole words (a final s or x allowed), accents ignored."""
     if not text:
         return []
-    folded = _fold(text)
+    folded = fold(text)
     found = []
     for cue in cues:
-        c = _fold(cue)
+        c = fold(cue)
         if c and re.search(rf"(?<![\w]){re.escape(c)}(?:s|x)?(?![\w])", folded):
             found.append(cue)
     return found
@@ -120,7 +111,7 @@ def is_vague(description: str | None) -> bool:
         return False
     for m in matches:
         word = m.group()
-        folded = _fold(word)
+        folded = fold(word)
         if {folded, *folded.split("'"), folded.rstrip("sx")} & _CONCRETE:
             return False
         # a capitalised word inside a sentence: a name or a place ("Madame Dupont", "à Charleroi")
@@ -337,7 +328,7 @@ _VICTIM_RE = re.compile(
 
 def is_victim_account(text: str | None) -> bool:
     """Does the citizen say they suffered discrimination (not ask for a discriminatory treatment)?"""
-    return bool(_VICTIM_RE.search(_fold(text or "")))
+    return bool(_VICTIM_RE.search(fold(text or "")))
 
 
 DECISION_CUES = (

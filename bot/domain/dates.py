@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 
 from bot.domain.complaint import DomainError
+from bot.domain.text import fold
 
 Precision = Literal["day", "month", "approximate", "year"]
 
@@ -116,23 +117,7 @@ def older_than(parsed: ParsedDate, received: date, months: int) -> Literal["yes"
     return "probably"
 
 
-# ---------------------------------------------------------------- normalisation
-
-
-def _fold(text: str) -> str:
-    """Lower-case, accents removed, apostrophes/dashes unified; same length as `text`."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in "’‘`´ʼ":
-            out.append("'")
-            continue
-        if ch in "‐‑‒–—":
-            out.append("-")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        low = base.lower()
-        out.append(low if len(low) == 1 else base)
-    return "".join(out)
+# ---------------------------------------------------------------- vocabulary (folded)
 
 
 _MONTHS: dict[str, int] = {
@@ -560,7 +545,7 @@ def find_date(text: str, *, now: datetime, tz: str = "Europe/Brussels",
         return None
     today = _local_now(now, tz).date()
     original = unicodedata.normalize("NFC", text)
-    folded = _fold(original)
+    folded = fold(original, keep_length=True)  # positions in `folded` are positions in `original`
     cands = _candidates(folded, today, whole_answer=whole_answer)
     best = _pick(cands)
     if best is None:
@@ -607,7 +592,7 @@ def parse_facts_date(text: str, *, now: datetime, tz: str = "Europe/Brussels") -
     parsed = find_date(text or "", now=now, tz=tz, whole_answer=True)
     if parsed is None and text and text.strip():
         original = unicodedata.normalize("NFC", text).strip()
-        parsed = _dateparser_fallback(_fold(original), original, local_now)
+        parsed = _dateparser_fallback(fold(original, keep_length=True), original, local_now)
     if parsed is None:
         raise DateError(
             f"Je n'ai pas compris cette date : pouvez-vous l'écrire autrement ? {EXAMPLE_HINT}",

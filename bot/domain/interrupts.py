@@ -8,8 +8,9 @@ only when the whole short message says so.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Literal
+
+from bot.domain.text import fold
 
 Interrupt = Literal["cancel", "start_over", "request_human"]
 
@@ -32,16 +33,14 @@ _PATTERNS: list[tuple[Interrupt, re.Pattern[str]]] = [
 _HUMAN_WORDS = re.compile(r"\b(parler|discuter|echanger|passez|humain|vraie personne|quelqu'un|quelqu un)\b")
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'")
-    return re.sub(r"\s+", " ", re.sub(r"[!?.…,;:]+", " ", text)).strip()
+def _words(text: str) -> str:
+    """Folded (compatibility forms included), punctuation turned into spaces."""
+    return re.sub(r"\s+", " ", re.sub(r"[!?.…,;:]+", " ", fold(text, compatibility=True))).strip()
 
 
 def detect_interrupt(text: str | None) -> Interrupt | None:
     """The interruption a short message asks for, or None when it may be an answer."""
-    folded = _fold(text or "")
+    folded = _words(text or "")
     if not folded or len(folded.split()) > 10:
         return None
     for kind, pattern in _PATTERNS:

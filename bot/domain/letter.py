@@ -20,6 +20,7 @@ from datetime import datetime
 import phonenumbers
 
 from bot.domain.dates import ParsedDate, find_date, local_today
+from bot.domain.text import fold
 from bot.domain.validation import (
     FieldError,
     find_email,
@@ -199,11 +200,6 @@ class Reading:
     identity_block: bool = False        # several identity details were given
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'").lower()
-
-
 def _mask(text: str, start: int, end: int) -> str:
     """Blank out a span (same length) so later passes do not read it again."""
     return text[:start] + " " * (end - start) + text[end:]
@@ -311,7 +307,7 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
         later = find_date(_mask(date_text, idx, idx + len(parsed.text)) if idx >= 0 else date_text, now=now, tz=tz)
         if later is not None and later.precision != "year":
             parsed = later
-    if parsed is not None and _fold(parsed.text) not in ("aujourd'hui", "ce jour"):
+    if parsed is not None and fold(parsed.text) not in ("aujourd'hui", "ce jour"):
         earliest, _ = parsed.bounds()
         if earliest <= local_today(now, tz):
             r.date = parsed
@@ -334,7 +330,7 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
         f["acting_for"] = "group"
     elif _ORG_RE.search(text):
         f["acting_for"] = "organisation"
-    elif _FIRST_PERSON_RE.search(text) and not _WE_RE.search(_fold(text)):
+    elif _FIRST_PERSON_RE.search(text) and not _WE_RE.search(fold(text)):
         f["acting_for"] = "self"
 
     # 11. facts: place, persons contacted, objective, registry fields
@@ -397,13 +393,13 @@ def _labelled_values(text: str) -> dict[str, tuple[str, int, int]]:
 
 
 def _find_address(work: str, org_address: str | None) -> tuple[str, tuple[int, int]] | None:
-    org = _fold(org_address or "")
+    org = fold(org_address or "")
     best = None
     for m in _ADDRESS_RE.finditer(work):
         street = _tidy(m.group("street"))
         town_words = []
         for w in m.group("town").split():
-            if _fold(w).strip(".,") in _TOWN_STOP:
+            if fold(w).strip(".,") in _TOWN_STOP:
                 break
             town_words.append(w)
         if not town_words:
@@ -417,8 +413,8 @@ def _find_address(work: str, org_address: str | None) -> tuple[str, tuple[int, i
         end = m.start("town") + len(town)
         if m.group("country"):
             end = max(end, m.end("country"))
-        before = _fold(work[max(0, m.start() - 40):m.start()])
-        if org and _fold(street) in org:
+        before = fold(work[max(0, m.start() - 40):m.start()], keep_length=True)  # keeps "vis " whole
+        if org and fold(street) in org:
             continue  # the organisation's own address ("vos bureaux, boulevard Mayence 1, 6000 Charleroi")
         if re.search(r"(?:vos|votre|nos)\s+(?:bureaux|siege|agence|locaux|guichet)\s*,?\s*$", before):
             continue
@@ -506,7 +502,7 @@ _NOT_A_FIRST_NAME = {
 
 def _find_name(text: str) -> tuple[tuple[str, str], tuple[int, int]] | None:
     m = _SMS_NAME_RE.search(text)
-    if m and _fold(m.group("first")) not in _NOT_A_FIRST_NAME and _fold(m.group("last")) not in _NOT_A_FIRST_NAME \
+    if m and fold(m.group("first")) not in _NOT_A_FIRST_NAME and fold(m.group("last")) not in _NOT_A_FIRST_NAME \
             and (m.group("first").islower() or m.group("first")[0].isupper()):
         try:
             first = validate_name(m.group("first").capitalize(), "first_name")
@@ -537,14 +533,14 @@ def _find_name(text: str) -> tuple[tuple[str, str], tuple[int, int]] | None:
             return names, (m.start("sig"), m.end("sig"))
     tail_start = max(0, len(text) - 400)
     for m in reversed(list(_SIG_LINE_RE.finditer(text, tail_start))):
-        if _fold(m.group("name").split()[0]) in _NOT_A_FIRST_NAME:
+        if fold(m.group("name").split()[0]) in _NOT_A_FIRST_NAME:
             continue
         names = split_full_name(m.group("name"))
         if names:
             return names, (m.start("name"), m.end("name"))
     for m in reversed(list(_NAME_BEFORE_CONTACT_RE.finditer(text))):
         words = m.group("name").split()
-        if any(_fold(w) in _NOT_A_FIRST_NAME or _fold(w) in _TOWN_STOP for w in words):
+        if any(fold(w) in _NOT_A_FIRST_NAME or fold(w) in _TOWN_STOP for w in words):
             continue
         names = split_full_name(" ".join(w.capitalize() if w.islower() else w for w in words))
         if names:
@@ -592,7 +588,7 @@ def _find_place(work: str) -> str | None:
         if home and home.start() < m.start():
             break
         place = _tidy(m.group("place"))
-        low = _fold(place)
+        low = fold(place)
         if re.match(r"(?:en|a|au)\s+(?:ce|cette|mon|ma)\s", low) or len(place) < 5:
             continue
         if re.match(r"en\s+(?:service|rue)\b", low):
@@ -602,11 +598,11 @@ def _find_place(work: str) -> str | None:
 
 
 def _find_persons(work: str, f: dict[str, object]) -> str | None:
-    own = {_fold(str(f.get("last_name") or "")), _fold(str(f.get("first_name") or ""))}
+    own = {fold(str(f.get("last_name") or "")), fold(str(f.get("first_name") or ""))}
     found: list[str] = []
     for m in _PERSON_RE.finditer(work):
         name = m.group("name")
-        if _fold(name.split()[0]) in own or _fold(name) in ("monsieur", "madame"):
+        if fold(name.split()[0]) in own or fold(name) in ("monsieur", "madame"):
             continue
         if re.search(r"(?i)madame,?\s+monsieur|monsieur,?\s+madame", work[max(0, m.start() - 12):m.end()]):
             continue
@@ -616,7 +612,7 @@ def _find_persons(work: str, f: dict[str, object]) -> str | None:
         if not _CONTACT_VERBS.search(around):
             continue
         value = _tidy(m.group(0))
-        if len(value) < 5 or any(_fold(value) in _fold(x) or _fold(x) in _fold(value) for x in found):
+        if len(value) < 5 or any(fold(value) in fold(x) or fold(x) in fold(value) for x in found):
             continue
         found.append(value)
     return ", ".join(dict.fromkeys(found)) if found else None
@@ -722,11 +718,11 @@ def other_organisation(text: str | None, own_names: tuple[str, ...]) -> str | No
     """The other body or company a complaint names as its target, if any (asked about once)."""
     if not text:
         return None
-    own = [_fold(n) for n in own_names if n]
+    own = [fold(n) for n in own_names if n]
     text = re.sub(r"\S+@\S+|(?:https?://|www\.)\S+", " ", text)  # "@proximus.be" names a mailbox, not a target
 
     def is_own(name: str) -> bool:
-        f = _fold(name)
+        f = fold(name)
         return any(f in o or o in f for o in own)
 
     m = _AGAINST_RE.search(text)

@@ -7,17 +7,12 @@ earlier message; "je n'ai pas d'e-mail" declines the field. None of them is a va
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.domain.text import fold
+
 Kind = Literal["question", "already_said", "decline"]
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'").lower()
-    return re.sub(r"\s+", " ", text).strip()
 
 
 _QUESTION_RE = re.compile(
@@ -62,7 +57,7 @@ class Remark:
 def read_remark(text: str | None, field: str) -> Remark | None:
     """What a message inside the question about `field` is, when it is not a plain answer."""
     raw = (text or "").strip()
-    folded = _fold(raw)
+    folded = fold(raw)
     if not folded:
         return None
     words = len(folded.split())
@@ -85,7 +80,7 @@ def _original_index(raw: str, folded: str, folded_index: int) -> int:
     prefix = folded[:folded_index]
     count, i = 0, 0
     while i < len(raw) and count < len(prefix):
-        if _fold(raw[: i + 1]).endswith(prefix[count:count + 1]):
+        if fold(raw[: i + 1]).endswith(prefix[count:count + 1]):
             count += 1
         i += 1
     return i

@@ -15,6 +15,7 @@ import phonenumbers
 
 from bot.domain.complaint import ActingFor, DomainError
 from bot.domain.dates import DateError, parse_facts_date
+from bot.domain.text import APOSTROPHES, fold
 
 
 class FieldError(DomainError):
@@ -52,14 +53,6 @@ _COUNTRY_TZ = {"BE": "Europe/Brussels", "FR": "Europe/Paris"}
 # ---------------------------------------------------------------- text helpers
 
 
-def _fold(text: str) -> str:
-    """Lower-case, accents removed, apostrophes unified, spaces collapsed."""
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[’‘`´ʼ]", "'", text).lower()
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _clean(text: str) -> str:
     """NFC, spaces collapsed (newlines kept), trimmed."""
     text = unicodedata.normalize("NFC", text or "")
@@ -70,7 +63,7 @@ def _clean(text: str) -> str:
 
 def _bare(text: str) -> str:
     """Folded, without surrounding punctuation."""
-    return _fold(text).strip(" .,;:!?\"'«»()")
+    return fold(text).strip(" .,;:!?\"'«»()")
 
 
 _NONE_RE = re.compile(
@@ -94,7 +87,7 @@ _DONT_KNOW = {"je ne sais pas", "je sais pas", "sais pas", "jsp", "j'sais pas", 
 
 
 def _is_dont_know(text: str) -> bool:
-    t = _fold(text)
+    t = fold(text)
     return t in _DONT_KNOW or _bare(text) in _DONT_KNOW or not re.search(r"\w", t)
 
 
@@ -143,7 +136,7 @@ def validate_name(text: str, field: str = "last_name") -> str:
     """A last or first name: letters (accents), hyphens, apostrophes, spaces."""
     label = "prénom" if field == "first_name" else "nom"
     example = EXAMPLES.get(field, EXAMPLES["last_name"])
-    raw = re.sub(r"[’‘`´ʼ]", "'", _clean(text or "").replace("\n", " "))
+    raw = re.sub(f"[{APOSTROPHES}]", "'", _clean(text or "").replace("\n", " "))
     folded = _bare(raw)
     if _ANONYMOUS_RE.search(folded):
         raise FieldError(
@@ -230,7 +223,7 @@ def split_full_name(text: str) -> tuple[str, str] | None:
             if not _NAME_CHARS_RE.match(candidate) or _is_dont_know(candidate):
                 return None
             words = candidate.split(" ")
-            if len(words) > 4 or any(_fold(w) in _NOT_NAME_WORDS for w in words):
+            if len(words) > 4 or any(fold(w) in _NOT_NAME_WORDS for w in words):
                 return None
     if len(words) < 2:
         return None
@@ -344,13 +337,13 @@ _STREET_WORDS = {
 
 def _has_town_after(rest: str) -> bool:
     m = _TOWN_AFTER_RE.match(rest)
-    return m is not None and _fold(m.group(1)) not in _STREET_WORDS
+    return m is not None and fold(m.group(1)) not in _STREET_WORDS
 
 
 def _has_town_before(head: str) -> bool:
     """"…7, Mons 7000" or "8 avenue Jean Jaurès Lyon 69007": a word after the street and its number."""
     m = _TOWN_BEFORE_RE.search(head)
-    if not m or _fold(m.group(1)) in _STREET_WORDS:
+    if not m or fold(m.group(1)) in _STREET_WORDS:
         return False
     street = head[:m.start()]
     return bool(re.search(r"\d", street)) or street.rstrip().endswith(",")
