@@ -49,8 +49,12 @@ train: $(MODEL)
 run: $(APP) $(RASA) $(RASA_PLUGIN) $(MODEL)
 	.venv/bin/python -m bot.runner
 
-test: setup $(MODEL)
-	.venv/bin/pytest -q
+# The two environments install side by side (and the model trains while .venv installs); the
+# fault run (processes killed under load, several minutes) is `make test-faults`: here the
+# supervised-restart tests of tests/unit/test_runner_supervised.py are its short version.
+test:
+	$(MAKE) --no-print-directory -j2 setup $(MODEL)
+	.venv/bin/pytest -q -m "not faults"
 
 test-fast: $(APP)
 	.venv/bin/pytest -q -m "not slow and not browser"

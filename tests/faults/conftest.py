@@ -1,8 +1,9 @@
 """Fault tests: the whole stack under `bot.runner` (PostgreSQL tracker store, Redis lock store,
 two engines), processes killed with SIGKILL while intakes run through the chat endpoint.
 
-`make test-faults` runs the full version (COMPLAINTBOT_FAULTS=full: 100 intakes); otherwise a
-short one (16 intakes) runs with the slow tests."""
+`make test-faults` runs the full version (COMPLAINTBOT_FAULTS=full: 100 intakes); without that
+variable a short one (16 intakes): `.venv/bin/pytest -m faults tests/faults`. `make test` leaves
+them out (tests/unit/test_runner_supervised.py kills each process once instead)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,6 @@ import redis
 from bot.devstack import free_port
 
 FULL = os.environ.get("COMPLAINTBOT_FAULTS") == "full"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "faults: kills processes of a running stack under load")
 
 
 @pytest.fixture(scope="module")
