@@ -1,11 +1,12 @@
-"""What the staff API and dashboard share: the registry, the preset, the clock and today's
-local date taken from `app.state`, and the French error replies of the services' errors."""
+"""What the staff API and dashboard share: the registry, the preset, the settings, the clock,
+today's local date and the dashboard's cookie signer, taken from `app.state` (bot/staff/deps.py
+makes them dependencies), and the HTTP status of the services' errors."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from fastapi import Request
 
@@ -14,6 +15,11 @@ from bot.domain.complaint import DomainError
 from bot.domain.deadlines import local_date
 from bot.domain.policy import Policy
 from bot.services.uow import Registry
+from bot.staff.session import Signer, load_key
+
+# the channels a complaint received elsewhere can come from
+StaffChannel = Literal["email", "post", "phone", "counter"]
+STAFF_CHANNELS: tuple[str, ...] = get_args(StaffChannel)
 
 # service error code -> HTTP status
 ERROR_STATUS = {
@@ -45,6 +51,15 @@ def now_of(request: Request) -> datetime:
     """The current instant; tests may set `app.state.clock` (a callable returning an aware datetime)."""
     clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
     return clock() if clock else datetime.now(UTC)
+
+
+def signer_of(request: Request) -> Signer:
+    """The dashboard's cookie signer, made once per service from `var/staff_session_key`."""
+    signer: Signer | None = getattr(request.app.state, "staff_signer", None)
+    if signer is None:
+        signer = Signer(load_key(settings_of(request).var_dir))
+        request.app.state.staff_signer = signer
+    return signer
 
 
 def today_of(request: Request) -> date:

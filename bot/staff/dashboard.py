@@ -29,7 +29,6 @@ from bot.domain.policy import Policy
 from bot.services import labels as L
 from bot.services import outbox, privacy, staff
 from bot.services.analytics import compute_analytics
-from bot.staff.api import attachment_response, csv_response, json_export_response, pdf_response
 from bot.staff.common import (
     now_of,
     policy_named,
@@ -39,6 +38,7 @@ from bot.staff.common import (
     today_of,
     with_deadlines,
 )
+from bot.staff.downloads import attachment_response, csv_response, json_export_response, pdf_response
 from bot.staff.session import (
     FLASH_COOKIE,
     LOGIN_CSRF_COOKIE,
