@@ -1,16 +1,22 @@
-"""Shared helpers of the services: data dict -> Complaint, Complaint -> dicts."""
+"""Shared helpers of the services: data dict -> Complaint, Complaint -> dicts.
+
+The dict builders read attributes only: they take the repositories' plain records
+(`Bookkeeping`, `StoredAttachment`) as well as rows (bot.services.staff, until it reads through
+the repositories)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.complaint import CHANNELS, CITIZEN_FIELDS, Complaint, Status
 from bot.domain.policy import Policy
 from bot.services.errors import InvalidInput
-from bot.storage.models import AttachmentRow, ComplaintRow
 from bot.storage.repository import plain
+
+if TYPE_CHECKING:
+    from bot.services.uow import UnitOfWork
 
 _BOOL_FIELDS = {"prior_contact", "consent", "initiative_taken"}
 # administrative keys a caller may give with the citizen's data
@@ -124,15 +130,22 @@ def filing_result(c: Complaint) -> dict[str, Any]:
     }
 
 
-def attachment_dict(row: AttachmentRow) -> dict[str, Any]:
+def attachment_dict(row: Any) -> dict[str, Any]:
+    """A document (`StoredAttachment` or row) as {id, filename, media_type, size, sha256, created_at}."""
     return {
         "id": row.id, "filename": row.filename, "media_type": row.media_type, "size": row.size,
         "sha256": row.sha256, "created_at": _iso(row.created_at),
     }
 
 
-def complaint_record(c: Complaint, row: ComplaintRow, attachments: list[AttachmentRow]) -> dict[str, Any]:
-    """The whole record (contract section 1 names) with `history` and `attachments`."""
+def record_of(uow: UnitOfWork, complaint: Complaint) -> dict[str, Any]:
+    """The whole record of a complaint loaded through `uow` (see `complaint_record`)."""
+    return complaint_record(complaint, uow.complaints.bookkeeping(complaint), uow.complaints.attachments_of(complaint))
+
+
+def complaint_record(c: Complaint, row: Any, attachments: list[Any]) -> dict[str, Any]:
+    """The whole record (contract section 1 names) with `history` and `attachments`; `row` gives
+    the registry's bookkeeping (a `Bookkeeping`, or a row)."""
     record = c.as_dict()
     for name, value in vars(c).items():  # instants in UTC, whatever zone the caller's `now` had
         if isinstance(value, datetime):
@@ -153,8 +166,8 @@ def complaint_record(c: Complaint, row: ComplaintRow, attachments: list[Attachme
     return record
 
 
-def summary(row: ComplaintRow, today: date | None = None) -> dict[str, Any]:
-    """A list row of the registry (dashboard, API list)."""
+def summary(row: Any, today: date | None = None) -> dict[str, Any]:
+    """A list row of the registry (dashboard, API list), from an object with the columns as attributes."""
     item = {
         "reference": row.reference, "policy": row.policy, "channel": row.channel, "status": row.status,
         "last_name": row.last_name, "first_name": row.first_name, "email": row.email,

@@ -11,11 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.services._records import attachment_dict, require_aware
 from bot.services.uow import Registry
-from bot.storage.models import AttachmentRow
 
 # The text relayed with a file sent without a caption: not an answer to the question asked.
 FILE_ONLY_TEXT = "[document]"
@@ -37,12 +34,12 @@ def record_attachment(
     Give the id in `data["attachments"]` when filing to link it to the complaint."""
     require_aware("now", now)
     with registry.unit_of_work() as uow:
-        row = uow.attachments.add(AttachmentRow(
-            id=attachment_id or uuid.uuid4().hex, complaint_id=None, conversation_id=conversation_id,
+        stored = uow.attachments.add(
+            id=attachment_id or uuid.uuid4().hex, conversation_id=conversation_id,
             filename=filename[:255], media_type=media_type, size=int(size), sha256=sha256,
             stored_path=stored_path, created_at=now,
-        ))
-        result = attachment_dict(row)
+        )
+        result = attachment_dict(stored)
         uow.commit()
     return result
 
@@ -50,26 +47,17 @@ def record_attachment(
 def conversation_attachments(registry: Registry, conversation_id: str) -> list[dict[str, Any]]:
     """The documents of a conversation not yet linked to a complaint, oldest first."""
     with registry.unit_of_work(read_only=True) as uow:
-        rows = uow.session.scalars(
-            select(AttachmentRow)
-            .where(AttachmentRow.conversation_id == conversation_id, AttachmentRow.complaint_id.is_(None))
-            .order_by(AttachmentRow.created_at, AttachmentRow.id)
-        ).all()
-        return [attachment_dict(r) for r in rows]
+        return [attachment_dict(a) for a in uow.attachments.unlinked_of(conversation_id)]
 
 
 def attachment_file(registry: Registry, attachment_id: str) -> dict[str, Any] | None:
     """Where a document is stored (for download by staff): attachment dict + stored_path + reference."""
-    from bot.storage.models import ComplaintRow
-
     with registry.unit_of_work(read_only=True) as uow:
-        row = uow.attachments.get(attachment_id)
-        if row is None:
-            return None
-        reference = None
-        if row.complaint_id is not None:
-            reference = uow.session.scalar(select(ComplaintRow.reference).where(ComplaintRow.id == row.complaint_id))
-        return attachment_dict(row) | {"stored_path": row.stored_path, "reference": reference}
+        found = uow.attachments.stored(attachment_id)
+    if found is None:
+        return None
+    stored, reference = found
+    return attachment_dict(stored) | {"stored_path": stored.stored_path, "reference": reference}
 
 
 # --------------------------------------------------------------------------- checking and storing uploads

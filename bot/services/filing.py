@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table
-from sqlalchemy.exc import IntegrityError
-
 from bot.domain.complaint import Complaint, Event, Status
 from bot.domain.policy import Policy
 from bot.services._records import (
@@ -18,13 +15,8 @@ from bot.services._records import (
     local_year,
     require_aware,
 )
-from bot.services._sql import insert_ignore, upsert_increment
 from bot.services.references import next_reference
-from bot.services.uow import Registry, UnitOfWork
-from bot.storage.models import ProcessedMessageRow, TriageCountRow
-
-_TRIAGE: Table = TriageCountRow.__table__  # type: ignore[assignment]
-_PROCESSED: Table = ProcessedMessageRow.__table__  # type: ignore[assignment]
+from bot.services.uow import Conflict, Registry, UnitOfWork
 
 
 def file_complaint(
@@ -96,7 +88,7 @@ def record_refusal(
     complaint, extra = complaint_from_data(policy.id, data, channel=channel, status=Status.INADMISSIBLE)
     if not complaint.has_identity():
         with registry.unit_of_work() as uow:
-            if intake_key and not _first_time(uow, "refusal", intake_key, now):
+            if intake_key and not uow.processed.first_time("refusal", intake_key, now):
                 return None
             _increment_triage(uow, policy.id, reason_code, now)
             uow.commit()
@@ -122,29 +114,12 @@ def count_triage(registry: Registry, policy_id: str, code: str, now: datetime) -
 
 def triage_statistics(registry: Registry, policy_id: str | None = None) -> list[dict[str, Any]]:
     """The anonymous counts, one dict per (policy, code, day)."""
-    from sqlalchemy import select
-
     with registry.unit_of_work(read_only=True) as uow:
-        stmt = select(TriageCountRow).order_by(TriageCountRow.day, TriageCountRow.policy, TriageCountRow.code)
-        if policy_id:
-            stmt = stmt.where(TriageCountRow.policy == policy_id)
-        return [
-            {"policy": r.policy, "code": r.code, "day": r.day.isoformat(), "count": r.count}
-            for r in uow.session.scalars(stmt)
-        ]
+        return [count | {"day": count["day"].isoformat()} for count in uow.triage.counts(policy_id)]
 
 
 def _increment_triage(uow: UnitOfWork, policy_id: str, code: str, now: datetime) -> int:
-    day = now.astimezone(UTC).date()
-    return upsert_increment(
-        uow.session, _TRIAGE, {"policy": policy_id, "code": code, "day": day},
-        ["policy", "code", "day"], "count",
-    )
-
-
-def _first_time(uow: UnitOfWork, channel: str, key: str, now: datetime) -> bool:
-    values = {"channel": channel, "message_id": key[:255], "created_at": now}
-    return insert_ignore(uow.session, _PROCESSED, values, ["channel", "message_id"]) == 1
+    return uow.triage.increment(policy_id, code, now.astimezone(UTC).date())
 
 
 def store_new(
@@ -161,27 +136,14 @@ def store_new(
     """Allocate a reference and store `complaint` (once per intake key); link its attachments."""
     try:
         with registry.unit_of_work() as uow:
-            if intake_key:
-                existing = uow.complaints.get_by_intake_key(intake_key)
-                if existing is not None:
-                    return filing_result(existing)
-            year = local_year(policy, complaint.received_at or now)  # the year of receipt (of filing when prepared)
-            complaint.reference = next_reference(uow.session, policy.reference_prefix, year)
-            row = uow.complaints.add(
-                complaint, now=now, intake_key=intake_key, transcript=data.get("transcript"),
-                extra=extra or None,
-            )
-            linked = uow.attachments.link(attachment_ids(data.get("attachments")), row.id)
-            if linked:
-                complaint.history.append(Event(
-                    at=now, actor=actor, action="attachments_linked", field="attachments",
-                    after=[a.id for a in linked],
-                ))
-                uow.complaints.save(complaint, now=now)
+            existing = uow.complaints.get_by_intake_key(intake_key) if intake_key else None
+            if existing is not None:
+                return filing_result(existing)
+            _store(uow, policy, complaint, extra, data, intake_key=intake_key, now=now, actor=actor)
             result = filing_result(complaint)
             uow.commit()
             return result
-    except IntegrityError:
+    except Conflict:
         # a concurrent retry with the same intake key won the race (PostgreSQL): return its result
         if not intake_key:
             raise
@@ -190,3 +152,18 @@ def store_new(
             if existing is None:
                 raise
             return filing_result(existing)
+
+
+def _store(
+    uow: UnitOfWork, policy: Policy, complaint: Complaint, extra: dict[str, Any], data: dict[str, Any], *,
+    intake_key: str | None, now: datetime, actor: str,
+) -> None:
+    year = local_year(policy, complaint.received_at or now)  # the year of receipt (of filing when prepared)
+    complaint.reference = next_reference(uow, policy.reference_prefix, year)
+    uow.complaints.add(complaint, now=now, intake_key=intake_key, transcript=data.get("transcript"),
+                       extra=extra or None)
+    linked = uow.complaints.link_attachments(complaint, attachment_ids(data.get("attachments")))
+    if linked:
+        complaint.history.append(Event(at=now, actor=actor, action="attachments_linked", field="attachments",
+                                       after=linked))
+        uow.complaints.save(complaint, now=now)

@@ -7,15 +7,11 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, case, delete, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
-
+from bot.domain.complaint import Complaint
 from bot.services._records import filing_result, require_aware
-from bot.services._sql import insert_ignore
 from bot.services.references import normalise_reference
-from bot.services.uow import Registry
-from bot.storage.models import RateCounterRow, StatusLookupAttemptRow
+from bot.services.uow import Registry, UnitOfWork
+from bot.storage.counters import RateCounters
 
 MAX_FAILURES = 3
 WINDOW = timedelta(minutes=15)
@@ -24,8 +20,6 @@ GLOBAL_KEY = "status:failures"
 GLOBAL_WINDOW = timedelta(minutes=1)
 GLOBAL_MAX_FAILURES = 30  # default of the setting STATUS_FAILURES_GLOBAL_PER_MINUTE
 
-_ATTEMPTS: Table = StatusLookupAttemptRow.__table__  # type: ignore[assignment]
-_COUNTERS: Table = RateCounterRow.__table__  # type: ignore[assignment]
 NOT_FOUND: dict[str, Any] = {"result": "not_found", "found": False}
 
 
@@ -48,50 +42,54 @@ def lookup_status(
     require_aware("now", now)
     key = (key or "anonymous")[:200]
     with registry.unit_of_work() as uow:
-        session = uow.session
-        session.execute(delete(_ATTEMPTS).where(_ATTEMPTS.c.window_start < now - WINDOW))
-        insert_ignore(session, _ATTEMPTS, {"key": key, "count": 0, "window_start": now}, ["key"])
-        attempt = session.scalars(
-            select(StatusLookupAttemptRow).where(StatusLookupAttemptRow.key == key).with_for_update()
-        ).one()
-        if attempt.count >= MAX_FAILURES:
-            wait = (attempt.window_start + WINDOW - now).total_seconds() / 60
-            uow.commit()
-            return {"result": "too_many_attempts", "found": False, "retry_after_minutes": max(1, math.ceil(wait))}
-        # overall, whoever asks: a sender id is chosen by the web widget's client, so many ids
-        # cannot enumerate the sequential references faster than this
-        failures, _ = peek_count(session, GLOBAL_KEY, GLOBAL_WINDOW, now)
-        if failures >= _global_limit(registry):
-            uow.commit()
-            return {"result": "too_many_attempts", "found": False, "retry_after_minutes": 1}
-
-        normalised = normalise_reference(reference)
-        complaint = uow.complaints.get(normalised) if normalised else None
-        if complaint is None or complaint.anonymised_at is not None or not contact_matches(
-            contact, complaint.email, complaint.phone
-        ):
-            attempt.count += 1
-            count_hit(session, GLOBAL_KEY, GLOBAL_WINDOW, now)
-            uow.commit()
-            return dict(NOT_FOUND)
-
-        if attempt.count == 0:
-            session.delete(attempt)
-        answer = filing_result(complaint)
-        refused = complaint.status == "inadmissible" or complaint.outcome in REFUSED_OUTCOMES
-        answer.update({
-            "result": "found",
-            "found": True,
-            "acknowledged_at": _iso(complaint.acknowledged_at),
-            "answered_at": _iso(complaint.answered_at),
-            "closed_at": _iso(complaint.closed_at),
-            "outcome": complaint.outcome,
-            "decision": complaint.decision,
-            "mediator": complaint.mediator if refused else None,
-            "policy": complaint.policy,
-        })
+        answer = _throttled(uow, key, now, _global_limit(registry)) or _look_up(uow, reference, contact, key, now)
         uow.commit()
-        return answer
+    return answer
+
+
+def _throttled(uow: UnitOfWork, key: str, now: datetime, global_limit: int) -> dict[str, Any] | None:
+    """The "too many attempts" answer when `key`, or everyone, failed too often lately; else None."""
+    failures, window_start = uow.lookups.current(key, now=now, window=WINDOW)
+    if failures >= MAX_FAILURES:
+        wait = (window_start + WINDOW - now).total_seconds() / 60
+        return {"result": "too_many_attempts", "found": False, "retry_after_minutes": max(1, math.ceil(wait))}
+    # overall, whoever asks: a sender id is chosen by the web widget's client, so many ids
+    # cannot enumerate the sequential references faster than this
+    overall, _ = uow.counters.peek(GLOBAL_KEY, GLOBAL_WINDOW, now)
+    if overall >= global_limit:
+        return {"result": "too_many_attempts", "found": False, "retry_after_minutes": 1}
+    return None
+
+
+def _look_up(uow: UnitOfWork, reference: str | None, contact: str | None, key: str, now: datetime) -> dict[str, Any]:
+    """The answer for a lookup not throttled; a failure is counted for `key` and overall."""
+    normalised = normalise_reference(reference)
+    complaint = uow.complaints.get(normalised) if normalised else None
+    if complaint is None or complaint.anonymised_at is not None or not contact_matches(
+        contact, complaint.email, complaint.phone
+    ):
+        uow.lookups.fail(key)
+        uow.counters.hit(GLOBAL_KEY, GLOBAL_WINDOW, now)
+        return dict(NOT_FOUND)
+    uow.lookups.forget_if_clean(key)
+    return _found(complaint)
+
+
+def _found(complaint: Complaint) -> dict[str, Any]:
+    answer = filing_result(complaint)
+    refused = complaint.status == "inadmissible" or complaint.outcome in REFUSED_OUTCOMES
+    answer.update({
+        "result": "found",
+        "found": True,
+        "acknowledged_at": _iso(complaint.acknowledged_at),
+        "answered_at": _iso(complaint.answered_at),
+        "closed_at": _iso(complaint.closed_at),
+        "outcome": complaint.outcome,
+        "decision": complaint.decision,
+        "mediator": complaint.mediator if refused else None,
+        "policy": complaint.policy,
+    })
+    return answer
 
 
 def _global_limit(registry: Registry) -> int:
@@ -141,38 +139,22 @@ def _iso(value: datetime | None) -> str | None:
 # conversation (bot/services/notifications.py).
 
 
-def count_hit(session: Session, key: str, window: timedelta, now: datetime, by: int = 1) -> int:
-    """Add `by` to the counter `key` in one atomic statement (a new window when the current one
-    is older than `window`) and return its value in the current window."""
+def count_hit(session: Any, key: str, window: timedelta, now: datetime, by: int = 1) -> int:
+    """Add `by` to the counter `key` (a new window when the current one is older than `window`)
+    and return its value in the current window: `uow.counters.hit` for the callers that still
+    pass `uow.session` (bot/staff/session.py)."""
     require_aware("now", now)
-    stamp = _COUNTERS.c.window_start.type
-    expired = _COUNTERS.c.window_start <= literal(now - window, stamp)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(_COUNTERS).values(key=key[:255], count=by, window_start=now).on_conflict_do_update(
-        index_elements=["key"], set_={
-            "count": case((expired, by), else_=_COUNTERS.c.count + by),
-            "window_start": case((expired, literal(now, stamp)), else_=_COUNTERS.c.window_start),
-        }).returning(_COUNTERS.c.count)
-    return int(session.execute(stmt).scalar_one())
+    return RateCounters(session).hit(key, window, now, by)
 
 
-def peek_count(session: Session, key: str, window: timedelta, now: datetime) -> tuple[int, datetime | None]:
-    """The counter's value in the current window and when that window started (0, None if none)."""
-    row = session.execute(select(_COUNTERS.c.count, _COUNTERS.c.window_start).where(_COUNTERS.c.key == key[:255])).first()
-    if row is None or row[1] <= now - window:
-        return 0, None
-    return int(row[0]), row[1]
-
-
-def undo_hit(session: Session, key: str) -> None:
-    """Take back one hit (an attempt reserved before it was known to be a failure)."""
-    session.execute(update(_COUNTERS).where(_COUNTERS.c.key == key[:255], _COUNTERS.c.count > 0)
-                    .values(count=_COUNTERS.c.count - 1))
+def undo_hit(session: Any, key: str) -> None:
+    """Take back one hit: `uow.counters.undo` for the callers that still pass `uow.session`."""
+    RateCounters(session).undo(key)
 
 
 def forget_counters_before(registry: Registry, before: datetime) -> int:
     """Drop counters whose window started before `before` (retention); returns how many."""
     with registry.unit_of_work() as uow:
-        count = uow.session.execute(delete(_COUNTERS).where(_COUNTERS.c.window_start < before)).rowcount  # type: ignore[attr-defined]
+        count = uow.counters.forget_before(before)
         uow.commit()
-    return int(count or 0)
+    return count

@@ -10,11 +10,23 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.storage.counters import (
+    ProcessedMessages,
+    RateCounters,
+    ReferenceCounters,
+    StatusLookupAttempts,
+    TriageCounts,
+)
 from bot.storage.db import SQLITE_BEGIN_OPTION, make_engine, make_session_factory
-from bot.storage.repository import AttachmentRepository, ComplaintRepository
+from bot.storage.repository import AttachmentRepository, ComplaintRepository, OutboxRepository
+
+#: A write refused by a unique key (e.g. a concurrent retry stored the same intake key first):
+#: the services catch this name, not the storage library's.
+Conflict = IntegrityError
 
 
 class Registry:
@@ -55,11 +67,20 @@ class UnitOfWork:
 
     Leaving the block without `commit()` rolls back. On SQLite a write unit of work starts
     with `BEGIN IMMEDIATE` (one writer at a time, others wait on the busy timeout).
+
+    The services talk to the repositories below, never to `session` (kept for the tests and for
+    the callers not converted yet).
     """
 
     session: Session
     complaints: ComplaintRepository
     attachments: AttachmentRepository
+    outbox: OutboxRepository
+    references: ReferenceCounters
+    triage: TriageCounts
+    processed: ProcessedMessages
+    counters: RateCounters
+    lookups: StatusLookupAttempts
 
     def __init__(self, registry: Registry, *, read_only: bool = False) -> None:
         self.registry = registry
@@ -72,6 +93,12 @@ class UnitOfWork:
             self.session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         self.complaints = ComplaintRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
+        self.outbox = OutboxRepository(self.session, self.complaints)
+        self.references = ReferenceCounters(self.session)
+        self.triage = TriageCounts(self.session)
+        self.processed = ProcessedMessages(self.session)
+        self.counters = RateCounters(self.session)
+        self.lookups = StatusLookupAttempts(self.session)
         self.committed = False
         return self
 
