@@ -12,16 +12,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from bot.domain.complaint import Complaint, Event
 from bot.domain.dates import format_date_fr
 from bot.domain.deadlines import is_due_soon, local_date, working_days_until
 from bot.domain.policy import Policy
 from bot.services._records import ACK_PENDING, ANSWER_PENDING, require_aware
 from bot.services.labels import CHANNEL_LABELS, OUTCOME_LABELS, REASON_LABELS, STATUS_LABELS, label
-from bot.services.uow import Registry
-from bot.storage.models import ComplaintEventRow, ComplaintRow, OutboxRow
+from bot.services.uow import Registry, UnitOfWork
+from bot.storage.repository import OutboxRepository
 
 SYSTEM_ACTOR = "système"
 NEW_COMPLAINT_WINDOW = timedelta(days=7)  # older complaints are not announced (e.g. a first start)
@@ -137,7 +135,8 @@ def _link(base_url: str | None, reference: str) -> str | None:
     return f"{base_url.rstrip('/')}/staff/complaints/{reference}" if base_url else None
 
 
-def staff_new_complaint_email(row: ComplaintRow, policy: Policy, base_url: str | None = None) -> Mail:
+def staff_new_complaint_email(row: Any, policy: Policy, base_url: str | None = None) -> Mail:
+    """The notice of a new complaint (`row`: the Complaint) to staff."""
     subject = f"Nouvelle réclamation {row.reference} ({label(CHANNEL_LABELS, row.channel)})"
     lines = [
         f"Une nouvelle réclamation est enregistrée : {row.reference} ({policy.organisation.name}).",
@@ -163,8 +162,11 @@ def staff_new_complaint_email(row: ComplaintRow, policy: Policy, base_url: str |
 
 
 def staff_deadline_email(
-    row: ComplaintRow, policy: Policy, field: str, due: date, today: date, base_url: str | None = None
+    row: Any, policy: Policy, field: str, due: date, today: date, base_url: str | None = None, *,
+    assigned_to: str | None = None,
 ) -> Mail:
+    """The notice to staff of a deadline (`field`: "ack_due" or "answer_due") close or missed
+    (`row`: the Complaint, `assigned_to`: who has it)."""
     what = "l'accusé de réception" if field == "ack_due" else "la réponse"
     left = working_days_until(today, due, policy.country)
     if due < today:
@@ -181,8 +183,8 @@ def staff_deadline_email(
         updates = row.updates or []
         lines.append("Aucun message de suivi n'a été envoyé au plaignant." if not updates
                      else f"Dernier message de suivi : {str(updates[-1].get('at', ''))[:10]}.")
-    if row.assigned_to:
-        lines.append(f"Attribué à : {row.assigned_to}")
+    if assigned_to:
+        lines.append(f"Attribué à : {assigned_to}")
     link = _link(base_url, row.reference)
     if link:
         lines += ["", f"Dossier : {link}"]
@@ -192,11 +194,10 @@ def staff_deadline_email(
 # ---------------------------------------------------------------------------------- queueing
 
 
-def queue_email(session: Session, to: str, mail: Mail, *, complaint_id: int | None, now: datetime) -> OutboxRow:
-    """Add an e-mail to the outbox in the caller's transaction."""
-    row = OutboxRow(to=to, subject=mail[0], body=mail[1], complaint_id=complaint_id, created_at=now, attempts=0)
-    session.add(row)
-    return row
+def queue_email(session: Any, to: str, mail: Mail, *, complaint_id: int | None, now: datetime) -> int:
+    """Add an e-mail to the outbox in the caller's transaction; returns its id. `uow.outbox.add`
+    for the callers that still pass `uow.session` and a row id (bot/services/staff.py)."""
+    return OutboxRepository(session).add(to, mail[0], mail[1], now=now, complaint_id=complaint_id)
 
 
 def staff_recipients(staff_email: str | None, *extra: str | None) -> list[str]:
@@ -217,35 +218,46 @@ def queue_staff_notices(
     week). Each notice is recorded in the complaint's history (`staff_notified`,
     `deadline_notice`), which is also what makes it once. Returns the counts queued."""
     require_aware("now", now)
-    counts = {"new_complaints": 0, "deadlines": 0}
     with registry.unit_of_work() as uow:
-        session = uow.session
-        if staff_recipients(staff_email):
-            for complaint_id in _unannounced(session, now):
-                row = _lock(session, complaint_id)
-                policy = _policy(row.policy) if row is not None else None
-                if row is None or policy is None or _has_event(session, row.id, "staff_notified"):
-                    continue
-                mail = staff_new_complaint_email(row, policy, base_url)
-                for to in staff_recipients(staff_email):
-                    queue_email(session, to, mail, complaint_id=row.id, now=now)
-                _event(session, row.id, now, "staff_notified", None, None, "Nouvelle réclamation signalée au personnel.")
-                counts["new_complaints"] += 1
-        for complaint_id, field, due in _deadlines_close(session, now):
-            row = _lock(session, complaint_id)
-            policy = _policy(row.policy) if row is not None else None
-            if row is None or policy is None or _has_event(session, row.id, "deadline_notice", field, due.isoformat()):
-                continue
-            recipients = staff_recipients(staff_email, row.assigned_to)
-            if not recipients:
-                continue
-            mail = staff_deadline_email(row, policy, field, due, local_date(now, policy.timezone), base_url)
-            for to in recipients:
-                queue_email(session, to, mail, complaint_id=row.id, now=now)
-            _event(session, row.id, now, "deadline_notice", field, due.isoformat(), "Rappel d'échéance envoyé au personnel.")
-            counts["deadlines"] += 1
+        counts = {
+            "new_complaints": _announce_new(uow, staff_email, now, base_url) if staff_recipients(staff_email) else 0,
+            "deadlines": _announce_deadlines(uow, staff_email, now, base_url),
+        }
         uow.commit()
     return counts
+
+
+def _announce_new(uow: UnitOfWork, staff_email: str | None, now: datetime, base_url: str | None) -> int:
+    count = 0
+    for reference in uow.complaints.without_event("staff_notified", created_since=now - NEW_COMPLAINT_WINDOW):
+        complaint, policy = _locked(uow, reference)
+        if complaint is None or policy is None or _has_event(complaint, "staff_notified"):
+            continue
+        mail = staff_new_complaint_email(complaint, policy, base_url)
+        for to in staff_recipients(staff_email):
+            uow.outbox.add(to, *mail, now=now, complaint=complaint)
+        _note(uow, complaint, now, "staff_notified", None, None, "Nouvelle réclamation signalée au personnel.")
+        count += 1
+    return count
+
+
+def _announce_deadlines(uow: UnitOfWork, staff_email: str | None, now: datetime, base_url: str | None) -> int:
+    count = 0
+    for reference, field, due in _deadlines_close(uow, now):
+        complaint, policy = _locked(uow, reference)
+        if complaint is None or policy is None or _has_event(complaint, "deadline_notice", field, due.isoformat()):
+            continue
+        assigned_to = uow.complaints.bookkeeping(complaint).assigned_to
+        recipients = staff_recipients(staff_email, assigned_to)
+        if not recipients:
+            continue
+        mail = staff_deadline_email(complaint, policy, field, due, local_date(now, policy.timezone), base_url,
+                                    assigned_to=assigned_to)
+        for to in recipients:
+            uow.outbox.add(to, *mail, now=now, complaint=complaint)
+        _note(uow, complaint, now, "deadline_notice", field, due.isoformat(), "Rappel d'échéance envoyé au personnel.")
+        count += 1
+    return count
 
 
 def _policy(policy_id: str | None) -> Policy | None:
@@ -257,28 +269,13 @@ def _policy(policy_id: str | None) -> Policy | None:
         return None
 
 
-def _unannounced(session: Session, now: datetime) -> list[int]:
-    announced = select(ComplaintEventRow.complaint_id).where(ComplaintEventRow.action == "staff_notified")
-    return list(session.scalars(
-        select(ComplaintRow.id).where(ComplaintRow.created_at >= now - NEW_COMPLAINT_WINDOW,
-                                      ComplaintRow.anonymised_at.is_(None), ComplaintRow.id.not_in(announced))
-        .order_by(ComplaintRow.id)
-    ))
-
-
-def _deadlines_close(session: Session, now: datetime) -> list[tuple[int, str, date]]:
-    """(complaint id, "ack_due"/"answer_due", due date) of the deadlines to announce now."""
+def _deadlines_close(uow: UnitOfWork, now: datetime) -> list[tuple[str, str, date]]:
+    """(reference, "ack_due"/"answer_due", due date) of the deadlines to announce now."""
     utc_today = now.date()
     lo, hi = utc_today - timedelta(days=OVERDUE_NOTICE_DAYS + 1), utc_today + timedelta(days=10)
-    found: list[tuple[int, str, date]] = []
+    found: list[tuple[str, str, date]] = []
     for field, statuses in (("ack_due", ACK_PENDING), ("answer_due", ANSWER_PENDING)):
-        column = getattr(ComplaintRow, field)
-        rows = session.execute(
-            select(ComplaintRow.id, ComplaintRow.policy, column)
-            .where(ComplaintRow.status.in_(statuses), column.is_not(None), column >= lo, column <= hi)
-            .order_by(ComplaintRow.id)
-        ).all()
-        for complaint_id, policy_id, due in rows:
+        for reference, policy_id, due in uow.complaints.due_between(field, statuses, lo, hi):
             policy = _policy(policy_id)
             if policy is None:
                 continue
@@ -286,29 +283,26 @@ def _deadlines_close(session: Session, now: datetime) -> list[tuple[int, str, da
             if is_due_soon(today, due, policy.country, DEADLINE_WORKING_DAYS) or (
                 today - timedelta(days=OVERDUE_NOTICE_DAYS) <= due < today
             ):
-                found.append((complaint_id, field, due))
+                found.append((reference, field, due))
     return found
 
 
-def _lock(session: Session, complaint_id: int) -> ComplaintRow | None:
-    """The complaint row, locked (PostgreSQL) so that two workers announce it once."""
-    return session.scalars(select(ComplaintRow).where(ComplaintRow.id == complaint_id).with_for_update()).one_or_none()
+def _locked(uow: UnitOfWork, reference: str) -> tuple[Complaint | None, Policy | None]:
+    """The complaint, locked (PostgreSQL) so that two workers announce it once, and its preset."""
+    complaint = uow.complaints.get(reference, for_update=True)
+    return complaint, _policy(complaint.policy) if complaint is not None else None
 
 
-def _has_event(session: Session, complaint_id: int, action: str, field: str | None = None,
-               after: str | None = None) -> bool:
-    events = session.scalars(
-        select(ComplaintEventRow).where(ComplaintEventRow.complaint_id == complaint_id,
-                                        ComplaintEventRow.action == action)
-    ).all()
-    return any(field is None or (e.field == field and e.after == after) for e in events)
+def _has_event(complaint: Complaint, action: str, field: str | None = None, after: str | None = None) -> bool:
+    return any(e.action == action and (field is None or (e.field == field and e.after == after))
+               for e in complaint.history)
 
 
-def _event(session: Session, complaint_id: int, now: datetime, action: str, field: str | None,
-           after: Any, note: str) -> None:
-    session.add(ComplaintEventRow(complaint_id=complaint_id, at=now, actor=SYSTEM_ACTOR, action=action,
-                                  field=field, before=None, after=after, note=note))
-    session.flush()
+def _note(uow: UnitOfWork, complaint: Complaint, now: datetime, action: str, field: str | None, after: Any,
+          note: str) -> None:
+    """A notice recorded in the complaint's history (not a change of the file)."""
+    complaint.history.append(Event(at=now, actor=SYSTEM_ACTOR, action=action, field=field, after=after, note=note))
+    uow.complaints.append_history(complaint)
 
 
 HANDOVER_NOTICE_WINDOW = timedelta(hours=1)  # default of the setting HANDOVER_NOTICE_SECONDS
@@ -325,14 +319,13 @@ def request_handover(registry: Registry, policy: Policy, *, conversation: str, c
     import hashlib
 
     from bot.services.filing import count_triage
-    from bot.services.status import count_hit
 
     require_aware("now", now)
     settings = registry.settings
     window = timedelta(seconds=settings.handover_notice_seconds) if settings is not None else HANDOVER_NOTICE_WINDOW
     key = "handover:" + hashlib.sha256(conversation.encode()).hexdigest()[:32]
     with registry.unit_of_work() as uow:
-        first = count_hit(uow.session, key, window, now) == 1
+        first = uow.counters.hit(key, window, now) == 1
         uow.commit()
     if not first:
         return 0
@@ -346,6 +339,6 @@ def request_handover(registry: Registry, policy: Policy, *, conversation: str, c
             "Merci de reprendre contact avec lui dès que possible.")
     with registry.unit_of_work() as uow:
         for to in recipients:
-            queue_email(uow.session, to, mail, complaint_id=None, now=now)
+            uow.outbox.add(to, *mail, now=now)
         uow.commit()
     return len(recipients)

@@ -27,18 +27,16 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
-
 from bot.services._records import require_aware
 from bot.services.uow import Registry
-from bot.storage.models import OutboxRow
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5  # the same limit as bot.services.messages
+MAX_ATTEMPTS = 5  # refusals by the server before an e-mail is left as failed (shown to staff)
 CLAIM_MARK = "envoi en cours"
 CLAIM_TIMEOUT = timedelta(minutes=10)
 SMTP_TIMEOUT = 10.0
+MAX_ERROR = 2000  # characters of an error kept
 
 
 class SmtpUnavailable(Exception):
@@ -77,28 +75,7 @@ def flush_outbox(
         return result
     try:
         for outbox_id in ids:
-            claimed = _claim(registry, outbox_id, datetime.now(UTC))
-            if claimed is None:
-                continue  # sent or claimed by another sender meanwhile
-            try:
-                smtp.send_message(_message(claimed, mail_from))
-            except smtplib.SMTPRecipientsRefused as exc:
-                _release(registry, outbox_id, f"destinataire refusé : {_codes(exc.recipients)}", counts=True)
-                result["failed"] += 1
-            except smtplib.SMTPResponseException as exc:
-                permanent = 500 <= exc.smtp_code < 600
-                _release(registry, outbox_id, f"refus du serveur {exc.smtp_code}", counts=permanent)
-                if permanent:
-                    result["failed"] += 1
-                elif isinstance(exc, smtplib.SMTPSenderRefused):
-                    raise SmtpUnavailable(f"expéditeur refusé ({exc.smtp_code})") from exc
-            except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPException) as exc:
-                _release(registry, outbox_id, f"envoi interrompu : {type(exc).__name__}", counts=False)
-                raise SmtpUnavailable(type(exc).__name__) from exc
-            else:
-                _mark_sent(registry, outbox_id, datetime.now(UTC))
-                result["sent"] += 1
-                log.info("outbox: e-mail %d sent", outbox_id)
+            _send_one(registry, smtp, outbox_id, mail_from, result)
     except SmtpUnavailable as exc:
         result["error"] = f"Envoi interrompu : {exc}"
         log.warning("outbox: sending interrupted (%s)", exc)
@@ -111,47 +88,55 @@ def flush_outbox(
     return result
 
 
+def _send_one(registry: Registry, smtp: smtplib.SMTP, outbox_id: int, mail_from: str, result: dict[str, Any]) -> None:
+    """Claim and send one e-mail, counting it in `result`; raises SmtpUnavailable on an outage."""
+    claimed = _claim(registry, outbox_id, datetime.now(UTC))
+    if claimed is None:
+        return  # sent or claimed by another sender meanwhile
+    try:
+        smtp.send_message(_message(claimed, mail_from))
+    except smtplib.SMTPRecipientsRefused as exc:
+        _release(registry, outbox_id, f"destinataire refusé : {_codes(exc.recipients)}", counts=True)
+        result["failed"] += 1
+    except smtplib.SMTPResponseException as exc:
+        permanent = 500 <= exc.smtp_code < 600
+        _release(registry, outbox_id, f"refus du serveur {exc.smtp_code}", counts=permanent)
+        if permanent:
+            result["failed"] += 1
+        elif isinstance(exc, smtplib.SMTPSenderRefused):
+            raise SmtpUnavailable(f"expéditeur refusé ({exc.smtp_code})") from exc
+    except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPException) as exc:
+        _release(registry, outbox_id, f"envoi interrompu : {type(exc).__name__}", counts=False)
+        raise SmtpUnavailable(type(exc).__name__) from exc
+    else:
+        _mark_sent(registry, outbox_id, datetime.now(UTC))
+        result["sent"] += 1
+        log.info("outbox: e-mail %d sent", outbox_id)
+
+
 def count_waiting(registry: Registry) -> int:
     with registry.unit_of_work(read_only=True) as uow:
-        return int(uow.session.scalar(
-            select(func.count()).select_from(OutboxRow)
-            .where(OutboxRow.sent_at.is_(None), OutboxRow.attempts < MAX_ATTEMPTS)
-        ) or 0)
+        return uow.outbox.count_waiting(MAX_ATTEMPTS)
 
 
 def outbox_overview(registry: Registry, *, limit: int = 100) -> dict[str, Any]:
     """For staff: counts and the latest e-mails waiting or failed (no bodies)."""
     with registry.unit_of_work(read_only=True) as uow:
-        s = uow.session
-
-        def count(*where: Any) -> int:
-            return int(s.scalar(select(func.count()).select_from(OutboxRow).where(*where)) or 0)
-
-        waiting = and_(OutboxRow.sent_at.is_(None), OutboxRow.attempts < MAX_ATTEMPTS)
-        failed = and_(OutboxRow.sent_at.is_(None), OutboxRow.attempts >= MAX_ATTEMPTS)
-        rows = s.scalars(select(OutboxRow).where(OutboxRow.sent_at.is_(None)).order_by(OutboxRow.id.desc())
-                         .limit(limit)).all()
-        return {
-            "waiting": count(waiting),
-            "failed": count(failed),
-            "sent": count(OutboxRow.sent_at.is_not(None), OutboxRow.last_error.is_(None)),
-            "items": [{
-                "id": r.id, "to": r.to, "subject": r.subject, "created_at": r.created_at.isoformat(),
-                "attempts": r.attempts, "last_error": r.last_error,
-                "state": "failed" if r.attempts >= MAX_ATTEMPTS else "waiting",
-            } for r in rows],
-        }
+        overview = uow.outbox.overview(MAX_ATTEMPTS, limit=limit)
+    overview["items"] = [
+        item | {"created_at": item["created_at"].isoformat(),
+                "state": "failed" if item["attempts"] >= MAX_ATTEMPTS else "waiting"}
+        for item in overview["items"]
+    ]
+    return overview
 
 
 def retry_failed(registry: Registry) -> int:
     """Give the e-mails refused `MAX_ATTEMPTS` times a new chance; returns how many."""
     with registry.unit_of_work() as uow:
-        count = uow.session.execute(
-            update(OutboxRow).where(OutboxRow.sent_at.is_(None), OutboxRow.attempts >= MAX_ATTEMPTS)
-            .values(attempts=0)
-        ).rowcount  # type: ignore[attr-defined]
+        count = uow.outbox.retry_failed(MAX_ATTEMPTS)
         uow.commit()
-    return int(count or 0)
+    return count
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -159,61 +144,42 @@ def retry_failed(registry: Registry) -> int:
 
 def _waiting_ids(registry: Registry, limit: int) -> list[int]:
     with registry.unit_of_work(read_only=True) as uow:
-        return list(uow.session.scalars(
-            select(OutboxRow.id).where(OutboxRow.sent_at.is_(None), OutboxRow.attempts < MAX_ATTEMPTS)
-            .order_by(OutboxRow.id).limit(limit)
-        ))
+        return uow.outbox.waiting_ids(MAX_ATTEMPTS, limit=limit)
 
 
 def _release_stale_claims(registry: Registry, now: datetime) -> None:
     with registry.unit_of_work() as uow:
-        uow.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.last_error == CLAIM_MARK, OutboxRow.sent_at < now - CLAIM_TIMEOUT)
-            .values(sent_at=None, last_error="envoi interrompu (expéditeur arrêté)")
-        )
+        uow.outbox.release_stale_claims(CLAIM_MARK, claimed_before=now - CLAIM_TIMEOUT,
+                                        error="envoi interrompu (expéditeur arrêté)")
         uow.commit()
 
 
 def _claim(registry: Registry, outbox_id: int, now: datetime) -> dict[str, Any] | None:
     """Take the row for this sender (atomic UPDATE ... WHERE sent_at IS NULL); None if taken."""
     with registry.unit_of_work() as uow:
-        taken = uow.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == outbox_id, OutboxRow.sent_at.is_(None), OutboxRow.attempts < MAX_ATTEMPTS)
-            .values(sent_at=now, last_error=CLAIM_MARK)
-            .returning(OutboxRow.id)
-        ).all()
-        if not taken:
+        data = uow.outbox.claim(outbox_id, CLAIM_MARK, now=now, max_attempts=MAX_ATTEMPTS)
+        if data is None:
             return None
-        row = uow.session.get(OutboxRow, outbox_id)
-        assert row is not None
-        data = {"id": row.id, "to": row.to, "subject": row.subject, "body": row.body, "created_at": row.created_at}
         uow.commit()
     return data
 
 
 def _release(registry: Registry, outbox_id: int, error: str, *, counts: bool) -> None:
     with registry.unit_of_work() as uow:
-        values: dict[str, Any] = {"sent_at": None, "last_error": error[:2000]}
-        if counts:
-            values["attempts"] = OutboxRow.attempts + 1
-        uow.session.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(**values))
+        uow.outbox.release(outbox_id, error[:MAX_ERROR], counts=counts)
         uow.commit()
     log.warning("outbox: e-mail %d not sent (%s)", outbox_id, "refused" if counts else "kept for later")
 
 
 def _mark_sent(registry: Registry, outbox_id: int, now: datetime) -> None:
     with registry.unit_of_work() as uow:
-        uow.session.execute(update(OutboxRow).where(OutboxRow.id == outbox_id)
-                            .values(sent_at=now, last_error=None, attempts=OutboxRow.attempts + 1))
+        uow.outbox.mark_sent(outbox_id, now=now)
         uow.commit()
 
 
 def _note_outage(registry: Registry, ids: list[int], error: str) -> None:
     with registry.unit_of_work() as uow:
-        uow.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.sent_at.is_(None))
-                            .values(last_error=error))
+        uow.outbox.note_error(ids, error)
         uow.commit()
 
 
