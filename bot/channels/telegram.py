@@ -1,22 +1,27 @@
 """Telegram (python-telegram-bot 22, the `Bot` alone: Rasa owns the dialogue, no Application).
 
 Updates come from the webhook (`POST /channels/telegram/webhook`, secret header checked by the
-router) or from `complaintbot telegram polling`; both end in `TelegramChannel.handle`.
+handler below) or from `complaintbot telegram polling`; both end in `TelegramChannel.handle`.
+The channel is on when TELEGRAM_BOT_TOKEN is set.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import logging
 import re
 from collections import OrderedDict
 from collections.abc import Coroutine
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.request import HTTPXRequest
 
+from bot.channels.registry import Channel, register
 from bot.channels.relay import (
     Incoming,
     IncomingFile,
@@ -27,7 +32,9 @@ from bot.channels.relay import (
     sender_ref,
     split_text,
 )
+from bot.channels.web import adapter_of, json_object
 from bot.config import Settings
+from bot.web.deps import SettingsDep
 
 log = logging.getLogger("bot.channels.telegram")
 
@@ -63,6 +70,20 @@ class TelegramChannel:
         await self.bot.request.shutdown()
 
     # ------------------------------------------------------------------ inbound
+    def accept(self, data: dict[str, Any] | None) -> None:
+        """An authenticated webhook body (None: not a JSON object). Telegram retries every non-2xx
+        delivery (for hours), so an update that cannot be read is acknowledged all the same,
+        logged without its content, and processed as nothing."""
+        update = self.parse(data) if data is not None else None
+        if update is None:
+            log.warning("telegram: unreadable update %s acknowledged and ignored (%s)",
+                        _update_id(data), "not a JSON object" if data is None else "shape not understood")
+            return
+        try:
+            self.handle(update)
+        except Exception as exc:  # a shape de_json accepted but the channel cannot use
+            log.warning("telegram: update %s acknowledged and ignored (%s)", _update_id(data), type(exc).__name__)
+
     def parse(self, data: dict[str, Any]) -> Update | None:
         """The Update of a webhook body; None when it cannot be read."""
         try:
@@ -185,6 +206,12 @@ class TelegramChannel:
                 self.handle(update)
 
 
+def _update_id(data: dict[str, Any] | None) -> str:
+    """A Telegram update's id for the logs (an integer, nothing else from the body)."""
+    value = (data or {}).get("update_id")
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else "?"
+
+
 async def set_webhook(settings: Settings, url: str) -> bool:
     """Register `url` with Telegram (`setWebhook` with TELEGRAM_WEBHOOK_SECRET as secret_token)."""
     if not settings.telegram_webhook_secret:
@@ -217,3 +244,41 @@ async def run_polling(settings: Settings) -> None:
     finally:
         await engine.aclose()
         registry.dispose()
+
+
+# ---------------------------------------------------------------------------- webhook
+
+
+def _telegram(request: Request) -> TelegramChannel:
+    return adapter_of(request, "telegram", "canal Telegram désactivé")  # type: ignore[no-any-return]
+
+
+TelegramDep = Annotated[TelegramChannel, Depends(_telegram)]
+router = APIRouter()
+
+
+@router.post("/channels/telegram/webhook")
+async def telegram_webhook(request: Request, channel: TelegramDep, settings: SettingsDep) -> Response:
+    """An update pushed by Telegram, with TELEGRAM_WEBHOOK_SECRET in its secret-token header."""
+    _check_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token"), settings.telegram_webhook_secret)
+    channel.accept(json_object(await request.body()))
+    return JSONResponse({"ok": True})
+
+
+def _check_secret(header: str | None, secret: str | None) -> None:
+    if header is None:
+        raise HTTPException(401, "secret manquant")
+    if not secret or not hmac.compare_digest(header.encode(), secret.encode()):
+        raise HTTPException(403, "secret invalide")
+
+
+def _startup_notes(settings: Settings) -> list[str]:
+    if settings.telegram_bot_token and not settings.telegram_webhook_secret:
+        return ["TELEGRAM_WEBHOOK_SECRET unset, the webhook refuses every call (use `complaintbot telegram polling`)"]
+    return []
+
+
+register(Channel(
+    "telegram", router, build=lambda settings, relay: TelegramChannel(make_bot(settings), relay),
+    needs=lambda s: {"TELEGRAM_BOT_TOKEN": s.telegram_bot_token}, notes=_startup_notes,
+))

@@ -5,7 +5,8 @@ sorted by name (HMAC-SHA1 with the auth token, base64) in `X-Twilio-Signature`; 
 `valid_signature` follow Twilio's own `RequestValidator` (repeated names, with and without port). Media
 (`MediaUrl0…`) redirect to short-lived URLs and need basic auth (account SID, auth token) when
 the account protects them. Twilio has no free-form buttons: choices are numbered in the text and
-a number typed back is read as that choice.
+a number typed back is read as that choice. The channel is on when TWILIO_ACCOUNT_SID,
+TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL are set; its complaints record the channel "whatsapp".
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ import logging
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from urllib.parse import urlsplit, urlunsplit
+from typing import Annotated
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
 
+from bot.channels.registry import Channel, register
 from bot.channels.relay import (
     Incoming,
     IncomingFile,
@@ -32,12 +37,15 @@ from bot.channels.relay import (
     split_text,
     typed_text,
 )
+from bot.channels.web import adapter_of
 from bot.config import Settings
+from bot.web.deps import SettingsDep
 
 log = logging.getLogger("bot.channels.twilio")
 
 MAX_BODY = 1600
 MAX_MEDIA = 10
+RECORDS = "whatsapp"  # the channel its complaints record: WhatsApp, whether through Meta or Twilio
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -111,7 +119,7 @@ class TwilioChannel:
             url = form.get(f"MediaUrl{i}")
             if url:
                 files.append(IncomingFile(f"document-{i + 1}", self._fetcher(url)))
-        incoming = Incoming("whatsapp", sender, sid, text=text or None, files=files, dedup_channel="twilio")
+        incoming = Incoming(RECORDS, sender, sid, text=text or None, files=files, dedup_channel="twilio")
 
         async def outlet(replies: list[Reply]) -> None:
             await self.send(sender, from_=ours, to=sender_addr, replies=replies)
@@ -161,3 +169,35 @@ def _int(value: str | None) -> int:
         return max(0, int(value or 0))
     except ValueError:
         return 0
+
+
+# ---------------------------------------------------------------------------- webhook
+
+
+def _twilio(request: Request) -> TwilioChannel:
+    return adapter_of(request, "twilio", "canal Twilio désactivé")  # type: ignore[no-any-return]
+
+
+TwilioDep = Annotated[TwilioChannel, Depends(_twilio)]
+router = APIRouter()
+
+
+@router.post("/channels/twilio/webhook")
+async def twilio_webhook(request: Request, channel: TwilioDep, settings: SettingsDep) -> Response:
+    """An incoming WhatsApp message through Twilio, signed over our public URL and its parameters."""
+    params = parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+    header = request.headers.get("X-Twilio-Signature")
+    if not header:
+        raise HTTPException(401, "signature manquante")
+    url = channel.public_url(request.url.path, request.url.query)
+    if not valid_signature(settings.twilio_auth_token or "", url, params, header):
+        raise HTTPException(403, "signature invalide")
+    channel.handle(dict(params))
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+register(Channel(
+    "twilio", router, build=TwilioChannel, records=RECORDS,
+    needs=lambda s: {"TWILIO_ACCOUNT_SID": s.twilio_account_sid, "TWILIO_AUTH_TOKEN": s.twilio_auth_token,
+                     "PUBLIC_BASE_URL": s.public_base_url},
+))

@@ -4,7 +4,8 @@ Webhook payload (`object: whatsapp_business_account`): entry[].changes[].value w
 `messages` (text, interactive button_reply/list_reply, button, image, document…) or `statuses`
 (sent, delivered, read, failed: not messages, ignored). Replies: POST
 `{base}/{version}/{phone number id}/messages`; media: GET `{base}/{version}/{media id}` gives a
-short-lived URL, itself fetched with the bearer token.
+short-lived URL, itself fetched with the bearer token. The channel is on when
+WHATSAPP_ACCESS_TOKEN, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN and WHATSAPP_PHONE_NUMBER_ID are set.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ import asyncio
 import hashlib
 import hmac
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import httpx
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import PlainTextResponse, Response
 
+from bot.channels.registry import Channel, register
 from bot.channels.relay import (
     Incoming,
     IncomingFile,
@@ -29,7 +34,9 @@ from bot.channels.relay import (
     split_text,
     typed_text,
 )
+from bot.channels.web import adapter_of, json_object
 from bot.config import Settings
+from bot.web.deps import SettingsDep
 
 log = logging.getLogger("bot.channels.whatsapp")
 
@@ -195,3 +202,51 @@ def _error_code(resp: httpx.Response) -> int | None:
 
 def _split(text: str, limit: int) -> list[str]:
     return split_text(text, limit) if text else []
+
+
+# ---------------------------------------------------------------------------- webhook
+
+
+def _whatsapp(request: Request) -> WhatsAppChannel:
+    return adapter_of(request, "whatsapp", "canal WhatsApp désactivé")  # type: ignore[no-any-return]
+
+
+WhatsAppDep = Annotated[WhatsAppChannel, Depends(_whatsapp)]
+router = APIRouter()
+
+
+@router.get("/channels/whatsapp/webhook")
+async def whatsapp_verify(request: Request, _: WhatsAppDep, settings: SettingsDep) -> Response:
+    """Meta's subscription check: the challenge echoed back when the verify token matches."""
+    return PlainTextResponse(verified_challenge(request.query_params, settings.whatsapp_verify_token or ""))
+
+
+@router.post("/channels/whatsapp/webhook")
+async def whatsapp_webhook(request: Request, channel: WhatsAppDep, settings: SettingsDep) -> Response:
+    """Messages and status callbacks, signed with the app secret (checked on the raw bytes, before parsing)."""
+    body = await request.body()
+    header = request.headers.get("X-Hub-Signature-256")
+    if not header:
+        raise HTTPException(401, "signature manquante")
+    if not valid_signature(settings.whatsapp_app_secret or "", body, header):
+        raise HTTPException(403, "signature invalide")
+    if (payload := json_object(body)) is None:
+        raise HTTPException(400, "JSON invalide")
+    channel.handle(payload)
+    return PlainTextResponse("EVENT_RECEIVED")
+
+
+def verified_challenge(query: Mapping[str, str], expected: str) -> str:
+    """`hub.challenge` when `hub.mode` is subscribe and `hub.verify_token` is ours; else 403."""
+    token = query.get("hub.verify_token") or ""
+    if query.get("hub.mode") == "subscribe" and expected and hmac.compare_digest(token.encode(), expected.encode()):
+        return query.get("hub.challenge") or ""
+    raise HTTPException(403, "jeton de vérification invalide")
+
+
+register(Channel(
+    "whatsapp", router, build=WhatsAppChannel,
+    needs=lambda s: {"WHATSAPP_ACCESS_TOKEN": s.whatsapp_access_token, "WHATSAPP_APP_SECRET": s.whatsapp_app_secret,
+                     "WHATSAPP_VERIFY_TOKEN": s.whatsapp_verify_token,
+                     "WHATSAPP_PHONE_NUMBER_ID": s.whatsapp_phone_number_id},
+))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -69,7 +70,27 @@ class ActingFor(StrEnum):
     GROUP = "group"
 
 
-CHANNELS = ("telegram", "whatsapp", "webchat", "rest", "email", "post", "counter", "phone")
+# `channel`: where a complaint came from. Whoever brings complaints names its own: the chat
+# channels of the web service register theirs (bot/channels/registry.py: telegram, whatsapp,
+# webchat), staff record theirs (bot/staff: email, post, counter, phone), and "rest" is the
+# engine's REST API reached directly. The domain asks only for a short lowercase name that fits
+# the registry's column (16 characters), so a new channel changes no domain file.
+CHANNEL_NAME = re.compile(r"[a-z][a-z0-9_]{1,15}")
+
+
+def is_channel_name(value: object) -> bool:
+    """A well-formed `channel` value: 2 to 16 characters a-z, 0-9 and _, starting with a letter."""
+    return isinstance(value, str) and CHANNEL_NAME.fullmatch(value) is not None
+
+
+class _ChannelNames:
+    """What `name in CHANNELS` asks now: `is_channel_name(name)`."""
+
+    def __contains__(self, value: object) -> bool:
+        return is_channel_name(value)
+
+
+CHANNELS = _ChannelNames()  # compatibility name (bot/services/_records.py): use is_channel_name
 
 REFUSAL_CODES = (
     "anonymous", "grouped", "discriminatory", "too_vague", "unrelated", "suggestion", "too_old",

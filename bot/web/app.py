@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
 
 from bot.channels.engine import EngineClient
-from bot.channels.web import channels_router
+from bot.channels.web import install_channels
 from bot.config import Settings
 from bot.policies import load_policy
 from bot.services.uow import Registry
+from bot.web.deps import SettingsDep
 from bot.web.guards import BodySizeLimit
 
 STATIC = Path(__file__).parent / "static"
@@ -20,19 +22,10 @@ STATIC = Path(__file__).parent / "static"
 
 def create_app(settings: Settings | None = None, engine: EngineClient | None = None,
                registry: Registry | None = None) -> FastAPI:
+    """The service, from the environment unless given its settings, engine client or registry."""
     settings = settings or Settings.from_env()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        app.state.engine = engine or EngineClient(settings.engine_url)
-        for start in app.state.on_start:
-            await start(app)
-        yield
-        for stop in app.state.on_stop:
-            await stop(app)
-        await app.state.engine.aclose()
-
-    app = FastAPI(title="Assistant réclamations", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Assistant réclamations", lifespan=_lifespan(engine), docs_url=None, redoc_url=None,
+                  openapi_url=None)
     app.state.settings = settings
     app.state.on_start = []  # async callables(app) run at start-up (channels, outbox worker)
     app.state.on_stop = []
@@ -40,27 +33,44 @@ def create_app(settings: Settings | None = None, engine: EngineClient | None = N
     app.state.policy = load_policy(settings.policy)
     # body caps (before any parsing, chunked bodies counted as they stream) and per-address rate limits
     app.add_middleware(BodySizeLimit, settings=settings)
-
-    # --- routers: one line each (channels: bot/channels/web.py; staff: bot/staff/api.py, dashboard.py)
-    # CHANNEL ROUTERS
-    app.include_router(channels_router(settings, on_start=app.state.on_start, on_stop=app.state.on_stop))
-    # STAFF ROUTERS
+    install_channels(app)  # every channel's routes: bot/channels/registry.py
     from bot.staff import install_staff
-    install_staff(app)
 
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "policy": settings.policy}
-
-    @app.get("/", response_class=HTMLResponse)
-    async def demo() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html")
-
-    @app.get("/widget.js")
-    async def widget() -> FileResponse:
-        return FileResponse(STATIC / "widget.js", media_type="application/javascript")
-
-    # the widget's /chat/session, /chat/messages and /chat/upload: bot/channels/web.py
-
+    install_staff(app)  # bot/staff/api.py, dashboard.py, the outbox worker
+    app.include_router(pages)
     return app
 
+
+def _lifespan(engine: EngineClient | None) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start-up and shutdown: the engine client (the given one, else one per start), then the
+    `app.state.on_start` hooks; at the end the `on_stop` hooks, then the engine client closed."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = engine or EngineClient(app.state.settings.engine_url)
+        for start in app.state.on_start:
+            await start(app)
+        yield
+        for stop in app.state.on_stop:
+            await stop(app)
+        await app.state.engine.aclose()
+
+    return lifespan
+
+
+pages = APIRouter()
+
+
+@pages.get("/healthz")
+async def healthz(settings: SettingsDep) -> dict[str, str]:
+    return {"status": "ok", "policy": settings.policy}
+
+
+@pages.get("/", response_class=HTMLResponse)
+async def demo() -> FileResponse:
+    """The demo page with the widget."""
+    return FileResponse(STATIC / "index.html", media_type="text/html")
+
+
+@pages.get("/widget.js")
+async def widget() -> FileResponse:
+    return FileResponse(STATIC / "widget.js", media_type="application/javascript")

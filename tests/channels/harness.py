@@ -31,7 +31,7 @@ class Service:
 
     async def drain(self) -> None:
         await self.app.state.relay.drain()
-        telegram = self.app.state.channels.telegram
+        telegram = self.app.state.channels.get("telegram")
         if telegram is not None and telegram._tasks:
             await asyncio.wait(list(telegram._tasks), timeout=5)
 
