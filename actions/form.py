@@ -16,7 +16,7 @@ from actions.wiring import services
 from bot.domain.interrupts import detect_interrupt
 from bot.services import notifications
 from bot.services.attachments import FILE_ONLY_TEXT
-from bot.services.intake import Intake
+from bot.services.intake import Ending, Intake
 
 
 class ValidateComplaintForm(FormValidationAction):
@@ -45,8 +45,8 @@ class ValidateComplaintForm(FormValidationAction):
                 {**state, **{k: None for k in to_validate}}))]
         interrupt = detect_interrupt(tracker.latest_message.get("text")) if to_validate else None
         if interrupt in ("cancel", "start_over"):
-            kind = "cancelled" if interrupt == "cancel" else interrupt
-            return [SlotSet("refusal", {"kind": kind}), SlotSet("requested_slot", None)]
+            ending = Ending.CANCELLED if interrupt == "cancel" else Ending.START_OVER
+            return [SlotSet("intake_end", ending.value), SlotSet("requested_slot", None)]
         if interrupt == "request_human":
             notifications.request_handover(svc.registry, svc.policy, conversation=tracker.sender_id,
                                            channel=channel_of(tracker), staff_email=svc.settings.staff_notify_email,

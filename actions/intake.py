@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
@@ -13,8 +16,9 @@ from actions.common import channel_of, emit, fr_date, reset_intake
 from actions.wiring import services
 from bot.domain.admissibility import decision_notice_for
 from bot.domain.dates import format_date_fr
+from bot.domain.policy import Policy
 from bot.services import filing
-from bot.services.intake import Intake, in_person_text, other_ways_lines
+from bot.services.intake import Ending, Intake, in_person_text, other_ways_lines
 
 
 def start_events(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Intake | None = None) -> list[EventType]:
@@ -44,60 +48,102 @@ class ActionStartIntake(Action):
         return start_events(dispatcher, tracker)
 
 
+@dataclass
+class _Ending:
+    """What the submit step needs to end an intake one way or another."""
+
+    dispatcher: CollectingDispatcher
+    tracker: Tracker
+    intake: Intake
+    state: dict[str, Any]
+
+    @property
+    def policy(self) -> Policy:
+        return self.intake.policy
+
+    @property
+    def key(self) -> str:
+        return f"{self.tracker.sender_id}:{self.state.get('intake_id')}"
+
+
+def _cancelled(e: _Ending) -> list[EventType]:
+    e.dispatcher.utter_message(response="utter_cancelled")
+    return reset_intake(e.tracker)
+
+
+def _start_over(e: _Ending) -> list[EventType]:
+    e.dispatcher.utter_message(response="utter_restarted")
+    return [*reset_intake(e.tracker), SlotSet("intake_id", uuid.uuid4().hex), FollowupAction("complaint_form")]
+
+
+def _other_organisation(e: _Ending) -> list[EventType]:
+    e.dispatcher.utter_message(response="utter_other_organisation", other=e.state.get("organisation_named") or "",
+                               other_ways=other_ways_lines(e.policy))
+    return reset_intake(e.tracker)
+
+
+def _no_consent(e: _Ending) -> list[EventType]:
+    e.dispatcher.utter_message(response="utter_consent_refused", other_ways=other_ways_lines(e.policy))
+    return reset_intake(e.tracker)
+
+
+def _refused(e: _Ending) -> list[EventType]:
+    """A refusal under the preset's own rules: recorded (with the identity, when given), the reason
+    and the route said."""
+    refusal = e.state["refusal"]
+    filing.record_refusal(services().registry, e.policy, e.intake.filing_data(e.state), refusal["reason_code"],
+                          refusal.get("route"), channel=channel_of(e.tracker), intake_key=e.key, now=e.intake.now)
+    parts = [refusal.get("explanation"), refusal.get("route")]
+    e.dispatcher.utter_message(text="\n\n".join(p for p in parts if p))
+    e.dispatcher.utter_message(response="utter_after_refusal")
+    return reset_intake(e.tracker)
+
+
+def _filed(e: _Ending) -> list[EventType]:
+    """Filed in the registry: the reference, the deadlines (or, for the plan, how to come in person),
+    the preset's notices."""
+    result = filing.file_complaint(services().registry, e.policy, e.intake.filing_data(e.state),
+                                   channel=channel_of(e.tracker), intake_key=e.key, now=e.intake.now)
+    reference = result["reference"]
+    if result["status"] == "prepared":
+        e.dispatcher.utter_message(response="utter_prepared", reference=reference, in_person=in_person_text(e.policy))
+    else:
+        common = {"reference": reference, "received_on": format_date_fr(e.intake.today),
+                  "after_filing": e.policy.after_filing, "answer_due": fr_date(result.get("answer_due"))}
+        if result.get("ack_due"):
+            e.dispatcher.utter_message(response="utter_filed", ack_due=fr_date(result["ack_due"]), **common)
+        else:
+            e.dispatcher.utter_message(response="utter_filed_ack_asap", **common)
+    notice = decision_notice_for(e.intake.complaint_from(e.state), e.policy)
+    if notice:
+        e.dispatcher.utter_message(text=notice)
+    if e.state.get("suggested_reason_code") or result.get("suggested_reason_code"):
+        e.dispatcher.utter_message(response="utter_flagged_for_staff")
+    e.dispatcher.utter_message(response="utter_keep_reference")
+    return reset_intake(e.tracker) + [SlotSet("reference", reference)]
+
+
+_ENDINGS: dict[str, Callable[[_Ending], list[EventType]]] = {
+    Ending.CANCELLED: _cancelled,
+    Ending.START_OVER: _start_over,
+    Ending.OTHER_ORGANISATION: _other_organisation,
+    Ending.NO_CONSENT: _no_consent,
+    "refused": _refused,
+    "filed": _filed,
+}
+
+
 class ActionSubmitComplaint(Action):
+    """The end of the form: one of the endings above, chosen by the slots the form left."""
+
     def name(self) -> str:
         return "action_submit_complaint"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         svc = services()
-        policy, now = svc.policy, svc.now()
-        intake = Intake(policy, now)
         state = dict(tracker.slots)
-        data = intake.filing_data(state)
-        key = f"{tracker.sender_id}:{state.get('intake_id')}"
-        refusal = state.get("refusal")
-        if refusal and refusal.get("kind") == "cancelled":
-            dispatcher.utter_message(response="utter_cancelled")
-            return reset_intake(tracker)
-        if refusal and refusal.get("kind") == "start_over":
-            dispatcher.utter_message(response="utter_restarted")
-            return [*reset_intake(tracker), SlotSet("intake_id", uuid.uuid4().hex), FollowupAction("complaint_form")]
-        if refusal and refusal.get("kind") == "other_organisation":
-            dispatcher.utter_message(response="utter_other_organisation", other=refusal.get("other") or "",
-                                     other_ways=other_ways_lines(policy))
-            return reset_intake(tracker)
-        if refusal and refusal.get("kind") == "no_consent":
-            dispatcher.utter_message(response="utter_consent_refused",
-                                     other_ways=other_ways_lines(policy))
-            return reset_intake(tracker)
-        if refusal:
-            filing.record_refusal(svc.registry, policy, data, refusal["reason_code"], refusal.get("route"),
-                                  channel=channel_of(tracker), intake_key=key, now=now)
-            parts = [refusal.get("explanation"), refusal.get("route")]
-            dispatcher.utter_message(text="\n\n".join(p for p in parts if p))
-            dispatcher.utter_message(response="utter_after_refusal")
-            return reset_intake(tracker)
-        result = filing.file_complaint(svc.registry, policy, data, channel=channel_of(tracker),
-                                       intake_key=key, now=now)
-        reference = result["reference"]
-        if result["status"] == "prepared":
-            dispatcher.utter_message(response="utter_prepared", reference=reference,
-                                     in_person=in_person_text(policy))
-        else:
-            received = format_date_fr(intake.today)
-            common = {"reference": reference, "received_on": received, "after_filing": policy.after_filing,
-                      "answer_due": fr_date(result.get("answer_due"))}
-            if result.get("ack_due"):
-                dispatcher.utter_message(response="utter_filed", ack_due=fr_date(result["ack_due"]), **common)
-            else:
-                dispatcher.utter_message(response="utter_filed_ack_asap", **common)
-        notice = decision_notice_for(intake.complaint_from(state), policy)
-        if notice:
-            dispatcher.utter_message(text=notice)
-        if state.get("suggested_reason_code") or result.get("suggested_reason_code"):
-            dispatcher.utter_message(response="utter_flagged_for_staff")
-        dispatcher.utter_message(response="utter_keep_reference")
-        return reset_intake(tracker) + [SlotSet("reference", reference)]
+        ending = state.get("intake_end") or ("refused" if state.get("refusal") else "filed")
+        return _ENDINGS[ending](_Ending(dispatcher, tracker, Intake(svc.policy, svc.now()), state))
 
 
 class ActionCancelComplaint(Action):

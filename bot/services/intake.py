@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,7 @@ FIELD_LABELS: dict[str, str] = {
     "other_parties": "Autres intervenants",
     "persons_targeted": "Personnes visées",
 }
+EXAMPLES_REPRESENTED = "ASBL Les Amis du Parc"
 ACTING_FOR_LABELS = {"self": "vous-même", "organisation": "une organisation", "group": "un groupe de personnes"}
 
 # Words a citizen uses to name a field at the summary ("mon e-mail est faux", "changer la date").
@@ -90,6 +92,16 @@ _CORRECTION_CUE = re.compile(
 )
 
 
+class Ending(StrEnum):
+    """How an intake ends without a filing or a refusal (slot `intake_end`); a refusal under the
+    preset's rules is the `refusal` slot, and neither set means the complaint is filed."""
+
+    CANCELLED = "cancelled"  # "annuler"
+    START_OVER = "start_over"  # "recommencer"
+    NO_CONSENT = "no_consent"  # the privacy notice declined
+    OTHER_ORGANISATION = "other_organisation"  # about another body (slot `organisation_named`)
+
+
 @dataclass
 class Say:
     """One message: a domain.yml response (with its variables) or a text of the preset."""
@@ -125,7 +137,7 @@ class Intake:
     # ------------------------------------------------------------------ what to ask
     def required_slots(self, state: dict[str, Any]) -> list[str]:
         """The form's fields for this preset and this state; [] ends the form (refusal)."""
-        if state.get("refusal"):
+        if state.get("refusal") or state.get("intake_end"):
             return []
         fields = [f for f in self.policy.ask_fields if f != "prior_contact" or self.policy.prior_contact.ask]
         if state.get("volunteered") and self.policy.letter_asks_only_required:
@@ -136,6 +148,8 @@ class Intake:
             out.append("exclusion_check")  # before any personal data
         for f in fields:
             out.append(f)
+            if f == "acting_for" and state.get("acting_for") == "organisation":
+                out.append("represented_person")  # an organisation gives its name (and its address)
             if f == "facts_date":
                 if state.get("initiative_needed"):
                     out.append("initiative_taken")
@@ -153,7 +167,8 @@ class Intake:
     # ------------------------------------------------------------------ start
     def start(self, first_message: str, *, intake_id: str) -> Step:
         """Details the citizen gave in the message that opened the complaint (a whole letter, often)."""
-        step = Step(slots={"intake_id": intake_id, "refusal": None, "complaint_confirm": None, "pending_letter": None})
+        step = Step(slots={"intake_id": intake_id, "refusal": None, "intake_end": None, "complaint_confirm": None,
+                           "pending_letter": None})
         reading = self.read(first_message)
         letter = self.is_account(first_message, reading)
         fields = LETTER_FIELDS if letter else STRONG_FIELDS
@@ -449,7 +464,7 @@ class Intake:
         if isinstance(answer, Step):
             return answer
         if not answer:
-            return Step(slots={"consent": False, "refusal": {"kind": "no_consent"}})
+            return Step(slots={"consent": False, "intake_end": Ending.NO_CONSENT.value})
         return Step(slots={"consent": True})
 
     def _on_acting_for(self, text: Any, state: dict[str, Any]) -> Step:
@@ -459,6 +474,14 @@ class Intake:
                                  "organisation ou pour un groupe de personnes ?", state)
         step = Step(slots={"acting_for": acting.value})
         return step.merge(self._assess({**state, **step.slots}))
+
+    def _on_represented_person(self, text: Any, state: dict[str, Any]) -> Step:
+        """The name of the organisation the complainant acts for."""
+        name = " ".join(str(text).split()).strip(" .")
+        if len(name) < 2 or is_none_answer(name) or name.endswith("?"):
+            return self._invalid("represented_person", "Quel est le nom de l'organisation pour laquelle vous "
+                                 "introduisez la réclamation ?", state, EXAMPLES_REPRESENTED)
+        return Step(slots={"represented_person": name[:200]})
 
     def _on_prior_contact(self, text: Any, state: dict[str, Any]) -> Step:
         answer = self._yes_no("prior_contact", text, state)
@@ -545,7 +568,7 @@ class Intake:
                 return step
             if self.policy.excludes("unrelated"):
                 return step.merge(self._refuse("unrelated"))
-            step.slots["refusal"] = {"kind": "other_organisation", "other": pending.get("other")}
+            step.slots.update(intake_end=Ending.OTHER_ORGANISATION.value, organisation_named=pending.get("other"))
             return step
         exclusion = self.policy.exclusion(code) if code else None
         if answer and code and (code == "too_old" or (exclusion and exclusion.decided_by == "assistant")):
@@ -653,11 +676,13 @@ class Intake:
                                 rng[0] if rng else None, rng[1] if rng else None)
             return format_parsed_fr(parsed)
         if key == "acting_for":
-            return ACTING_FOR_LABELS.get(str(value), str(value))
+            acting = ACTING_FOR_LABELS.get(str(value), str(value))
+            who = (state or {}).get("represented_person")
+            if who and value == "organisation":
+                return f"l'organisation {who}"
+            return f"{acting}, pour {who}" if who else acting
         if key == "attachments":
             return ", ".join(a.get("filename", "?") for a in value) if value else "aucun"
-        if key == "acting_for" and state and state.get("represented_person"):
-            return f"{ACTING_FOR_LABELS.get(str(value), str(value))}, pour {state['represented_person']}"
         return str(value)
 
     def summary(self, state: dict[str, Any]) -> str:

@@ -120,7 +120,7 @@ async def test_form_anonymous_refused_at_igretec_but_asked_again_at_spf(use_poli
 async def test_form_consent_refused_ends_the_form_without_data(use_policy) -> None:
     use_policy("igretec")
     _, slots = await run({}, {"consent": "non"})
-    assert slots["refusal"] == {"kind": "no_consent"}
+    assert slots["intake_end"] == "no_consent" and not slots.get("refusal")
     assert slots["requested_slot"] is None
 
 
@@ -157,7 +157,7 @@ async def test_form_file_sent_during_another_question_answers_nothing(use_policy
 async def test_form_cancel_inside_a_question_ends_the_form_and_keeps_nothing(use_policy) -> None:
     use_policy("igretec")
     _, slots = await run(IDENTITY, {"facts_place": "annuler"})
-    assert slots == {"refusal": {"kind": "cancelled"}, "requested_slot": None}
+    assert slots == {"intake_end": "cancelled", "requested_slot": None}
 
 
 async def test_form_an_answer_mentioning_a_counsellor_is_an_answer_not_a_handover(use_policy) -> None:

@@ -68,7 +68,7 @@ async def test_submit_refusal_without_identity_stores_no_complaint(use_policy) -
 
 async def test_submit_cancelled_stores_nothing(use_policy) -> None:
     svc = use_policy("igretec")
-    d, _ = await submit({**FULL, "complaint_confirm": None, "refusal": {"kind": "cancelled"}})
+    d, _ = await submit({**FULL, "complaint_confirm": None, "intake_end": "cancelled"})
     assert responses(d) == ["utter_cancelled"]
     assert count(svc, "1=1") == 0
 
@@ -155,3 +155,15 @@ async def test_request_human_queues_a_notice_to_staff(use_policy) -> None:
     with svc.registry.unit_of_work() as uow:
         rows = uow.session.execute(text('select "to", body from outbox')).all()
     assert rows and rows[0][0] == "accueil@example.be" and "tg-42" in rows[0][1]
+
+
+async def test_each_ending_has_its_own_value_and_stores_nothing(use_policy) -> None:
+    svc = use_policy("igretec")
+    expected = {"start_over": ["utter_restarted"], "no_consent": ["utter_consent_refused"],
+                "other_organisation": ["utter_other_organisation"], "cancelled": ["utter_cancelled"]}
+    for ending, said in expected.items():
+        d, slots = await submit({**FULL, "complaint_confirm": None, "intake_end": ending,
+                                 "organisation_named": "Proximus"})
+        assert responses(d) == said, ending
+        assert slots.get("intake_end", "reset") is None  # the ending itself is reset with the intake
+    assert count(svc, "1=1") == 0

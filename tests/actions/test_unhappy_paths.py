@@ -146,10 +146,12 @@ async def test_another_company_at_a_preset_without_that_rule_files_nothing(use_p
     text = "Je veux porter plainte contre Proximus qui m'a coupé internet depuis trois jours sans prévenir."
     started = slot_events(await ActionStartIntake().run(d, make_tracker({}, text=text, loop=None), {}))
     _, slots = await form({**started}, {"exclusion_check": "non"})
-    assert slots["refusal"] == {"kind": "other_organisation", "other": "Proximus"}
+    assert slots["intake_end"] == "other_organisation" and slots["organisation_named"] == "Proximus"
+    assert not slots.get("refusal")  # not a refusal under the preset's rules: nothing recorded
     d2 = CollectingDispatcher()
     await ActionSubmitComplaint().run(d2, make_tracker({**started, **slots}, loop=None), {})
     assert responses(d2) == ["utter_other_organisation"]
+    assert d2.messages[0]["other"] == "Proximus"
 
 
 async def test_the_victim_of_discrimination_is_not_flagged_as_discriminatory(use_policy) -> None:
@@ -173,3 +175,22 @@ async def test_english_first_message_does_not_start_the_form(use_policy) -> None
                                                            loop=None, intent="file_complaint"), {})
     assert any(e.get("event") == "followup" and e.get("name") == "action_listen" for e in events)
     assert "plainte@minsoc.fed.be" in texts(d)
+
+
+async def test_an_organisation_is_asked_its_name_then_goes_on(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await form({"consent": True, "intake_id": "i1"}, {"acting_for": "au nom d'une organisation"})
+    assert slots["acting_for"] == "organisation"
+    assert slots["requested_slot"] == "represented_person"
+    state = {"consent": True, "intake_id": "i1", "acting_for": "organisation"}
+    d, slots = await form(state, {"represented_person": "c'est quoi ?"})
+    assert slots["represented_person"] is None and slots["requested_slot"] == "represented_person"
+    _, slots = await form(state, {"represented_person": "ASBL Les Amis du Parc"})
+    assert slots["represented_person"] == "ASBL Les Amis du Parc"
+    assert slots["requested_slot"] == "last_name"
+
+
+async def test_a_person_acting_for_themselves_is_not_asked_an_organisation_name(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await form({"consent": True, "intake_id": "i1"}, {"acting_for": "en mon nom propre"})
+    assert slots["requested_slot"] == "last_name"

@@ -201,3 +201,19 @@ def test_story_told_in_the_first_message_files_in_ten_turns(stack: Stack) -> Non
     turns = sum(1 for who, _ in transcript if who == "user")
     assert REF.search(bot_text(transcript))
     assert turns <= 10, turns
+
+
+def test_organisation_gives_its_name_and_its_address_not_a_home_address(stack: Stack) -> None:
+    stack.use_policy("igretec")
+    answers = dict(BE, acting_for="au nom d'une organisation", represented_person="ASBL Les Amis du Parc",
+                   address="Rue du Parc 12, 6000 Charleroi")
+    transcript = play(stack, sender(), FIRST, answers)
+    said = bot_text(transcript)
+    assert "nom de l'organisation" in said
+    assert "adresse de l'organisation" in said and "adresse de domicile" not in said
+    assert "l'organisation ASBL Les Amis du Parc" in said  # the summary shows it for checking
+    refs = REF.findall(said)
+    assert refs and refs[-1].startswith("IGR-")
+    stored = row(stack, refs[-1])
+    assert stored["acting_for"] == "organisation" and stored["address"].startswith("Rue du Parc 12")
+    assert "ASBL Les Amis du Parc" in str(stored["extra"])
