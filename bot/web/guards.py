@@ -139,55 +139,75 @@ class BodySizeLimit:
             return
         path: str = scope.get("path") or ""
         cors = path.startswith("/chat/")
+        if await self._refused_before_reading(scope, path, cors, send):
+            return
+        limit = self.limit_for(path)
+
+        async def too_large() -> None:
+            await _json(send, 413, self.too_large_body(path, limit), cors)
+
+        body = _CappedBody(receive, send, limit, too_large)
+        try:
+            await self.app(scope, body.receive, body.send)
+        except _BodyTooLarge:
+            await body.refuse()
+        except Exception:
+            if body.replied:  # the application wrapped our exception in its own: the 413 already went out
+                return
+            raise
+
+    async def _refused_before_reading(self, scope: Scope, path: str, cors: bool, send: Send) -> bool:
+        """Answer at once (and say so) when the address is over its rate or the declared length
+        is unreadable or over the cap."""
         limiter = self.per_address.get(path)
         if limiter is not None and scope.get("method") == "POST":
             verdict = limiter.hit(client_address(scope, self.settings.trust_forwarded_for))
             if not verdict.allowed:
                 await _json(send, 429, rate_limited_body(verdict.retry_after), cors,
                             {"Retry-After": str(verdict.retry_after)})
-                return
+                return True
         limit = self.limit_for(path)
         declared = _content_length(scope)
         if declared == -1:
             await _json(send, 400, {"detail": "En-tête Content-Length invalide.", "code": "bad_request"}, cors)
-            return
+            return True
         if declared is not None and declared > limit:
             await _json(send, 413, self.too_large_body(path, limit), cors)
+            return True
+        return False
+
+
+class _CappedBody:
+    """The application's `receive` and `send` around one request: past `limit` bytes received,
+    the 413 goes out (unless the application already started its answer) and reading stops."""
+
+    def __init__(self, receive: Receive, send: Send, limit: int, too_large: Callable[[], Awaitable[None]]) -> None:
+        self._receive, self._send, self.limit, self._too_large = receive, send, limit, too_large
+        self.received = 0
+        self.replied = False  # our 413 went out
+        self.started = False  # the application's answer began
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self.received += len(message.get("body") or b"")
+            if self.received > self.limit:
+                await self.refuse()
+                raise _BodyTooLarge()
+        return message
+
+    async def refuse(self) -> None:
+        """The 413, once, and only while the application has not started answering."""
+        if not self.started and not self.replied:
+            self.replied = True
+            await self._too_large()
+
+    async def send(self, message: Message) -> None:
+        if self.replied:  # our 413 is the answer: whatever the application says after it is dropped
             return
-
-        received = 0
-        replied = False
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received, replied
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body") or b"")
-                if received > limit:
-                    if not started and not replied:
-                        replied = True
-                        await _json(send, 413, self.too_large_body(path, limit), cors)
-                    raise _BodyTooLarge()
-            return message
-
-        async def guarded_send(message: Message) -> None:
-            nonlocal started
-            if replied:  # our 413 is the answer: whatever the application says after it is dropped
-                return
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, guarded_send)
-        except _BodyTooLarge:
-            if not replied and not started:
-                await _json(send, 413, self.too_large_body(path, limit), cors)
-        except Exception:
-            if replied:  # the application wrapped our exception in its own: the 413 already went out
-                return
-            raise
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self._send(message)
 
 
 def _content_length(scope: Scope) -> int | None:
