@@ -13,26 +13,22 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
-from bot.domain.complaint import OPEN_STATUSES
-from bot.services._records import complaint_record, require_aware
+from bot.domain.complaint import OPEN_STATUSES, Complaint, Event
+from bot.services._records import record_of, require_aware
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.references import normalise_reference
 from bot.services.retention import (
-    _anonymise,
+    anonymise,
+    delete_files,
     erase_conversations,
     legal_hold_of,
     prune_unlinked_attachments,
     sender_of,
 )
 from bot.services.status import same_phone
-from bot.services.uow import Registry
-from bot.storage.models import ComplaintEventRow, ComplaintRow
+from bot.services.uow import Registry, UnitOfWork
 from bot.storage.repository import name_key
 
 log = logging.getLogger(__name__)
@@ -40,30 +36,30 @@ ERASURE_NOTE = "Données personnelles effacées à la demande de la personne."
 _OPEN = {s.value for s in OPEN_STATUSES}
 
 
-def _person_rows(
-    session: Session, email: str | None, phone: str | None, last_name: str | None, first_name: str | None
-) -> list[ComplaintRow]:
+def _person_complaints(
+    uow: UnitOfWork, email: str | None, phone: str | None, last_name: str | None, first_name: str | None
+) -> list[Complaint]:
+    """The person's complaints, in filing order: by e-mail or phone, else by last and first name."""
     email = (email or "").strip().casefold() or None
     phone = (phone or "").strip() or None
     if not email and not phone:
         if not (last_name or "").strip() or not (first_name or "").strip():
             raise InvalidInput("Indiquez l'e-mail ou le téléphone de la personne, ou à défaut son nom et son "
                                "prénom.", "person_missing")
-        key = name_key(last_name, first_name)
-        return list(session.scalars(select(ComplaintRow).where(ComplaintRow.name_key == key)
-                                    .order_by(ComplaintRow.id)))
-    conditions = []
-    if email:
-        conditions.append(ComplaintRow.email.ilike(email))
-    if phone:
-        conditions.append(ComplaintRow.phone.is_not(None))
-    rows = session.scalars(select(ComplaintRow).where(or_(*conditions)).order_by(ComplaintRow.id)).all()
-    return [r for r in rows
-            if (email and (r.email or "").casefold() == email) or (phone and r.phone and same_phone(phone, r.phone))]
+        references = uow.complaints.references_by_name_key(name_key(last_name, first_name))
+    else:
+        references = [
+            c["reference"] for c in uow.complaints.contacts(email, with_phone=bool(phone))
+            if (email and (c["email"] or "").casefold() == email) or (phone and c["phone"] and same_phone(phone, c["phone"]))
+        ]
+    found = [uow.complaints.get(reference) for reference in references]
+    return [c for c in found if c is not None]
 
 
-def _note(session: Session, row: ComplaintRow, now: datetime, actor: str, action: str, note: str) -> None:
-    session.add(ComplaintEventRow(complaint_id=row.id, at=now, actor=actor, action=action, note=note))
+def _note(uow: UnitOfWork, complaint: Complaint, now: datetime, actor: str, action: str, note: str) -> None:
+    """A request recorded in the complaint's history (not a change of the file)."""
+    complaint.history.append(Event(at=now, actor=actor, action=action, note=note))
+    uow.complaints.append_history(complaint)
 
 
 def person_data(
@@ -80,13 +76,10 @@ def person_data(
     descriptions). The request is recorded in each complaint's history."""
     require_aware("now", now)
     with registry.unit_of_work() as uow:
-        rows = _person_rows(uow.session, email, phone, last_name, first_name)
         records = []
-        for row in rows:
-            complaint = uow.complaints.get(row.reference)
-            assert complaint is not None
-            records.append(complaint_record(complaint, row, list(uow.attachments.for_complaint(row.id))))
-            _note(uow.session, row, now, actor, "access_request", "Données communiquées à la personne (demande d'accès).")
+        for complaint in _person_complaints(uow, email, phone, last_name, first_name):
+            records.append(record_of(uow, complaint))
+            _note(uow, complaint, now, actor, "access_request", "Données communiquées à la personne (demande d'accès).")
         uow.commit()
     return {
         "generated_at": now.astimezone(UTC).isoformat(),
@@ -117,44 +110,49 @@ def erase_person(
     files: list[str] = []
     senders: list[str] = []
     with registry.unit_of_work(read_only=dry_run) as uow:
-        for row in _person_rows(uow.session, email, phone, last_name, first_name):
-            hold = legal_hold_of(row)
-            if row.anonymised_at is not None:
-                kept.append({"reference": row.reference, "reason": "déjà anonymisé"})
-            elif row.status in _OPEN:
-                kept.append({"reference": row.reference,
-                             "reason": "dossier en cours de traitement : retirez-le ou clôturez-le d'abord"})
-            elif hold is not None:
-                kept.append({"reference": row.reference, "reason": f"conservation légale : {hold.get('reason')}"})
-            else:
-                erased.append(row.reference)
-                if sender_of(row.intake_key):
-                    senders.append(sender_of(row.intake_key))  # type: ignore[arg-type]
-                if not dry_run:
-                    files += _anonymise(uow.session, row, now, actor=actor, note=ERASURE_NOTE)
+        held: list[Complaint] = []
+        for complaint in _person_complaints(uow, email, phone, last_name, first_name):
+            bookkeeping = uow.complaints.bookkeeping(complaint)
+            reason = _kept_because(complaint, legal_hold_of(bookkeeping.extra))
+            if reason is not None:
+                kept.append({"reference": complaint.reference or "", "reason": reason})
+                held.append(complaint)
+                continue
+            erased.append(complaint.reference or "")
+            sender = sender_of(bookkeeping.intake_key)
+            if sender:
+                senders.append(sender)
+            if not dry_run:
+                files += anonymise(uow, complaint, now, actor=actor, note=ERASURE_NOTE)
         if not dry_run:
-            for row in _person_rows_by_refs(uow.session, [k["reference"] for k in kept]):
-                _note(uow.session, row, now, actor, "erasure_request",
+            for complaint in held:
+                _note(uow, complaint, now, actor, "erasure_request",
                       "Demande d'effacement reçue ; dossier conservé (voir le motif).")
             uow.commit()
-    for path in files:
-        try:
-            Path(path).unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("erasure: could not delete a stored document: %s", type(exc).__name__)
+    delete_files(files, lambda _path, exc: log.warning("erasure: could not delete a stored document: %s",
+                                                       type(exc).__name__))
     if not dry_run and senders:
-        # their conversations too: the engine's tracker store and documents never linked
-        prune_unlinked_attachments(registry, before=now, conversations=senders)
-        if registry.settings is not None:
-            events = erase_conversations(registry.settings, senders)
-            log.info("erasure: %d conversation event(s) erased from the engine's store", events)
+        _erase_conversations_of(registry, senders, now)
     return {"erased": erased, "kept": kept, "dry_run": dry_run}
 
 
-def _person_rows_by_refs(session: Session, references: list[str]) -> list[ComplaintRow]:
-    if not references:
-        return []
-    return list(session.scalars(select(ComplaintRow).where(ComplaintRow.reference.in_(references))))
+def _kept_because(complaint: Complaint, hold: dict[str, Any] | None) -> str | None:
+    """Why an erasure request leaves this complaint as it is (None: it is erased)."""
+    if complaint.anonymised_at is not None:
+        return "déjà anonymisé"
+    if complaint.status in _OPEN:
+        return "dossier en cours de traitement : retirez-le ou clôturez-le d'abord"
+    if hold is not None:
+        return f"conservation légale : {hold.get('reason')}"
+    return None
+
+
+def _erase_conversations_of(registry: Registry, senders: list[str], now: datetime) -> None:
+    """The person's conversations too: the engine's tracker store and documents never linked."""
+    prune_unlinked_attachments(registry, before=now, conversations=senders)
+    if registry.settings is not None:
+        events = erase_conversations(registry.settings, senders)
+        log.info("erasure: %d conversation event(s) erased from the engine's store", events)
 
 
 def set_legal_hold(
@@ -166,25 +164,23 @@ def set_legal_hold(
     reason = (reason or "").strip() or None
     with registry.unit_of_work() as uow:
         normalised = normalise_reference(reference)
-        row = uow.session.scalars(
-            select(ComplaintRow).where(ComplaintRow.reference == (normalised or "")).with_for_update()
-        ).one_or_none()
-        if row is None:
+        complaint = uow.complaints.get(normalised, for_update=True) if normalised else None
+        if complaint is None:
             raise NotFound(f"Aucun dossier « {reference} ».")
-        if row.anonymised_at is not None:
+        if complaint.anonymised_at is not None:
             raise InvalidInput("Ce dossier est déjà anonymisé.", "read_only")
-        before = legal_hold_of(row)
-        extra = dict(row.extra or {})
+        extra = dict(uow.complaints.bookkeeping(complaint).extra or {})
+        before = legal_hold_of(extra)
         if reason:
             extra["legal_hold"] = {"reason": reason, "by": actor, "at": now.astimezone(UTC).isoformat()}
         else:
             extra.pop("legal_hold", None)
-        row.extra = extra or None
-        row.updated_at = now
-        uow.session.add(ComplaintEventRow(
-            complaint_id=row.id, at=now, actor=actor, action="legal_hold", field="legal_hold",
+        uow.complaints.set_extra(complaint, extra or None)
+        complaint.history.append(Event(
+            at=now, actor=actor, action="legal_hold", field="legal_hold",
             before=before is not None, after=reason is not None,
             note=f"Conservation légale : {reason}" if reason else "Conservation légale levée.",
         ))
+        uow.complaints.save(complaint, now=now)
         uow.commit()
-        return {"reference": row.reference, "legal_hold": extra.get("legal_hold")}
+        return {"reference": complaint.reference, "legal_hold": extra.get("legal_hold")}

@@ -10,19 +10,17 @@ message of every conversation, cancelled ones included) for conversations silent
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, text
-
 from bot.config import Settings
+from bot.domain.complaint import Complaint, Event
 from bot.domain.policy import Policy
 from bot.services._records import require_aware
-from bot.services.uow import Registry
-from bot.storage.models import AttachmentRow, ComplaintEventRow, ComplaintRow, OutboxRow
+from bot.services.uow import Registry, UnitOfWork
+from bot.storage import tracker
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +35,8 @@ PERSONAL_FIELDS = (
     "subject",
 )
 PERSONAL_ROW_FIELDS = ("name_key", "intake_key", "transcript", "extra")
+# history events whose values are dropped too (the notes of every event are)
+SCRUBBED_EVENT_FIELDS = (*PERSONAL_FIELDS, "updates", "attachments")
 # kept for statistics: policy, channel, status, dates and deadlines, decision, reason codes,
 # outcome, acting_for, service_concerned, dysfunctions, corrective actions, the history's shape
 
@@ -52,42 +52,41 @@ def apply_retention(
     done: list[str] = []
     files: list[str] = []
     with registry.unit_of_work(read_only=dry_run) as uow:
-        session = uow.session
         for policy_id, policy in sorted(policies.items()):
-            years = policy.retention.years
-            if not years:
-                continue
-            cutoff = _years_before(now, years)
-            if policy.retention.from_event == "receipt":
-                due = and_(ComplaintRow.received_at.is_not(None), ComplaintRow.received_at <= cutoff)
-            else:
-                due = or_(
-                    and_(ComplaintRow.status == "closed", ComplaintRow.closed_at <= cutoff),
-                    and_(ComplaintRow.status != "closed", ComplaintRow.updated_at <= cutoff),
-                )
-            rows = session.scalars(
-                select(ComplaintRow)
-                .where(ComplaintRow.policy == policy_id, ComplaintRow.status.in_(FINISHED),
-                       ComplaintRow.anonymised_at.is_(None), due)
-                .order_by(ComplaintRow.id)
-            ).all()
-            for row in rows:
-                if legal_hold_of(row) is not None:
-                    continue
-                done.append(row.reference)
-                if not dry_run:
-                    files += _anonymise(session, row, now)
+            due = _due(uow, policy_id, policy, now)
+            done += due
+            if not dry_run:
+                for reference in due:
+                    complaint = uow.complaints.get(reference)
+                    assert complaint is not None
+                    files += anonymise(uow, complaint, now)
         if not dry_run:
             uow.commit()
-    for path in files:  # after the commit: a rollback must not lose the documents
-        try:
-            Path(path).unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("retention: could not delete %s: %s", path, exc)
+    # after the commit: a rollback must not lose the documents
+    delete_files(files, lambda path, exc: log.warning("retention: could not delete %s: %s", path, exc))
     if not dry_run and registry.settings is not None:
         purged = purge_conversation_data(registry, registry.settings, now=now)
         log.info("retention: conversations and leftovers erased: %s", purged)
     return done
+
+
+def _due(uow: UnitOfWork, policy_id: str, policy: Policy, now: datetime) -> list[str]:
+    """The finished complaints of a preset past its retention period and under no legal hold."""
+    years = policy.retention.years
+    if not years:
+        return []
+    found = uow.complaints.due_for_retention(policy_id, FINISHED, _years_before(now, years),
+                                             from_receipt=policy.retention.from_event == "receipt")
+    return [item["reference"] for item in found if legal_hold_of(item["extra"]) is None]
+
+
+def delete_files(paths: Iterable[str], on_error: Callable[[str, OSError], object]) -> None:
+    """Delete stored documents (once the erasure is committed); `on_error(path, error)` logs a failure."""
+    for path in paths:
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError as exc:
+            on_error(path, exc)
 
 
 # --------------------------------------------------------------------------- around the registry
@@ -101,61 +100,18 @@ def tracker_store_url(settings: Settings) -> str | None:
     return f"sqlite:///{path}" if path.exists() else None
 
 
-def _tracker_engine(url: str) -> Any:
-    """Our own engine on the engine's database (never its models or sessions: only the `events` table)."""
-    from bot.storage.db import make_engine
-
-    return make_engine(url)
-
-
-@contextmanager
-def _tracker_events(settings: Settings) -> Iterator[Any]:
-    """A transaction on the engine's tracker store, or None when it has no `events` table yet."""
-    url = tracker_store_url(settings)
-    if not url:
-        yield None
-        return
-    engine = _tracker_engine(url)
-    try:
-        with engine.begin() as conn:
-            yield conn if _has_events(conn) else None
-    finally:
-        engine.dispose()
-
-
 def erase_conversations(settings: Settings, senders: list[str]) -> int:
     """Delete every event of these conversations from the engine's tracker store; returns the rows."""
     senders = sorted({s for s in senders if s})
-    if not senders:
-        return 0
-    with _tracker_events(settings) as conn:
-        if conn is None:
-            return 0
-        total = 0
-        for i in range(0, len(senders), 500):
-            chunk = senders[i:i + 500]
-            marks = ", ".join(f":s{j}" for j in range(len(chunk)))
-            total += conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({marks})"),  # noqa: S608 (bound)
-                                  {f"s{j}": s for j, s in enumerate(chunk)}).rowcount or 0
-        return int(total)
+    url = tracker_store_url(settings) if senders else None
+    return tracker.delete_conversations(url, senders) if url else 0
 
 
 def purge_idle_conversations(settings: Settings, before: datetime) -> int:
     """Delete the conversations whose last event is older than `before` (whole conversations only:
     an ongoing one is never cut); returns the event rows deleted."""
-    with _tracker_events(settings) as conn:
-        if conn is None:
-            return 0
-        idle = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cut"
-        result = conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({idle})"),  # noqa: S608 (constant)
-                              {"cut": before.timestamp()})
-        return int(result.rowcount or 0)
-
-
-def _has_events(conn: Any) -> bool:
-    from sqlalchemy import inspect
-
-    return "events" in inspect(conn).get_table_names()
+    url = tracker_store_url(settings)
+    return tracker.delete_idle_conversations(url, before) if url else 0
 
 
 def prune_unlinked_attachments(registry: Registry, *, before: datetime, conversations: list[str] | None = None) -> int:
@@ -164,22 +120,11 @@ def prune_unlinked_attachments(registry: Registry, *, before: datetime, conversa
     uses them. Returns the records deleted."""
     require_aware("before", before)
     with registry.unit_of_work() as uow:
-        which = (AttachmentRow.conversation_id.in_(conversations) if conversations is not None
-                 else AttachmentRow.created_at < before)
-        where = [AttachmentRow.complaint_id.is_(None), which]
-        rows = uow.session.scalars(select(AttachmentRow).where(*where)).all()
-        paths = {r.stored_path for r in rows if r.stored_path}
-        for row in rows:
-            uow.session.delete(row)
-        uow.session.flush()
-        used = set(uow.session.scalars(select(AttachmentRow.stored_path).where(AttachmentRow.stored_path.in_(paths))))
+        count, unused = uow.attachments.delete_unlinked(before=before, conversations=conversations)
         uow.commit()
-    for path in paths - used:
-        try:
-            Path(path).unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("retention: could not delete a document: %s", type(exc).__name__)
-    return len(rows)
+    delete_files(unused, lambda _path, exc: log.warning("retention: could not delete a document: %s",
+                                                        type(exc).__name__))
+    return count
 
 
 def purge_conversation_data(registry: Registry, settings: Settings, *, now: datetime) -> dict[str, int]:
@@ -203,37 +148,26 @@ def sender_of(intake_key: str | None) -> str | None:
     return intake_key.rsplit(":", 1)[0] if intake_key and ":" in intake_key else None
 
 
-def legal_hold_of(row: ComplaintRow) -> dict[str, Any] | None:
-    """The legal hold set by staff on a file ({reason, by, at}), or None."""
-    hold = (row.extra or {}).get("legal_hold")
+def legal_hold_of(extra: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The legal hold set by staff on a file ({reason, by, at}), from its extra data; or None."""
+    hold = (extra or {}).get("legal_hold")
     return hold if isinstance(hold, dict) else None
 
 
-def _anonymise(
-    session: Any, row: ComplaintRow, now: datetime, *, actor: str = ACTOR, note: str = RETENTION_NOTE
+def anonymise(
+    uow: UnitOfWork, complaint: Complaint, now: datetime, *, actor: str = ACTOR, note: str = RETENTION_NOTE
 ) -> list[str]:
-    for name in PERSONAL_FIELDS + PERSONAL_ROW_FIELDS:
-        setattr(row, name, None)
-    row.updates = [{"at": u.get("at"), "by": u.get("by")} for u in (row.updates or [])]
-    row.anonymised_at = now
-    row.updated_at = now
-    # history: keep who/when/what, drop the values of personal fields and free notes
-    for event in session.scalars(select(ComplaintEventRow).where(ComplaintEventRow.complaint_id == row.id)):
-        if event.field in PERSONAL_FIELDS or event.field in ("updates", "attachments"):
-            event.before = None
-            event.after = None
-        event.note = None
-    session.add(ComplaintEventRow(
-        complaint_id=row.id, at=now, actor=actor, action="anonymised", field=None, note=note,
-    ))
-    attachments = session.scalars(select(AttachmentRow).where(AttachmentRow.complaint_id == row.id)).all()
-    paths = [a.stored_path for a in attachments if a.stored_path]
-    session.execute(delete(AttachmentRow).where(AttachmentRow.complaint_id == row.id))
-    session.execute(delete(OutboxRow).where(OutboxRow.complaint_id == row.id))
-    session.flush()
-    # a document stored under its sha256 may be shared with another complaint: keep it then
-    still_used = set(session.scalars(select(AttachmentRow.stored_path).where(AttachmentRow.stored_path.in_(paths))))
-    return [p for p in paths if p not in still_used]
+    """Erase the personal data of a complaint loaded through `uow`, as at the end of the retention
+    period: its personal fields, the values they left in the history and every note, the transcript,
+    its documents and e-mails; the history keeps who, when and what, and the `anonymised` event.
+    Returns the stored documents' paths to delete once committed."""
+    for name in PERSONAL_FIELDS:
+        setattr(complaint, name, None)
+    complaint.updates = [{"at": u.get("at"), "by": u.get("by")} for u in complaint.updates or []]
+    complaint.anonymised_at = now
+    event = Event(at=now, actor=actor, action="anonymised", field=None, note=note)
+    return uow.complaints.anonymise(complaint, event, now=now, scrub_fields=SCRUBBED_EVENT_FIELDS,
+                                    bookkeeping_fields=PERSONAL_ROW_FIELDS)
 
 
 def _years_before(moment: datetime, years: int) -> datetime:
@@ -242,4 +176,3 @@ def _years_before(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year - years)
     except ValueError:  # 29 February
         return moment.replace(year=moment.year - years, day=28)
-

@@ -1,0 +1,53 @@
+"""The chat engine's tracker store, seen from the registry: only its `events` table, through our own
+engine (never the engine's models or sessions), to erase conversations (retention, erasure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect, text
+
+from bot.storage.db import make_engine
+
+_CHUNK = 500
+
+
+@contextmanager
+def _events(url: str) -> Iterator[Any]:
+    """A transaction on the tracker store at `url`, or None when it has no `events` table yet."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            yield conn if "events" in inspect(conn).get_table_names() else None
+    finally:
+        engine.dispose()
+
+
+def delete_conversations(url: str, senders: list[str]) -> int:
+    """Delete every event of these conversations (sender ids); returns the rows deleted."""
+    with _events(url) as conn:
+        if conn is None:
+            return 0
+        total = 0
+        for i in range(0, len(senders), _CHUNK):
+            chunk = senders[i:i + _CHUNK]
+            marks = ", ".join(f":s{j}" for j in range(len(chunk)))
+            total += conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({marks})"),  # noqa: S608 (bound)
+                                  {f"s{j}": s for j, s in enumerate(chunk)}).rowcount or 0
+        return int(total)
+
+
+def delete_idle_conversations(url: str, before: datetime) -> int:
+    """Delete the conversations whose last event is older than `before` (whole conversations only:
+    an ongoing one is never cut); returns the event rows deleted."""
+    with _events(url) as conn:
+        if conn is None:
+            return 0
+        idle = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cut"
+        result = conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({idle})"),  # noqa: S608 (constant)
+                              {"cut": before.timestamp()})
+        return int(result.rowcount or 0)
