@@ -53,13 +53,14 @@ def deadlines_adder(request: Request) -> Callable[[dict[str, Any]], dict[str, An
 
 WithDeadlines = Annotated[Callable[[dict[str, Any]], dict[str, Any]], Depends(deadlines_adder)]
 
-MANAGER_ONLY = "Action réservée à un responsable (rôle manager ou admin)."
-ADMIN_ONLY = "Action réservée à un administrateur."
+MANAGER_ONLY_TEXT = "Action réservée à un responsable (rôle manager ou admin)."
+ADMIN_ONLY_TEXT = "Action réservée à un administrateur."
 
 
 def require_manager(user: dict[str, Any]) -> dict[str, Any]:
+    """`user`, if a manager or an administrator; else 403."""
     if user["role"] not in staff.MANAGER_ROLES:
-        raise HTTPException(403, MANAGER_ONLY)
+        raise HTTPException(403, MANAGER_ONLY_TEXT)
     return user
 
 
@@ -70,6 +71,7 @@ bearer = HTTPBearer(auto_error=False, scheme_name="jeton", description="Jeton d'
 
 def token_user(registry: RegistryDep,
                credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> dict[str, Any]:
+    """The active account owning the bearer token (unrevoked); else 401."""
     user = staff.authenticate_token(registry, credentials.credentials if credentials else None)
     if user is None:
         raise HTTPException(401, "Authentification requise : jeton d'API manquant, invalide ou révoqué.",
@@ -86,7 +88,7 @@ def token_manager(user: ApiUser) -> dict[str, Any]:
 
 def token_admin(user: ApiUser) -> dict[str, Any]:
     if user["role"] != "admin":
-        raise HTTPException(403, ADMIN_ONLY)
+        raise HTTPException(403, ADMIN_ONLY_TEXT)
     return user
 
 
@@ -98,11 +100,14 @@ ApiAdmin = Annotated[dict[str, Any], Depends(token_admin)]
 
 
 class LoginRequired(Exception):
+    """No valid session: the dashboard's route class redirects to the login page, then `next_url`."""
+
     def __init__(self, next_url: str = "/staff/") -> None:
         self.next_url = next_url
 
 
 def session_user(request: Request, registry: RegistryDep) -> dict[str, Any]:
+    """The active account of the signed session cookie, with the session's CSRF token."""
     data = signer_of(request).unsign(request.cookies.get(SESSION_COOKIE), SESSION_HOURS * 3600)
     account = staff.staff_account(registry, data["email"]) if data else None
     if data is None or account is None or not account["active"]:
@@ -116,6 +121,7 @@ SessionUser = Annotated[dict[str, Any], Depends(session_user)]
 
 
 async def form_user(request: Request, user: SessionUser) -> dict[str, Any]:
+    """The session user plus the POSTed `form` (text fields), once its CSRF token matched; else 403."""
     form = await request.form()
     if not same_token(str(form.get("csrf") or ""), user["csrf"]):
         raise HTTPException(403, "Jeton de sécurité (CSRF) invalide : rechargez la page et recommencez.")
