@@ -38,7 +38,18 @@ from bot.config import Settings
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="complaintbot", description="Outils du registre des réclamations.")
     sub = parser.add_subparsers(dest="command", required=True)
+    for add_commands in (_staff_commands, _policy_commands, _retention_commands, _outbox_commands,
+                         _deadlines_commands, _export_commands, _person_commands, _db_commands,
+                         _telegram_commands):
+        add_commands(sub)
+    return parser
 
+
+# the object add_subparsers() returns
+type _Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def _staff_commands(sub: _Subparsers) -> None:
     staff = sub.add_parser("staff", help="comptes du personnel et jetons d'API")
     staff_sub = staff.add_subparsers(dest="action", required=True)
     add = staff_sub.add_parser("add", help="créer (ou mettre à jour) un compte")
@@ -57,25 +68,35 @@ def _parser() -> argparse.ArgumentParser:
     deactivate = staff_sub.add_parser("deactivate", help="désactiver un compte et révoquer ses jetons")
     deactivate.add_argument("email")
 
+
+def _policy_commands(sub: _Subparsers) -> None:
     policy = sub.add_parser("policy", help="préréglages des organisations")
     policy_sub = policy.add_subparsers(dest="action", required=True)
     check = policy_sub.add_parser("check", help="vérifier un fichier de préréglage")
     check.add_argument("file")
     policy_sub.add_parser("list", help="lister les préréglages fournis")
 
+
+def _retention_commands(sub: _Subparsers) -> None:
     retention = sub.add_parser("retention", help="effacer les données personnelles en fin de conservation")
     retention.add_argument("--dry-run", action="store_true", help="lister sans rien effacer")
 
+
+def _outbox_commands(sub: _Subparsers) -> None:
     outbox = sub.add_parser("outbox", help="file d'envoi des e-mails")
     outbox_sub = outbox.add_subparsers(dest="action", required=True)
     outbox_sub.add_parser("send", help="envoyer les e-mails en attente")
     outbox_sub.add_parser("status", help="e-mails en attente et en échec")
     outbox_sub.add_parser("retry", help="remettre en file les e-mails en échec")
 
+
+def _deadlines_commands(sub: _Subparsers) -> None:
     deadlines = sub.add_parser("deadlines", help="échéances")
     deadlines_sub = deadlines.add_subparsers(dest="action", required=True)
     deadlines_sub.add_parser("notify", help="prévenir le personnel (nouveaux dossiers, échéances proches) puis envoyer")
 
+
+def _export_commands(sub: _Subparsers) -> None:
     export = sub.add_parser("export", help="exports du registre")
     export_sub = export.add_subparsers(dest="action", required=True)
     csv_cmd = export_sub.add_parser("csv", help="registre CSV (colonnes du plan de gestion) pour une période")
@@ -88,6 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     pdf_cmd.add_argument("reference")
     pdf_cmd.add_argument("--output", "-o", help="fichier (par défaut REFERENCE.pdf)")
 
+
+def _person_commands(sub: _Subparsers) -> None:
     person = sub.add_parser("person", help="demandes d'accès et d'effacement d'une personne")
     person_sub = person.add_subparsers(dest="action", required=True)
     for name, text in (("export", "toutes les données de la personne (JSON)"), ("erase", "effacer ses données")):
@@ -102,17 +125,20 @@ def _parser() -> argparse.ArgumentParser:
         else:
             cmd.add_argument("--dry-run", action="store_true", help="lister sans rien effacer")
 
+
+def _db_commands(sub: _Subparsers) -> None:
     db = sub.add_parser("db", help="base de données")
     db_sub = db.add_subparsers(dest="action", required=True)
     db_sub.add_parser("upgrade", help="appliquer les migrations")
     db_sub.add_parser("current", help="afficher la révision de la base")
 
+
+def _telegram_commands(sub: _Subparsers) -> None:
     telegram = sub.add_parser("telegram", help="canal Telegram")
     telegram_sub = telegram.add_subparsers(dest="action", required=True)
     set_webhook = telegram_sub.add_parser("set-webhook", help="déclarer l'adresse du webhook à Telegram")
     set_webhook.add_argument("url", help="https://…/channels/telegram/webhook")
     telegram_sub.add_parser("polling", help="recevoir les messages sans adresse publique (développement)")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
