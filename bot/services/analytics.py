@@ -11,15 +11,12 @@ from datetime import date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.domain.complaint import REFUSAL_CODES, TRIAGE_CODES
 from bot.domain.policy import Policy
 from bot.services._records import is_overdue
-from bot.services.exports import period_bounds, received_in
+from bot.services.exports import period_bounds
 from bot.services.labels import CHANNEL_LABELS, OUTCOME_LABELS, REASON_LABELS, STATUS_LABELS, label
 from bot.services.uow import Registry
-from bot.storage.models import ComplaintRow, TriageCountRow
 
 Period = Literal["day", "week", "month", "year"]
 NOT_GIVEN = "(non renseigné)"
@@ -49,6 +46,14 @@ def _counted(counter: Counter[str], labels: dict[str, str] | None = None, key: s
             for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
+# the columns the figures use: all of them stay after anonymisation
+FIGURE_COLUMNS = (
+    "reference", "status", "channel", "service_concerned", "decision", "suggested_reason_code", "outcome",
+    "received_at", "created_at", "acknowledged_at", "answered_at", "ack_due", "answer_due", "dysfunctions",
+    "corrective_actions",
+)
+
+
 def compute_analytics(
     registry: Registry,
     *,
@@ -61,105 +66,124 @@ def compute_analytics(
 ) -> dict[str, Any]:
     """The figures for the complaints received between `start` and `end` (local dates,
     inclusive; open-ended when None) of `policy` (every preset with `all_policies`)."""
-    tz = ZoneInfo(policy.timezone)
     lo, hi = period_bounds(start, end, policy.timezone)
-    conditions = received_in(lo, hi)
-    if not all_policies:
-        conditions.append(ComplaintRow.policy == policy.id)
+    policy_id = None if all_policies else policy.id
     with registry.unit_of_work(read_only=True) as uow:
-        rows = uow.session.execute(
-            select(ComplaintRow.reference, ComplaintRow.status, ComplaintRow.channel,
-                   ComplaintRow.service_concerned, ComplaintRow.decision, ComplaintRow.suggested_reason_code,
-                   ComplaintRow.outcome, ComplaintRow.received_at, ComplaintRow.created_at,
-                   ComplaintRow.acknowledged_at, ComplaintRow.answered_at, ComplaintRow.ack_due,
-                   ComplaintRow.answer_due, ComplaintRow.dysfunctions, ComplaintRow.corrective_actions)
-            .where(*conditions).order_by(ComplaintRow.id)
-        ).all()
-        triage_stmt = select(TriageCountRow.code, TriageCountRow.day, TriageCountRow.count)
-        if not all_policies:
-            triage_stmt = triage_stmt.where(TriageCountRow.policy == policy.id)
-        if start:
-            triage_stmt = triage_stmt.where(TriageCountRow.day >= start)
-        if end:
-            triage_stmt = triage_stmt.where(TriageCountRow.day <= end)
-        triage_rows = uow.session.execute(triage_stmt).all()
-
-    per_period: Counter[str] = Counter()
-    statuses: Counter[str] = Counter()
-    channels: Counter[str] = Counter()
-    services: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
-    refusals: Counter[str] = Counter()
-    suggested: Counter[str] = Counter()
-    ack = {"count": 0, "on_time": 0}
-    answer = {"count": 0, "on_time": 0}
-    days_to_ack: list[float] = []
-    days_to_answer: list[float] = []
-    overdue_open = 0
-    dysfunctions: list[dict[str, Any]] = []
-    corrective: list[dict[str, Any]] = []
-
+        rows = uow.complaints.received_between(lo, hi, FIGURE_COLUMNS, policy_id=policy_id)
+        triage_rows = uow.triage.counts(policy_id, start=start, end=end)
+    f = _Figures(ZoneInfo(policy.timezone), period, today)
     for r in rows:
-        moment: datetime = r.received_at or r.created_at
-        received_on = moment.astimezone(tz).date()
-        per_period[_period_key(received_on, period)] += 1
-        statuses[r.status] += 1
-        channels[r.channel] += 1
-        services[(r.service_concerned or "").strip() or NOT_GIVEN] += 1
-        if r.outcome:
-            outcomes[r.outcome] += 1
-        if r.decision and r.decision != "admissible":
-            refusals[r.decision] += 1
-        if r.suggested_reason_code:
-            suggested[r.suggested_reason_code] += 1
-        if r.received_at and r.acknowledged_at:
-            days_to_ack.append((r.acknowledged_at - r.received_at).total_seconds() / 86400)
-            if r.ack_due:
-                ack["count"] += 1
-                ack["on_time"] += r.acknowledged_at.astimezone(tz).date() <= r.ack_due
-        if r.received_at and r.answered_at:
-            days_to_answer.append((r.answered_at - r.received_at).total_seconds() / 86400)
-            if r.answer_due:
-                answer["count"] += 1
-                answer["on_time"] += r.answered_at.astimezone(tz).date() <= r.answer_due
-        overdue_open += is_overdue(r.status, r.ack_due, r.answer_due, today)
-        common = {"reference": r.reference, "service_concerned": r.service_concerned,
-                  "received_on": received_on.isoformat()}
-        dysfunctions += [common | {"text": t} for t in r.dysfunctions or []]
-        corrective += [common | {"text": t} for t in r.corrective_actions or []]
-
-    anonymous_refusals: Counter[str] = Counter()
-    triage: Counter[str] = Counter()
-    for code, _day, count in triage_rows:
-        if code in TRIAGE_CODES:
-            triage[code] += count
-        elif code in REFUSAL_CODES:
-            anonymous_refusals[code] += count
-
-    reasons = sorted(set(refusals) | set(anonymous_refusals))
-    by_reason: list[dict[str, Any]] = [{"code": c, "label": label(REASON_LABELS, c), "registered": refusals[c],
-                  "anonymous": anonymous_refusals[c], "count": refusals[c] + anonymous_refusals[c]}
-                 for c in reasons]
-    by_reason.sort(key=lambda d: (-d["count"], d["code"]))
+        f.add(r)
     return {
         "policy": "*" if all_policies else policy.id,
         "from": start.isoformat() if start else None,
         "to": end.isoformat() if end else None,
         "period": period,
         "total": len(rows),
-        "by_period": [{"period": k, "count": per_period[k]} for k in sorted(per_period)],
-        "by_status": _counted(statuses, STATUS_LABELS),
-        "by_channel": _counted(channels, CHANNEL_LABELS),
-        "by_service": _counted(services, None, key="service"),
-        "by_refusal_reason": by_reason,
-        "by_outcome": _counted(outcomes, OUTCOME_LABELS),
-        "suggested_reasons": _counted(suggested, REASON_LABELS),
-        "not_complaints": _counted(triage, REASON_LABELS),
-        "acknowledged_within_deadline": ack | {"share": _share(ack["on_time"], ack["count"])},
-        "answered_within_deadline": answer | {"share": _share(answer["on_time"], answer["count"])},
-        "median_days_to_acknowledge": _median_days(days_to_ack),
-        "median_days_to_answer": _median_days(days_to_answer),
-        "overdue_open": overdue_open,
-        "dysfunctions": dysfunctions,
-        "corrective_actions": corrective,
+        **f.tallies(*_anonymous_counts(triage_rows)),
+        **f.delays_and_register(),
     }
+
+
+class _Figures:
+    """The counts, delays and register entries of the complaints added one by one."""
+
+    def __init__(self, tz: ZoneInfo, period: Period, today: date) -> None:
+        self.tz, self.period, self.today = tz, period, today
+        self.per_period: Counter[str] = Counter()
+        self.statuses: Counter[str] = Counter()
+        self.channels: Counter[str] = Counter()
+        self.services: Counter[str] = Counter()
+        self.outcomes: Counter[str] = Counter()
+        self.refusals: Counter[str] = Counter()
+        self.suggested: Counter[str] = Counter()
+        self.ack = {"count": 0, "on_time": 0}
+        self.answer = {"count": 0, "on_time": 0}
+        self.days_to_ack: list[float] = []
+        self.days_to_answer: list[float] = []
+        self.overdue_open = 0
+        self.dysfunctions: list[dict[str, Any]] = []
+        self.corrective: list[dict[str, Any]] = []
+
+    def add(self, r: dict[str, Any]) -> None:
+        moment: datetime = r["received_at"] or r["created_at"]
+        received_on = moment.astimezone(self.tz).date()
+        self.per_period[_period_key(received_on, self.period)] += 1
+        self.statuses[r["status"]] += 1
+        self.channels[r["channel"]] += 1
+        self.services[(r["service_concerned"] or "").strip() or NOT_GIVEN] += 1
+        if r["outcome"]:
+            self.outcomes[r["outcome"]] += 1
+        if r["decision"] and r["decision"] != "admissible":
+            self.refusals[r["decision"]] += 1
+        if r["suggested_reason_code"]:
+            self.suggested[r["suggested_reason_code"]] += 1
+        self._delays(r)
+        self.overdue_open += is_overdue(r["status"], r["ack_due"], r["answer_due"], self.today)
+        common = {"reference": r["reference"], "service_concerned": r["service_concerned"],
+                  "received_on": received_on.isoformat()}
+        self.dysfunctions += [common | {"text": t} for t in r["dysfunctions"] or []]
+        self.corrective += [common | {"text": t} for t in r["corrective_actions"] or []]
+
+    def _delays(self, r: dict[str, Any]) -> None:
+        received, acknowledged, answered = r["received_at"], r["acknowledged_at"], r["answered_at"]
+        if received and acknowledged:
+            self.days_to_ack.append((acknowledged - received).total_seconds() / 86400)
+            if r["ack_due"]:
+                self.ack["count"] += 1
+                self.ack["on_time"] += acknowledged.astimezone(self.tz).date() <= r["ack_due"]
+        if received and answered:
+            self.days_to_answer.append((answered - received).total_seconds() / 86400)
+            if r["answer_due"]:
+                self.answer["count"] += 1
+                self.answer["on_time"] += answered.astimezone(self.tz).date() <= r["answer_due"]
+
+    def tallies(self, anonymous_refusals: Counter[str], triage: Counter[str]) -> dict[str, Any]:
+        """The counts per period, status, channel, service, reason, outcome; the anonymous ones."""
+        return {
+            "by_period": [{"period": k, "count": self.per_period[k]} for k in sorted(self.per_period)],
+            "by_status": _counted(self.statuses, STATUS_LABELS),
+            "by_channel": _counted(self.channels, CHANNEL_LABELS),
+            "by_service": _counted(self.services, None, key="service"),
+            "by_refusal_reason": _by_reason(self.refusals, anonymous_refusals),
+            "by_outcome": _counted(self.outcomes, OUTCOME_LABELS),
+            "suggested_reasons": _counted(self.suggested, REASON_LABELS),
+            "not_complaints": _counted(triage, REASON_LABELS),
+        }
+
+    def delays_and_register(self) -> dict[str, Any]:
+        """The deadlines met, the median delays, what is overdue; the register's entries."""
+        ack, answer = self.ack, self.answer
+        return {
+            "acknowledged_within_deadline": ack | {"share": _share(ack["on_time"], ack["count"])},
+            "answered_within_deadline": answer | {"share": _share(answer["on_time"], answer["count"])},
+            "median_days_to_acknowledge": _median_days(self.days_to_ack),
+            "median_days_to_answer": _median_days(self.days_to_answer),
+            "overdue_open": self.overdue_open,
+            "dysfunctions": self.dysfunctions,
+            "corrective_actions": self.corrective,
+        }
+
+
+def _anonymous_counts(triage_rows: list[dict[str, Any]]) -> tuple[Counter[str], Counter[str]]:
+    """The anonymous counts summed per code: refusals without identity, and what was not a complaint."""
+    refusals: Counter[str] = Counter()
+    triage: Counter[str] = Counter()
+    for item in triage_rows:
+        code, count = item["code"], item["count"]
+        if code in TRIAGE_CODES:
+            triage[code] += count
+        elif code in REFUSAL_CODES:
+            refusals[code] += count
+    return refusals, triage
+
+
+def _by_reason(registered: Counter[str], anonymous: Counter[str]) -> list[dict[str, Any]]:
+    """Refusals per reason: registered complaints and anonymous counts, most frequent first."""
+    by_reason: list[dict[str, Any]] = [
+        {"code": c, "label": label(REASON_LABELS, c), "registered": registered[c], "anonymous": anonymous[c],
+         "count": registered[c] + anonymous[c]}
+        for c in sorted(set(registered) | set(anonymous))
+    ]
+    by_reason.sort(key=lambda d: (-d["count"], d["code"]))
+    return by_reason

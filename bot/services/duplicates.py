@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
-
 from bot.services.uow import Registry
-from bot.storage.models import ComplaintRow
-from bot.storage.repository import fold, name_key
+from bot.storage.repository import ComplaintRepository, fold, name_key
 
 HANDLED = ("answered", "closed")
 SIMILARITY_THRESHOLD = 0.6
@@ -42,7 +38,7 @@ def similarity(a: str | None, b: str | None) -> float:
 
 
 def find_duplicate(
-    session: Session,
+    session: Any,
     policy_id: str,
     email: str | None,
     last_name: str | None,
@@ -55,49 +51,47 @@ def find_duplicate(
     """The reference of a complaint already handled (answered or closed, before `now`) by the
     same complainant (same e-mail, case-insensitive, or same normalised name) whose subject
     and description are very similar to `facts_description` (content-word Jaccard ≥
-    `threshold`: few new words, so no new facts); None otherwise."""
-    if not facts_description:
-        return None
-    who = []
-    if email and email.strip():
-        who.append(func.lower(ComplaintRow.email) == email.strip().lower())
-    key = name_key(last_name, first_name) if last_name and first_name else None
-    if key:
-        who.append(ComplaintRow.name_key == key)
-    if not who:
-        return None
-    handled_at = func.coalesce(ComplaintRow.answered_at, ComplaintRow.closed_at)
-    rows = session.execute(
-        select(ComplaintRow.reference, ComplaintRow.subject, ComplaintRow.facts_description, handled_at)
-        .where(
-            ComplaintRow.policy == policy_id,
-            ComplaintRow.status.in_(HANDLED),
-            ComplaintRow.anonymised_at.is_(None),
-            or_(*who),
-        )
-        .order_by(ComplaintRow.id.desc())
-    ).all()
-    best: tuple[float, str] | None = None
-    for reference, subject, description, at in rows:
-        if at is not None and _aware(at) > now:
-            continue
-        score = max(similarity(facts_description, description),
-                    similarity(facts_description, f"{subject or ''} {description or ''}"))
-        if score >= threshold and (best is None or score > best[0]):
-            best = (score, reference)
-    return best[1] if best else None
+    `threshold`: few new words, so no new facts); None otherwise. `session`: a unit of work's
+    (`uow.session`); `check_duplicate` opens its own."""
+    return _find(ComplaintRepository(session), policy_id, email, last_name, first_name, facts_description, now,
+                 threshold=threshold)
 
 
 def check_duplicate(registry: Registry, policy_id: str, data: dict[str, Any], now: datetime) -> str | None:
     """`find_duplicate` in its own read-only unit of work, from the citizen's data dict."""
     with registry.unit_of_work(read_only=True) as uow:
-        return find_duplicate(
-            uow.session, policy_id, data.get("email"), data.get("last_name"), data.get("first_name"),
-            data.get("facts_description"), now,
-        )
+        return _find(uow.complaints, policy_id, data.get("email"), data.get("last_name"), data.get("first_name"),
+                     data.get("facts_description"), now)
+
+
+def _find(
+    complaints: ComplaintRepository, policy_id: str, email: str | None, last_name: str | None,
+    first_name: str | None, facts_description: str | None, now: datetime, *,
+    threshold: float = SIMILARITY_THRESHOLD,
+) -> str | None:
+    if not facts_description:
+        return None
+    email = email.strip().lower() if email and email.strip() else None
+    key = name_key(last_name, first_name) if last_name and first_name else None
+    earlier = complaints.handled_by_person(policy_id, HANDLED, email=email, name_key=key)
+    return _most_similar(earlier, facts_description, now, threshold)
+
+
+def _most_similar(earlier: list[dict[str, Any]], facts_description: str, now: datetime,
+                  threshold: float) -> str | None:
+    """The reference of the complaint handled before `now` most similar to `facts_description`
+    (at least `threshold`), or None."""
+    best: tuple[float, str] | None = None
+    for item in earlier:
+        if item["handled_at"] is not None and _aware(item["handled_at"]) > now:
+            continue
+        description = item["facts_description"]
+        score = max(similarity(facts_description, description),
+                    similarity(facts_description, f"{item['subject'] or ''} {description or ''}"))
+        if score >= threshold and (best is None or score > best[0]):
+            best = (score, item["reference"])
+    return best[1] if best else None
 
 
 def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
     return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -17,8 +17,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
-
 from bot.domain.policy import Policy
 from bot.services.labels import (
     ACTING_FOR_LABELS,
@@ -30,7 +28,6 @@ from bot.services.labels import (
     label,
 )
 from bot.services.uow import Registry
-from bot.storage.models import ComplaintRow
 
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 _FONTS: tuple[str, str] | None = None
@@ -101,54 +98,120 @@ def complaint_pdf(
     """The whole file, readable: identity, the complaint, its handling and deadlines, the
     answer, progress messages, register entries, attachments, the full history and the
     conversation transcript."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    regular, bold = _fonts()
-    tz = ZoneInfo(policy.timezone if policy else "UTC")
-    styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontName=regular, fontSize=9, leading=11.5)
-    small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5)
-    head = ParagraphStyle("head", parent=styles["Heading2"], fontName=bold, fontSize=12, spaceBefore=8, spaceAfter=4)
-    title = ParagraphStyle("title", parent=styles["Title"], fontName=bold, fontSize=16)
-    key = ParagraphStyle("key", parent=body, fontName=bold)
-
-    def para(value: Any, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(escape(_text(value)).replace("\n", "<br/>"), style)
-
-    def fields(rows: list[tuple[str, Any]]) -> Table:
-        table = Table([[para(k, key), para(v)] for k, v in rows], colWidths=[50 * mm, 120 * mm])
-        table.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]))
-        return table
-
-    def listing(items: list[Any]) -> list[Any]:
-        return [para(f"• {_text(i)}") for i in items] if items else [para("—")]
-
+    pdf = _Pdf(ZoneInfo(policy.timezone if policy else "UTC"))
     r = record
     org = (policy.organisation.service + " — " if policy and policy.organisation.service else "") + (
         policy.organisation.name if policy else r.get("policy", ""))
     story: list[Any] = [
-        Paragraph(escape(f"Dossier de réclamation {r.get('reference')}"), title),
-        para(org),
-        para(f"Exporté le {_local(generated_at.isoformat(), tz)} par {generated_by}. "
-             f"Statut : {label(STATUS_LABELS, r.get('status'))}.", small),
-        Spacer(1, 4 * mm),
-        Paragraph("Plaignant", head),
-        fields([
+        pdf.paragraph(f"Dossier de réclamation {r.get('reference')}", pdf.title),
+        pdf.para(org),
+        pdf.para(f"Exporté le {pdf.local(generated_at.isoformat())} par {generated_by}. "
+                 f"Statut : {label(STATUS_LABELS, r.get('status'))}.", pdf.small),
+        pdf.spacer(4),
+        *_pdf_people_and_facts(pdf, r),
+        *_pdf_handling_and_answer(pdf, r),
+        *_pdf_follow_up(pdf, r),
+        pdf.heading("Historique"),
+        _pdf_history(pdf, r),
+    ]
+    transcript = r.get("transcript")
+    if transcript:
+        story.append(pdf.heading("Transcription de la conversation"))
+        story += [pdf.para(line, pdf.small) for line in transcript_lines(transcript)]
+    return pdf.build(story, reference=r.get("reference"), author=org)
+
+
+class _Pdf:
+    """The styles and building blocks of the file's PDF (ReportLab, imported when first used)."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+        from reportlab.lib.units import mm
+
+        self.tz, self.colors, self.mm = tz, colors, mm
+        self.regular, bold = _fonts()
+        styles = getSampleStyleSheet()
+        self.body = ParagraphStyle("body", parent=styles["BodyText"], fontName=self.regular, fontSize=9,
+                                   leading=11.5)
+        self.small = ParagraphStyle("small", parent=self.body, fontSize=7.5, leading=9.5)
+        self.head = ParagraphStyle("head", parent=styles["Heading2"], fontName=bold, fontSize=12, spaceBefore=8,
+                                   spaceAfter=4)
+        self.title = ParagraphStyle("title", parent=styles["Title"], fontName=bold, fontSize=16)
+        self.key = ParagraphStyle("key", parent=self.body, fontName=bold)
+
+    def local(self, value: str | None) -> str:
+        return _local(value, self.tz)
+
+    def paragraph(self, text: str, style: Any) -> Any:
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(escape(text), style)
+
+    def para(self, value: Any, style: Any = None) -> Any:
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(escape(_text(value)).replace("\n", "<br/>"), style or self.body)
+
+    def heading(self, text: str) -> Any:
+        return self.paragraph(text, self.head)
+
+    def spacer(self, height_mm: float) -> Any:
+        from reportlab.platypus import Spacer
+
+        return Spacer(1, height_mm * self.mm)
+
+    def fields(self, rows: list[tuple[str, Any]]) -> Any:
+        """A two-column table: label, value."""
+        return self.table([[self.para(k, self.key), self.para(v)] for k, v in rows], [50, 120], [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, self.colors.HexColor("#cccccc")),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ])
+
+    def listing(self, items: list[Any]) -> list[Any]:
+        return [self.para(f"• {_text(i)}") for i in items] if items else [self.para("—")]
+
+    def table(self, rows: list[list[Any]], widths_mm: list[float], style: list[Any], **kwargs: Any) -> Any:
+        from reportlab.platypus import Table, TableStyle
+
+        table = Table(rows, colWidths=[w * self.mm for w in widths_mm], **kwargs)
+        table.setStyle(TableStyle(style))
+        return table
+
+    def build(self, story: list[Any], *, reference: Any, author: str) -> bytes:
+        """The PDF: A4, the reference and the page number at the foot of each page."""
+        from reportlab.lib.pagesizes import A4
+        from reportlab.platypus import SimpleDocTemplate
+
+        mm, regular = self.mm, self.regular
+        buffer = io.BytesIO()
+        doc = SimpleDocTemplate(
+            buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
+            title=f"Dossier {reference}", author=author, subject="Dossier de réclamation",
+        )
+
+        def footer(canvas: Any, document: Any) -> None:
+            canvas.saveState()
+            canvas.setFont(regular, 7.5)
+            canvas.drawString(20 * mm, 10 * mm, f"{reference} — page {document.page}")
+            canvas.restoreState()
+
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        return buffer.getvalue()
+
+
+def _pdf_people_and_facts(pdf: _Pdf, r: dict[str, Any]) -> list[Any]:
+    return [
+        pdf.heading("Plaignant"),
+        pdf.fields([
             ("Nom", r.get("last_name")), ("Prénom", r.get("first_name")),
             ("Agit", label(ACTING_FOR_LABELS, r.get("acting_for"))), ("Adresse", r.get("address")),
             ("E-mail", r.get("email")), ("Téléphone", r.get("phone")),
             ("Consentement (vie privée)", r.get("consent")),
         ]),
-        Paragraph("Réclamation", head),
-        fields([
+        pdf.heading("Réclamation"),
+        pdf.fields([
             ("Objet", r.get("subject")), ("Référence d'un dossier existant", r.get("file_reference")),
             ("Date des faits", r.get("facts_date")), ("Lieu des faits", r.get("facts_place")),
             ("Description des faits", r.get("facts_description")),
@@ -158,73 +221,68 @@ def complaint_pdf(
             ("Contact préalable avec le service", r.get("prior_contact")),
             ("Démarche depuis les faits", r.get("initiative_taken")),
         ]),
-        Paragraph("Traitement et délais", head),
-        fields([
+    ]
+
+
+def _pdf_handling_and_answer(pdf: _Pdf, r: dict[str, Any]) -> list[Any]:
+    local = pdf.local
+    return [
+        pdf.heading("Traitement et délais"),
+        pdf.fields([
             ("Procédure", r.get("policy")), ("Canal", label(CHANNEL_LABELS, r.get("channel"))),
             ("Statut", label(STATUS_LABELS, r.get("status"))),
-            ("Reçue le", _local(r.get("received_at"), tz)),
-            ("Accusé de réception dû le", _local(r.get("ack_due"), tz)),
-            ("Réponse due le", _local(r.get("answer_due"), tz)),
-            ("Accusé de réception le", _local(r.get("acknowledged_at"), tz)),
-            ("Répondue le", _local(r.get("answered_at"), tz)),
-            ("Clôturée le", _local(r.get("closed_at"), tz)),
+            ("Reçue le", local(r.get("received_at"))),
+            ("Accusé de réception dû le", local(r.get("ack_due"))),
+            ("Réponse due le", local(r.get("answer_due"))),
+            ("Accusé de réception le", local(r.get("acknowledged_at"))),
+            ("Répondue le", local(r.get("answered_at"))),
+            ("Clôturée le", local(r.get("closed_at"))),
             ("Décision", label(REASON_LABELS, r.get("decision"))),
             ("Motif signalé à examiner", label(REASON_LABELS, r.get("suggested_reason_code"))),
             ("Attribuée à", r.get("assigned_to")),
-            ("Anonymisée le", _local(r.get("anonymised_at"), tz)),
+            ("Anonymisée le", local(r.get("anonymised_at"))),
         ]),
-        Paragraph("Réponse", head),
-        fields([
+        pdf.heading("Réponse"),
+        pdf.fields([
             ("Issue", label(OUTCOME_LABELS, r.get("outcome"))), ("Répondue par", r.get("answered_by")),
             ("Texte de la réponse", r.get("answer_text")), ("Voie de recours indiquée", r.get("mediator")),
         ]),
-        Paragraph("Messages de suivi au plaignant", head),
-        *listing([f"{_local(u.get('at'), tz)} — {u.get('by') or ''} : {u.get('text') or ''}"
-                  for u in r.get("updates") or []]),
-        Paragraph("Dysfonctionnements constatés", head),
-        *listing(r.get("dysfunctions") or []),
-        Paragraph("Actions correctives et recommandations", head),
-        *listing(r.get("corrective_actions") or []),
-        Paragraph("Pièces jointes", head),
-        *listing([f"{a.get('filename')} ({a.get('media_type')}, {a.get('size')} octets, sha256 {a.get('sha256')})"
-                  for a in r.get("attachments") or []]),
-        Paragraph("Historique", head),
     ]
-    history = [[para(h, key) for h in ("Quand", "Qui", "Quoi", "Détail")]]
+
+
+def _pdf_follow_up(pdf: _Pdf, r: dict[str, Any]) -> list[Any]:
+    """Progress messages, register entries and attachments."""
+    return [
+        pdf.heading("Messages de suivi au plaignant"),
+        *pdf.listing([f"{pdf.local(u.get('at'))} — {u.get('by') or ''} : {u.get('text') or ''}"
+                      for u in r.get("updates") or []]),
+        pdf.heading("Dysfonctionnements constatés"),
+        *pdf.listing(r.get("dysfunctions") or []),
+        pdf.heading("Actions correctives et recommandations"),
+        *pdf.listing(r.get("corrective_actions") or []),
+        pdf.heading("Pièces jointes"),
+        *pdf.listing([f"{a.get('filename')} ({a.get('media_type')}, {a.get('size')} octets, sha256 {a.get('sha256')})"
+                      for a in r.get("attachments") or []]),
+    ]
+
+
+def _pdf_history(pdf: _Pdf, r: dict[str, Any]) -> Any:
+    """The full history as a table: when, who, what, detail."""
+    rows = [[pdf.para(h, pdf.key) for h in ("Quand", "Qui", "Quoi", "Détail")]]
     for h in r.get("history") or []:
         detail = []
         if h.get("field"):
             detail.append(f"{h['field']} : {_text(h.get('before'))} → {_text(h.get('after'))}")
         if h.get("note"):
             detail.append(h["note"])
-        history.append([para(_local(h.get("at"), tz), small), para(h.get("actor"), small),
-                        para(label(ACTION_LABELS, h.get("action")), small), para("\n".join(detail) or "—", small)])
-    table = Table(history, colWidths=[28 * mm, 38 * mm, 30 * mm, 74 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
+        rows.append([pdf.para(pdf.local(h.get("at")), pdf.small), pdf.para(h.get("actor"), pdf.small),
+                     pdf.para(label(ACTION_LABELS, h.get("action")), pdf.small),
+                     pdf.para("\n".join(detail) or "—", pdf.small)])
+    return pdf.table(rows, [28, 38, 30, 74], [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-    ]))
-    story.append(table)
-    transcript = r.get("transcript")
-    if transcript:
-        story.append(Paragraph("Transcription de la conversation", head))
-        story += [para(line, small) for line in transcript_lines(transcript)]
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=f"Dossier {r.get('reference')}", author=org, subject="Dossier de réclamation",
-    )
-
-    def footer(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(regular, 7.5)
-        canvas.drawString(20 * mm, 10 * mm, f"{r.get('reference')} — page {document.page}")
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+        ("BACKGROUND", (0, 0), (-1, 0), pdf.colors.HexColor("#e8eef5")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, pdf.colors.HexColor("#cccccc")),
+    ], repeatRows=1)
 
 
 def transcript_lines(transcript: Any) -> list[str]:
@@ -278,21 +336,17 @@ def period_bounds(start: date | None, end: date | None, timezone: str) -> tuple[
     return lo, hi
 
 
-def received_in(lo: datetime | None, hi: datetime | None) -> list[Any]:
-    """Conditions: received in [lo, hi); a file prepared and not yet received counts at its creation."""
-    conditions = []
-    if lo is not None:
-        conditions.append(or_(and_(ComplaintRow.received_at.is_not(None), ComplaintRow.received_at >= lo),
-                              and_(ComplaintRow.received_at.is_(None), ComplaintRow.created_at >= lo)))
-    if hi is not None:
-        conditions.append(or_(and_(ComplaintRow.received_at.is_not(None), ComplaintRow.received_at < hi),
-                              and_(ComplaintRow.received_at.is_(None), ComplaintRow.created_at < hi)))
-    return conditions
-
-
 def _safe_cell(value: str) -> str:
     """No formula injection in spreadsheets: a cell starting with = + - @ is quoted."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# the columns the register is made of
+_REGISTER_SOURCE = (
+    "reference", "last_name", "first_name", "received_at", "subject", "service_concerned", "other_parties",
+    "persons_targeted", "acknowledged_at", "answered_at", "answer_text", "dysfunctions", "corrective_actions",
+    "status", "channel", "outcome", "decision", "policy",
+)
 
 
 def registry_csv(
@@ -309,36 +363,40 @@ def registry_csv(
     inclusive), oldest first. `header`: "labels" (French titles) or "fields" (column keys)."""
     lo, hi = period_bounds(start, end, policy.timezone)
     tz = ZoneInfo(policy.timezone)
-    conditions = received_in(lo, hi)
-    if not all_policies:
-        conditions.append(ComplaintRow.policy == policy.id)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([k if header == "fields" else title for k, title in REGISTER_COLUMNS])
     with registry.unit_of_work(read_only=True) as uow:
-        rows = uow.session.scalars(
-            select(ComplaintRow).where(*conditions)
-            .order_by(func.coalesce(ComplaintRow.received_at, ComplaintRow.created_at), ComplaintRow.id)
-        ).all()
-        for row in rows:
-            values = {
-                "reference": row.reference,
-                "client_name": " ".join(p for p in (row.last_name, row.first_name) if p),
-                "received_on": row.received_at.astimezone(tz).date().isoformat() if row.received_at else "",
-                "subject": row.subject or "",
-                "service_concerned": row.service_concerned or "",
-                "other_parties": row.other_parties or "",
-                "persons_targeted": row.persons_targeted or "",
-                "acknowledged_on": row.acknowledged_at.astimezone(tz).date().isoformat() if row.acknowledged_at else "",
-                "answered_on": row.answered_at.astimezone(tz).date().isoformat() if row.answered_at else "",
-                "answer_text": row.answer_text or "",
-                "dysfunctions": " | ".join(row.dysfunctions or []),
-                "corrective_actions": " | ".join(row.corrective_actions or []),
-                "status": row.status,
-                "channel": row.channel,
-                "outcome": row.outcome or "",
-                "decision": row.decision or "",
-                "policy": row.policy,
-            }
-            writer.writerow([_safe_cell(str(values[k])) for k, _title in REGISTER_COLUMNS])
+        rows = uow.complaints.received_between(lo, hi, _REGISTER_SOURCE, policy_id=None if all_policies else policy.id,
+                                               by_receipt=True)
+    for row in rows:
+        values = _register_line(row, tz)
+        writer.writerow([_safe_cell(str(values[k])) for k, _title in REGISTER_COLUMNS])
     return out.getvalue()
+
+
+def _register_line(row: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    """One complaint's line of the register (`REGISTER_COLUMNS` keys); dates local to `tz`."""
+
+    def day(value: datetime | None) -> str:
+        return value.astimezone(tz).date().isoformat() if value else ""
+
+    return {
+        "reference": row["reference"],
+        "client_name": " ".join(p for p in (row["last_name"], row["first_name"]) if p),
+        "received_on": day(row["received_at"]),
+        "subject": row["subject"] or "",
+        "service_concerned": row["service_concerned"] or "",
+        "other_parties": row["other_parties"] or "",
+        "persons_targeted": row["persons_targeted"] or "",
+        "acknowledged_on": day(row["acknowledged_at"]),
+        "answered_on": day(row["answered_at"]),
+        "answer_text": row["answer_text"] or "",
+        "dysfunctions": " | ".join(row["dysfunctions"] or []),
+        "corrective_actions": " | ".join(row["corrective_actions"] or []),
+        "status": row["status"],
+        "channel": row["channel"],
+        "outcome": row["outcome"] or "",
+        "decision": row["decision"] or "",
+        "policy": row["policy"],
+    }
