@@ -27,33 +27,12 @@ class ValidateComplaintForm(FormValidationAction):
         svc = services()
         intake = Intake(svc.policy, svc.now())
         state: dict[str, Any] = dict(tracker.slots)
-        events: list[EventType] = []
         new_files = (tracker.latest_message.get("metadata") or {}).get("attachments") or []
-        if new_files:
-            uploaded = list(state.get("uploaded_attachments") or [])
-            known = {a.get("id") for a in uploaded}
-            uploaded += [a for a in new_files if a.get("id") not in known]
-            state["uploaded_attachments"] = uploaded
-            events.append(SlotSet("uploaded_attachments", uploaded))
-            names = ", ".join(a.get("filename", "document") for a in new_files)
-            asking_files = tracker.get_slot("requested_slot") == "attachments"
-            dispatcher.utter_message(response="utter_attachment_received" if asking_files
-                                     else "utter_attachment_kept_for_later", filenames=names)
+        events = _take_files(dispatcher, tracker, state, new_files)
         to_validate = tracker.slots_to_validate()
-        if to_validate and answered_in_other_language(dispatcher, tracker, min_words=4):
-            return [*(SlotSet(k, None) for k in to_validate), SlotSet("requested_slot", intake.next_slot(
-                {**state, **{k: None for k in to_validate}}))]
-        interrupt = detect_interrupt(tracker.latest_message.get("text")) if to_validate else None
-        if interrupt in ("cancel", "start_over"):
-            ending = Ending.CANCELLED if interrupt == "cancel" else Ending.START_OVER
-            return [SlotSet("intake_end", ending.value), SlotSet("requested_slot", None)]
-        if interrupt == "request_human":
-            notifications.request_handover(svc.registry, svc.policy, conversation=tracker.sender_id,
-                                           channel=channel_of(tracker), staff_email=svc.settings.staff_notify_email,
-                                           now=svc.now())
-            say_handover(dispatcher, dict(tracker.slots), svc.policy)
-            return [*(SlotSet(k, None) for k in to_validate), SlotSet("requested_slot", intake.next_slot(
-                {**state, **{k: None for k in to_validate}}))]
+        interrupted = _interrupted(dispatcher, tracker, intake, state, to_validate) if to_validate else None
+        if interrupted is not None:
+            return interrupted
         history = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][:-1]
         activating = _opened_this_turn(tracker)
         for slot, value in to_validate.items():
@@ -71,6 +50,44 @@ class ValidateComplaintForm(FormValidationAction):
             events += emit(dispatcher, step)
         events.append(SlotSet("requested_slot", intake.next_slot(state)))
         return events
+
+
+def _take_files(dispatcher: CollectingDispatcher, tracker: Tracker, state: dict[str, Any],
+                new_files: list[dict[str, Any]]) -> list[EventType]:
+    """Documents sent with this message: added to the uploaded ones (once each) and acknowledged."""
+    if not new_files:
+        return []
+    uploaded = list(state.get("uploaded_attachments") or [])
+    known = {a.get("id") for a in uploaded}
+    uploaded += [a for a in new_files if a.get("id") not in known]
+    state["uploaded_attachments"] = uploaded
+    names = ", ".join(a.get("filename", "document") for a in new_files)
+    asking_files = tracker.get_slot("requested_slot") == "attachments"
+    dispatcher.utter_message(response="utter_attachment_received" if asking_files
+                             else "utter_attachment_kept_for_later", filenames=names)
+    return [SlotSet("uploaded_attachments", uploaded)]
+
+
+def _interrupted(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Intake, state: dict[str, Any],
+                 to_validate: dict[str, Any]) -> list[EventType] | None:
+    """An answer that is not an answer: another language, "annuler", "recommencer", "parler à
+    quelqu'un". Returns the events that replace validating it, or None."""
+    unanswered = [*(SlotSet(k, None) for k in to_validate),
+                  SlotSet("requested_slot", intake.next_slot({**state, **{k: None for k in to_validate}}))]
+    if answered_in_other_language(dispatcher, tracker, min_words=4):
+        return unanswered
+    interrupt = detect_interrupt(tracker.latest_message.get("text"))
+    if interrupt in ("cancel", "start_over"):
+        ending = Ending.CANCELLED if interrupt == "cancel" else Ending.START_OVER
+        return [SlotSet("intake_end", ending.value), SlotSet("requested_slot", None)]
+    if interrupt == "request_human":
+        svc = services()
+        notifications.request_handover(svc.registry, svc.policy, conversation=tracker.sender_id,
+                                       channel=channel_of(tracker), staff_email=svc.settings.staff_notify_email,
+                                       now=svc.now())
+        say_handover(dispatcher, dict(tracker.slots), svc.policy)
+        return unanswered
+    return None
 
 
 _OPENERS = ("action_start_intake", "action_triage", "action_other_message", "action_default_fallback")
