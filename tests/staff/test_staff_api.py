@@ -38,7 +38,7 @@ def test_api_token_from_cli_style_account_lists_complaints(web: StaffWeb) -> Non
     assert response.status_code == 200
     assert response.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
     assert web.client.get("/api/v1/me", headers=web.auth("agent")).json() == {"email": "agent@org.be",
-                                                                              "role": "agent"}
+                                                                              "role": "agent", "can_answer": False}
 
 
 def test_agent_cannot_reopen_manager_can_403(web: StaffWeb) -> None:
