@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -317,21 +317,20 @@ def _unit_delta(today: date, n: int, unit: str) -> date:
     return add_months(today, -12 * n)
 
 
-def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candidate]:
-    cands: list[_Candidate] = []
-
+def _numeric_dates(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"2026-11-03", "03/11/2026", "11/2026", and "le 3/11" (a bare "3/11" only as a whole answer)."""
     for m in _RE_ISO.finditer(folded):
         d = _safe_date(int(m[1]), int(m[2]), int(m[3]))
         if d:
-            cands.append(_make(m.start(), m.end(), d, d, "day", today))
+            yield _make(m.start(), m.end(), d, d, "day", today)
     for m in _RE_DMY.finditer(folded):
         d = _safe_date(_full_year(m[4], today), int(m[3]), int(m[1]))
         if d:
-            cands.append(_make(m.start(), m.end(), d, d, "day", today))
+            yield _make(m.start(), m.end(), d, d, "day", today)
     for m in _RE_MY.finditer(folded):
         month, year = int(m[1]), int(m[2])
         if 1 <= month <= 12 and year >= 1900:
-            cands.append(_make(m.start(), m.end(), date(year, month, 1), _month_end(year, month), "month", today))
+            yield _make(m.start(), m.end(), date(year, month, 1), _month_end(year, month), "month", today)
     for m in _RE_DM.finditer(folded):
         if m[1] is None and not whole_answer:
             continue
@@ -339,14 +338,16 @@ def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candid
         if 1 <= month <= 12:
             d = _most_recent_day(day, month, today)
             if d:
-                cands.append(_make(m.start(2) if m[1] is None else m.start(), m.end(), d, d, "day", today))
+                yield _make(m.start(2) if m[1] is None else m.start(), m.end(), d, d, "day", today)
 
+
+def _text_days(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"le 3 novembre", "mardi 3 nov. 2026", "le 3 novembre dernier"."""
     for m in _RE_TEXT_DAY.finditer(folded):
-        text_day = _number(m[1])
-        text_month = _MONTHS.get(m[2]) or _MONTH_ABBR.get(m[2])
-        if not text_day or not text_month:
+        day = _number(m[1])
+        month = _MONTHS.get(m[2]) or _MONTH_ABBR.get(m[2])
+        if not day or not month:
             continue
-        day, month = text_day, text_month
         if m[4]:
             d = _safe_date(int(m[4]), month, day)
         elif m[3]:  # "le 3 novembre dernier": strictly before today
@@ -354,8 +355,11 @@ def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candid
         else:
             d = _most_recent_day(day, month, today)
         if d:
-            cands.append(_make(m.start(), m.end(), d, d, "day", today))
+            yield _make(m.start(), m.end(), d, d, "day", today)
 
+
+def _text_months(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"en novembre", "début mars 2024", "novembre dernier": the most recent such month by default."""
     for m in _RE_TEXT_MONTH.finditer(folded):
         month = _MONTHS[m[2]]
         if m[4]:
@@ -367,25 +371,33 @@ def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candid
         for year in years:
             lo, hi, precision = _qualified(m[1], date(year, month, 1), _month_end(year, month))
             if lo <= today or len(years) == 1:
-                cands.append(_make(m.start(), m.end(), lo, hi, precision, today))
+                yield _make(m.start(), m.end(), lo, hi, precision, today)
                 break
 
+
+def _years(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"en 2024", "fin 2023", and a bare "2024" as a whole answer."""
     for m in _RE_YEAR.finditer(folded):
         year = int(m[2])
         lo, hi, precision = _qualified(m[1], date(year, 1, 1), date(year, 12, 31))
-        cands.append(_make(m.start(), m.end(), lo, hi, precision, today))
-    if whole_answer:
-        m2 = _RE_YEAR_ALONE.match(folded)
-        if m2:
-            year = int(m2[1])
-            cands.append(_make(m2.start(1), m2.end(1), date(year, 1, 1), date(year, 12, 31), "year", today))
+        yield _make(m.start(), m.end(), lo, hi, precision, today)
+    alone = _RE_YEAR_ALONE.match(folded) if whole_answer else None
+    if alone:
+        year = int(alone[1])
+        yield _make(alone.start(1), alone.end(1), date(year, 1, 1), date(year, 12, 31), "year", today)
 
+
+def _simple_days(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"hier", "avant-hier", "aujourd'hui", "ce matin"…"""
     for m in _RE_SIMPLE_DAY.finditer(folded):
         word = m[1]
         offset = 2 if word.startswith("avant") else 1 if word == "hier" else 0
         d = today - timedelta(days=offset)
-        cands.append(_make(m.start(), m.end(), d, d, "day", today))
+        yield _make(m.start(), m.end(), d, d, "day", today)
 
+
+def _weekdays(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"mardi dernier", "ce lundi", "le mardi d'avant"; a bare "mardi" only as the whole answer."""
     for m in _RE_WEEKDAY.finditer(folded):
         # a bare weekday inside a sentence is often a habit ("le mardi je travaille"): only as an answer
         if not (m[3] or m[1] == "ce" or (whole_answer and m.end() == len(folded.rstrip(" .!?")))):
@@ -398,46 +410,58 @@ def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candid
         if m[3] == "d'avant":
             back += 7
         d = today - timedelta(days=back)
-        cands.append(_make(m.start(), m.end(), d, d, "day", today))
+        yield _make(m.start(), m.end(), d, d, "day", today)
 
+
+def _period_range(m: re.Match[str], today: date) -> tuple[date, date, Precision]:
+    """The week, weekend, month or year an `_RE_PERIOD` match names, narrowed by its qualifier."""
+    qualifier = m["q"]
+    if m["week"]:
+        monday = today - timedelta(days=today.weekday())
+        if m["week_last"]:
+            monday -= timedelta(weeks=1)
+        lo, hi = monday, monday + timedelta(days=6)
+        if qualifier:
+            lo, hi = _qualified_week(qualifier, lo, hi)
+        return lo, hi, "approximate"
+    if m["weekend"]:
+        saturday = today - timedelta(days=(today.weekday() - 5) % 7)
+        if m["weekend_last"] and saturday >= today - timedelta(days=1):
+            saturday -= timedelta(weeks=1)
+        return saturday, saturday + timedelta(days=1), "approximate"
+    if m["month"]:
+        first = today.replace(day=1)
+        if m["month_last"]:
+            first = add_months(first, -1)
+        return _qualified(qualifier, first, _month_end(first.year, first.month))
+    year = today.year - 1 if m["year_last"] else today.year
+    return _qualified(qualifier, date(year, 1, 1), date(year, 12, 31))
+
+
+def _periods(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"la semaine dernière", "le week-end passé", "début du mois", "l'année dernière"…"""
     for m in _RE_PERIOD.finditer(folded):
-        qualifier = m["q"]
-        if m["week"]:
-            monday = today - timedelta(days=today.weekday())
-            if m["week_last"]:
-                monday -= timedelta(weeks=1)
-            lo, hi = monday, monday + timedelta(days=6)
-            if qualifier:
-                lo, hi = _qualified_week(qualifier, lo, hi)
-            cands.append(_make(m.start(), m.end(), lo, hi, "approximate", today))
-        elif m["weekend"]:
-            saturday = today - timedelta(days=(today.weekday() - 5) % 7)
-            if m["weekend_last"] and saturday >= today - timedelta(days=1):
-                saturday -= timedelta(weeks=1)
-            cands.append(_make(m.start(), m.end(), saturday, saturday + timedelta(days=1), "approximate", today))
-        elif m["month"]:
-            first = today.replace(day=1)
-            if m["month_last"]:
-                first = add_months(first, -1)
-            lo, hi, precision = _qualified(qualifier, first, _month_end(first.year, first.month))
-            cands.append(_make(m.start(), m.end(), lo, hi, precision, today))
-        else:
-            year = today.year - 1 if m["year_last"] else today.year
-            lo, hi, precision = _qualified(qualifier, date(year, 1, 1), date(year, 12, 31))
-            cands.append(_make(m.start(), m.end(), lo, hi, precision, today))
+        lo, hi, precision = _period_range(m, today)
+        yield _make(m.start(), m.end(), lo, hi, precision, today)
 
-    if whole_answer:
-        m2 = _RE_DAY_ALONE.match(folded)
-        if m2:  # "le 3": the most recent 3rd of a month
-            day = _number(m2[1]) or 0
-            for back in range(0, 3):
-                first = add_months(today.replace(day=1), -back)
-                d = _safe_date(first.year, first.month, day)
-                if d and d <= today:
-                    cands.append(_make(m2.start(), m2.end(), d, d, "day", today))
-                    break
 
-    for m in _RE_FUTURE.finditer(folded):  # said of the facts, these are mistakes: flagged as future
+def _day_alone(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"le 3" as the whole answer: the most recent 3rd of a month."""
+    m = _RE_DAY_ALONE.match(folded) if whole_answer else None
+    if not m:
+        return
+    day = _number(m[1]) or 0
+    for back in range(0, 3):
+        first = add_months(today.replace(day=1), -back)
+        d = _safe_date(first.year, first.month, day)
+        if d and d <= today:
+            yield _make(m.start(), m.end(), d, d, "day", today)
+            return
+
+
+def _future(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"demain", "la semaine prochaine", "dans 3 jours": said of the facts, mistakes flagged as future."""
+    for m in _RE_FUTURE.finditer(folded):
         if m[1] or m[2]:
             d = today + timedelta(days=2 if m[1] else 1)
         elif m[3]:
@@ -452,44 +476,61 @@ def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candid
             d = (today + timedelta(days=n) if unit.startswith("jour")
                  else today + timedelta(weeks=n) if unit.startswith("semaine")
                  else add_months(today, n if unit == "mois" else 12 * n))
-        cands.append(_make(m.start(), m.end(), d, d, "day", today))
+        yield _make(m.start(), m.end(), d, d, "day", today)
 
-    for m in _RE_AGO.finditer(folded):
-        modifier, amount, unit = m[1], m[2], m[3]
-        approx_words = {"quelques": (2, 6), "plusieurs": (2, 6)}
-        about = {"quinzaine": 15, "dizaine": 10, "huitaine": 8}
-        words = amount.split()
-        if amount in approx_words or (len(words) >= 2 and words[1] in about):
-            if amount in approx_words:
-                lo_n, hi_n = approx_words[amount]
-            else:
-                n = about[words[1]]
-                lo_n, hi_n = n - 2, n + 2
-            lo, hi = _unit_delta(today, hi_n, unit), _unit_delta(today, lo_n, unit)
-            cands.append(_make(m.start(), m.end(), lo, hi, "approximate", today))
-            continue
-        count = 1 if amount in ("un bon", "une bonne") else _number(amount)
-        if count is None:
-            continue
-        n = count
-        center = _unit_delta(today, n, unit)
-        if modifier and modifier.startswith("plus"):
-            lo, hi = _unit_delta(today, 2 * n, unit), center - timedelta(days=1)
-        elif modifier and modifier.startswith("moins"):
-            lo, hi = center + timedelta(days=1), today
-        elif unit.startswith("jour") and not modifier:
-            cands.append(_make(m.start(), m.end(), center, center, "day", today))
-            continue
+
+_SOME = {"quelques": (2, 6), "plusieurs": (2, 6)}  # "il y a quelques jours": between 2 and 6
+_ABOUT = {"quinzaine": 15, "dizaine": 10, "huitaine": 8}  # "une quinzaine de jours": 13 to 17
+
+
+def _ago_range(modifier: str | None, amount: str, unit: str, today: date) -> tuple[date, date, Precision] | None:
+    """The range "il y a (plus de) 3 semaines" allows; None when the amount is no number."""
+    words = amount.split()
+    if amount in _SOME or (len(words) >= 2 and words[1] in _ABOUT):
+        if amount in _SOME:
+            lo_n, hi_n = _SOME[amount]
         else:
-            spread = (
-                timedelta(days=1 + n // 7) if unit.startswith("jour")
-                else timedelta(days=3) if unit.startswith("semaine")
-                else timedelta(days=15) if unit == "mois"
-                else timedelta(days=182)
-            )
-            lo, hi = center - spread, min(center + spread, today)
-        cands.append(_make(m.start(), m.end(), lo, hi, "approximate", today))
-    return cands
+            about = _ABOUT[words[1]]
+            lo_n, hi_n = about - 2, about + 2
+        return _unit_delta(today, hi_n, unit), _unit_delta(today, lo_n, unit), "approximate"
+    n = 1 if amount in ("un bon", "une bonne") else _number(amount)
+    if n is None:
+        return None
+    center = _unit_delta(today, n, unit)
+    if modifier and modifier.startswith("plus"):
+        return _unit_delta(today, 2 * n, unit), center - timedelta(days=1), "approximate"
+    if modifier and modifier.startswith("moins"):
+        return center + timedelta(days=1), today, "approximate"
+    if unit.startswith("jour") and not modifier:
+        return center, center, "day"
+    spread = (
+        timedelta(days=1 + n // 7) if unit.startswith("jour")
+        else timedelta(days=3) if unit.startswith("semaine")
+        else timedelta(days=15) if unit == "mois"
+        else timedelta(days=182)
+    )
+    return center - spread, min(center + spread, today), "approximate"
+
+
+def _ago(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"il y a 3 jours", "ça fait plus d'un mois", "depuis une quinzaine de jours"."""
+    for m in _RE_AGO.finditer(folded):
+        found = _ago_range(m[1], m[2], m[3], today)
+        if found is not None:
+            lo, hi, precision = found
+            yield _make(m.start(), m.end(), lo, hi, precision, today)
+
+
+# in this order: at the same place and length, the first one found wins (`_pick`)
+_RECOGNISERS: tuple[Callable[[str, date, bool], Iterator[_Candidate]], ...] = (
+    _numeric_dates, _text_days, _text_months, _years, _simple_days, _weekdays, _periods, _day_alone,
+    _future, _ago,
+)
+
+
+def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candidate]:
+    """Every date expression each recogniser finds in the folded text."""
+    return [c for recognise in _RECOGNISERS for c in recognise(folded, today, whole_answer)]
 
 
 def _pick(cands: list[_Candidate]) -> _Candidate | None:
