@@ -227,80 +227,108 @@ def read_message(text: str, *, now: datetime, country: str, tz: str, org_address
     return reading
 
 
+@dataclass
+class _Pass:
+    """A reading in progress: `work` is the text with what was read blanked out (so that later
+    recognisers do not read it again); `identity` the spans holding the complainant's identity."""
+
+    work: str
+    identity: list[tuple[int, int]] = field(default_factory=list)
+
+    def take(self, start: int, end: int, *, identity: bool = False) -> None:
+        self.work = _mask(self.work, start, end)
+        if identity:
+            self.identity.append((start, end))
+
+
 def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str | None,
           org_phones: tuple[str, ...] = (), r: Reading) -> None:
+    """The recognisers, in an order that matters: each blanks out in `work` what it has read."""
     f = r.fields
-    work = text
-    identity_spans: list[tuple[int, int]] = []
+    p = _Pass(text)
+    labelled = _read_labelled(text, p, r)
+    _read_email(p, f)  # first: its digits are neither a phone nor a date
+    for m in _COMPLAINT_REF_RE.finditer(p.work):  # ours (IGR-2026-000123): no file, phone or date
+        p.take(m.start(), m.end())
+    _read_address(p, f, org_address)  # before phones and dates: "8 avenue…, 69007 Lyon" holds numbers
+    _read_reference(p, f, _STRONG_REF_RE)  # said as such: "dossier 2026/4471", "client n° 884512"
+    _read_phone(p, f, country, org_phones)
+    if "file_reference" not in f:  # weaker ones ("ma demande de prime 2026-0777"), once phones are out
+        _read_reference(p, f, _WEAK_REF_RE)
+    _read_date(labelled["facts_date"][0] if "facts_date" in labelled else p.work, r, now=now, tz=tz)
+    _read_name(text, p, f)
+    _read_acting_for(text, r)
+    _read_facts(p.work, text, f)
+    _read_registry_fields(p.work, f)
+    r.identity_block = sum(k in f for k in ("last_name", "first_name", "address", "email", "phone")) >= 3
+    if "facts_description" not in f:  # the facts part of the message, without the identity block
+        description = _facts_part(text, p.identity, f)
+        if description:
+            f["facts_description"] = description
 
-    # 1. a form layout: "Nom : Martin. Prénom : Claire. Adresse : …"
+
+def _read_labelled(text: str, p: _Pass, r: Reading) -> dict[str, tuple[str, int, int]]:
+    """"Nom : Martin. Prénom : Claire. Adresse : …": names and free fields kept; the address,
+    e-mail, phone and reference are read below from the same text, the date from its value."""
     labelled = _labelled_values(text)
     if len(labelled) >= 2:
         r.labelled = True
     for key, (value, start, end) in labelled.items():
         if key in ("last_name", "first_name"):
             try:
-                f[key] = validate_name(value.split(",")[0].strip(" ."), key)
-                identity_spans.append((start, end))
+                r.fields[key] = validate_name(value.split(",")[0].strip(" ."), key)
+                p.identity.append((start, end))
             except FieldError:
                 pass
         elif key in ("address", "email", "phone", "file_reference"):
-            identity_spans.append((start, end))  # parsed below from the same text
-        elif key == "facts_date":
-            pass
-        else:
-            if len(value) >= 2:
-                f[key] = value
+            p.identity.append((start, end))
+        elif key != "facts_date" and len(value) >= 2:
+            r.fields[key] = value
+    return labelled
 
-    # 2. e-mail: its digits are neither a phone nor a date
-    email = find_email(work)
-    if email:
-        try:
-            f["email"] = validate_email(email)
-        except FieldError:
-            pass
-        idx = work.find(email)
-        if idx >= 0:
-            work = _mask(work, idx, idx + len(email))
-            identity_spans.append((idx, idx + len(email)))
 
-    # 3. this registry's complaint references (IGR-2026-000123) are no file, phone or date
-    for m in _COMPLAINT_REF_RE.finditer(work):
-        work = _mask(work, m.start(), m.end())
+def _read_email(p: _Pass, f: dict[str, object]) -> None:
+    email = find_email(p.work)
+    if not email:
+        return
+    try:
+        f["email"] = validate_email(email)
+    except FieldError:
+        pass
+    idx = p.work.find(email)
+    if idx >= 0:
+        p.take(idx, idx + len(email), identity=True)
 
-    # 4. the home address (before phones and dates: "8 avenue…, 69007 Lyon" holds numbers)
-    address = _find_address(work, org_address)
+
+def _read_address(p: _Pass, f: dict[str, object], org_address: str | None) -> None:
+    address = _find_address(p.work, org_address)
     if address:
-        f["address"], (a_start, a_end) = address
-        work = _mask(work, a_start, a_end)
-        identity_spans.append((a_start, a_end))
+        f["address"], (start, end) = address
+        p.take(start, end, identity=True)
 
-    # 5. file references said as such ("dossier 2026/4471", "client n° 884512")
-    ref = _find_reference(work, _STRONG_REF_RE)
+
+def _read_reference(p: _Pass, f: dict[str, object], pattern: re.Pattern[str]) -> None:
+    ref = _find_reference(p.work, pattern)
     if ref:
-        f["file_reference"], (s, e) = ref
-        work = _mask(work, s, e)
+        f["file_reference"], (start, end) = ref
+        p.take(start, end)
 
-    # 6. phones (a Belgian landline phonenumbers calls "possible" is still a phone after "tél")
-    org_digits = {re.sub(r"\D", "", p)[-8:] for p in org_phones if p}
-    phone = _find_phone(work, country)
-    while phone and re.sub(r"\D", "", phone[0])[-8:] in org_digits:  # the organisation's own number, quoted
-        work = _mask(work, *phone[1])
-        phone = _find_phone(work, country)
+
+def _read_phone(p: _Pass, f: dict[str, object], country: str, org_phones: tuple[str, ...]) -> None:
+    """The first phone that is not the organisation's own number, quoted (a Belgian landline
+    phonenumbers calls "possible" is still a phone after "tél")."""
+    org_digits = {re.sub(r"\D", "", n)[-8:] for n in org_phones if n}
+    phone = _find_phone(p.work, country)
+    while phone and re.sub(r"\D", "", phone[0])[-8:] in org_digits:
+        p.take(*phone[1])
+        phone = _find_phone(p.work, country)
     if phone:
-        f["phone"], (s, e) = phone
-        work = _mask(work, s, e)
-        identity_spans.append((s, e))
+        f["phone"], (start, end) = phone
+        p.take(start, end, identity=True)
 
-    # 7. weaker references ("ma demande de prime 2026-0777"), once phones are out of the way
-    if "file_reference" not in f:
-        ref = _find_reference(work, _WEAK_REF_RE)
-        if ref:
-            f["file_reference"], (s, e) = ref
-            work = _mask(work, s, e)
 
-    # 8. the date of the facts ("aujourd'hui" is when they write, rarely when it happened)
-    date_text = labelled["facts_date"][0] if "facts_date" in labelled else work
+def _read_date(date_text: str, r: Reading, *, now: datetime, tz: str) -> None:
+    """The date of the facts, not a future one ("aujourd'hui" is when they write, rarely when it happened)."""
     parsed = find_date(date_text, now=now, tz=tz)
     if parsed is not None and parsed.precision == "year":  # "client depuis 2019, … le 12 octobre 2026": the day
         idx = date_text.find(parsed.text)
@@ -311,29 +339,34 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
         earliest, _ = parsed.bounds()
         if earliest <= local_today(now, tz):
             r.date = parsed
-            f["facts_date"] = parsed.value.isoformat()
+            r.fields["facts_date"] = parsed.value.isoformat()
 
-    # 9. the complainant's name
-    if "last_name" not in f or "first_name" not in f:
-        name = _find_name(text)
-        if name:
-            (first, last), span = name
-            f.setdefault("first_name", first)
-            f.setdefault("last_name", last)
-            identity_spans.append(span)
 
-    # 10. on whose behalf
+def _read_name(text: str, p: _Pass, f: dict[str, object]) -> None:
+    if "last_name" in f and "first_name" in f:
+        return
+    name = _find_name(text)
+    if name:
+        (first, last), span = name
+        f.setdefault("first_name", first)
+        f.setdefault("last_name", last)
+        p.identity.append(span)
+
+
+def _read_acting_for(text: str, r: Reading) -> None:
     represented = _REPRESENTED_RE.search(text)
     if represented:
         r.represented = _tidy(represented.group("who"))
     if _GROUP_RE.search(text):
-        f["acting_for"] = "group"
+        r.fields["acting_for"] = "group"
     elif _ORG_RE.search(text):
-        f["acting_for"] = "organisation"
+        r.fields["acting_for"] = "organisation"
     elif _FIRST_PERSON_RE.search(text) and not _WE_RE.search(fold(text)):
-        f["acting_for"] = "self"
+        r.fields["acting_for"] = "self"
 
-    # 11. facts: place, persons contacted, objective, registry fields
+
+def _read_facts(work: str, text: str, f: dict[str, object]) -> None:
+    """The place, the persons contacted and the objective, unless a label gave them."""
     if "facts_place" not in f:
         place = _find_place(work)
         if place:
@@ -346,6 +379,10 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
         objective = _find_objective(text)
         if objective:
             f["objective"] = objective
+
+
+def _read_registry_fields(work: str, f: dict[str, object]) -> None:
+    """The plan's registry fields: subject, service concerned, other parties."""
     if "subject" not in f:
         subject = _SUBJECT_RE.search(work)
         if subject and not re.match(r"(?i)\s*(?:d['’]une|d'un|de\s+la|de\s+ma|ma\s+r[ée]clamation)",
@@ -362,15 +399,6 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
             f["other_parties"] = ", ".join(dict.fromkeys(companies))
         elif party:
             f["other_parties"] = _tidy(party.group(0))
-
-    identity = [k for k in ("last_name", "first_name", "address", "email", "phone") if k in f]
-    r.identity_block = len(identity) >= 3
-
-    # 12. the facts part of the message, without the identity block
-    if "facts_description" not in f:
-        description = _facts_part(text, identity_spans, f)
-        if description:
-            f["facts_description"] = description
 
 
 # ------------------------------------------------------------------ recognisers
@@ -500,52 +528,92 @@ _NOT_A_FIRST_NAME = {
 }
 
 
-def _find_name(text: str) -> tuple[tuple[str, str], tuple[int, int]] | None:
+_Name = tuple[tuple[str, str], tuple[int, int]]  # (first, last), span in the text
+
+
+def _find_name(text: str) -> _Name | None:
+    """The complainant's name, from the first of these ways of giving it that the text uses."""
+    for find in (_sms_name, _introduced_name, _greeting_or_titled_name, _name_after_closing,
+                 _signature_line_name, _name_before_contact):
+        found = find(text)
+        if found:
+            return found
+    return None
+
+
+def _sms_name(text: str) -> _Name | None:
+    """"jsuis marie dupont", "c'est paul martin": a full name typed in lower case."""
     m = _SMS_NAME_RE.search(text)
-    if m and fold(m.group("first")) not in _NOT_A_FIRST_NAME and fold(m.group("last")) not in _NOT_A_FIRST_NAME \
-            and (m.group("first").islower() or m.group("first")[0].isupper()):
-        try:
-            first = validate_name(m.group("first").capitalize(), "first_name")
-            last = validate_name(m.group("last").capitalize(), "last_name")
-            if m.group("first").islower():
-                return (first, last), (m.start(), m.end())
-        except FieldError:
-            pass
+    if not m or not m.group("first").islower():
+        return None
+    if fold(m.group("first")) in _NOT_A_FIRST_NAME or fold(m.group("last")) in _NOT_A_FIRST_NAME:
+        return None
+    try:
+        first = validate_name(m.group("first").capitalize(), "first_name")
+        last = validate_name(m.group("last").capitalize(), "last_name")
+    except FieldError:
+        return None
+    return (first, last), (m.start(), m.end())
+
+
+def _introduced_name(text: str) -> _Name | None:
+    """"je m'appelle…", "mon nom est…", "ici…": up to the end of the clause."""
     m = _NAME_INTRO_RE.search(text)
-    if m:
-        names = split_full_name(text[m.start():m.start() + 120].replace("jm'appelle", "je m'appelle")
-                                .replace("jmappelle", "je m'appelle").replace("Ici", "Je suis").replace("ici ", "je suis "))
-        if names:
-            end = _clause_end(text, m.end())
-            return names, (m.start(), end)
+    if not m:
+        return None
+    said = text[m.start():m.start() + 120]
+    names = split_full_name(said.replace("jm'appelle", "je m'appelle").replace("jmappelle", "je m'appelle")
+                            .replace("Ici", "Je suis").replace("ici ", "je suis "))
+    return (names, (m.start(), _clause_end(text, m.end()))) if names else None
+
+
+def _greeting_or_titled_name(text: str) -> _Name | None:
+    """"Bonjour, Claire Martin." or "Mme Claire Martin," at the start of the message."""
     for pattern in (_GREETING_NAME_RE, _TITLED_NAME_RE):
         m = pattern.search(text)
         if m and not re.match(r"(?i)(?:monsieur|madame)\b", m.group("name")):
             names = split_full_name(m.group("name"))
             if names:
                 return names, (m.start("name"), m.end("name"))
+    return None
+
+
+def _name_after_closing(text: str) -> _Name | None:
+    """"Cordialement, Claire Martin": the name after the last closing formula."""
     sigs = list(_SIGNATURE_RE.finditer(text.rstrip()))
-    m = sigs[-1] if sigs else None
-    if m:
-        sig = m.group("sig")
-        names = split_full_name(" ".join(w.capitalize() if w.islower() else w for w in sig.split()))
-        if names:
-            return names, (m.start("sig"), m.end("sig"))
-    tail_start = max(0, len(text) - 400)
-    for m in reversed(list(_SIG_LINE_RE.finditer(text, tail_start))):
+    if not sigs:
+        return None
+    m = sigs[-1]
+    names = split_full_name(_capitalised(m.group("sig").split()))
+    return (names, (m.start("sig"), m.end("sig"))) if names else None
+
+
+def _signature_line_name(text: str) -> _Name | None:
+    """A line holding only a name, near the end."""
+    for m in reversed(list(_SIG_LINE_RE.finditer(text, max(0, len(text) - 400)))):
         if fold(m.group("name").split()[0]) in _NOT_A_FIRST_NAME:
             continue
         names = split_full_name(m.group("name"))
         if names:
             return names, (m.start("name"), m.end("name"))
+    return None
+
+
+def _name_before_contact(text: str) -> _Name | None:
+    """"… Antoine Leroy, 06 98 76 54 32, …": a name right before the contact details."""
     for m in reversed(list(_NAME_BEFORE_CONTACT_RE.finditer(text))):
         words = m.group("name").split()
         if any(fold(w) in _NOT_A_FIRST_NAME or fold(w) in _TOWN_STOP for w in words):
             continue
-        names = split_full_name(" ".join(w.capitalize() if w.islower() else w for w in words))
+        names = split_full_name(_capitalised(words))
         if names:
             return names, (m.start("name"), m.end("name"))
     return None
+
+
+def _capitalised(words: list[str]) -> str:
+    """The words joined, those typed all in lower case capitalised ("claire Martin" -> "Claire Martin")."""
+    return " ".join(w.capitalize() if w.islower() else w for w in words)
 
 
 def _clause_end(text: str, start: int) -> int:
