@@ -66,12 +66,8 @@ def flush_outbox(
     if not smtp_host:
         result["error"] = "SMTP non configuré (SMTP_HOST) : les e-mails restent dans la file d'attente."
         return result
-    try:
-        smtp = smtplib.SMTP(smtp_host, smtp_port, timeout=timeout)
-    except (OSError, smtplib.SMTPException) as exc:
-        result["error"] = f"Serveur SMTP injoignable : {type(exc).__name__}"
-        log.warning("outbox: SMTP server unreachable (%s), %d e-mail(s) kept", type(exc).__name__, len(ids))
-        _note_outage(registry, ids, result["error"])
+    smtp = _connect(registry, smtp_host, smtp_port, timeout, ids, result)
+    if smtp is None:
         return result
     try:
         for outbox_id in ids:
@@ -86,6 +82,20 @@ def flush_outbox(
             smtp.close()
     result["waiting"] = count_waiting(registry)
     return result
+
+
+def _connect(
+    registry: Registry, host: str, port: int, timeout: float, ids: list[int], result: dict[str, Any]
+) -> smtplib.SMTP | None:
+    """The SMTP connection; None when the server cannot be reached (noted on the waiting e-mails
+    and in `result`)."""
+    try:
+        return smtplib.SMTP(host, port, timeout=timeout)
+    except (OSError, smtplib.SMTPException) as exc:
+        result["error"] = f"Serveur SMTP injoignable : {type(exc).__name__}"
+        log.warning("outbox: SMTP server unreachable (%s), %d e-mail(s) kept", type(exc).__name__, len(ids))
+        _note_outage(registry, ids, result["error"])
+        return None
 
 
 def _send_one(registry: Registry, smtp: smtplib.SMTP, outbox_id: int, mail_from: str, result: dict[str, Any]) -> None:

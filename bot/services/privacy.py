@@ -105,35 +105,47 @@ def erase_person(
     legal hold applies, with the conversations they were made in (the engine's tracker store,
     documents never linked). Returns {erased: [references], kept: [{reference, reason}], dry_run}."""
     require_aware("now", now)
-    erased: list[str] = []
-    kept: list[dict[str, str]] = []
-    files: list[str] = []
-    senders: list[str] = []
     with registry.unit_of_work(read_only=dry_run) as uow:
-        held: list[Complaint] = []
-        for complaint in _person_complaints(uow, email, phone, last_name, first_name):
-            bookkeeping = uow.complaints.bookkeeping(complaint)
-            reason = _kept_because(complaint, legal_hold_of(bookkeeping.extra))
-            if reason is not None:
-                kept.append({"reference": complaint.reference or "", "reason": reason})
-                held.append(complaint)
-                continue
-            erased.append(complaint.reference or "")
-            sender = sender_of(bookkeeping.intake_key)
-            if sender:
-                senders.append(sender)
-            if not dry_run:
-                files += anonymise(uow, complaint, now, actor=actor, note=ERASURE_NOTE)
+        complaints = _person_complaints(uow, email, phone, last_name, first_name)
+        erased, kept, files, senders = _erase(uow, complaints, now, actor=actor, dry_run=dry_run)
         if not dry_run:
-            for complaint in held:
-                _note(uow, complaint, now, actor, "erasure_request",
-                      "Demande d'effacement reçue ; dossier conservé (voir le motif).")
             uow.commit()
     delete_files(files, lambda _path, exc: log.warning("erasure: could not delete a stored document: %s",
                                                        type(exc).__name__))
     if not dry_run and senders:
         _erase_conversations_of(registry, senders, now)
     return {"erased": erased, "kept": kept, "dry_run": dry_run}
+
+
+def _erase(
+    uow: UnitOfWork, complaints: list[Complaint], now: datetime, *, actor: str, dry_run: bool
+) -> tuple[list[str], list[dict[str, str]], list[str], list[str]]:
+    """Anonymise those of the complaints nothing holds back (unless `dry_run`) and note the request
+    in the others. Returns the references erased, those kept with why, the stored documents to
+    delete and the conversations (sender ids) of the erased ones."""
+    erased: list[str] = []
+    kept: list[dict[str, str]] = []
+    files: list[str] = []
+    senders: list[str] = []
+    held: list[Complaint] = []
+    for complaint in complaints:
+        bookkeeping = uow.complaints.bookkeeping(complaint)
+        reason = _kept_because(complaint, legal_hold_of(bookkeeping.extra))
+        if reason is not None:
+            kept.append({"reference": complaint.reference or "", "reason": reason})
+            held.append(complaint)
+            continue
+        erased.append(complaint.reference or "")
+        sender = sender_of(bookkeeping.intake_key)
+        if sender:
+            senders.append(sender)
+        if not dry_run:
+            files += anonymise(uow, complaint, now, actor=actor, note=ERASURE_NOTE)
+    if not dry_run:
+        for complaint in held:
+            _note(uow, complaint, now, actor, "erasure_request",
+                  "Demande d'effacement reçue ; dossier conservé (voir le motif).")
+    return erased, kept, files, senders
 
 
 def _kept_because(complaint: Complaint, hold: dict[str, Any] | None) -> str | None:
