@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import email_validator
 import phonenumbers
 
 from bot.domain.complaint import ActingFor, DomainError
-from bot.domain.dates import DateError, parse_facts_date
+from bot.domain.dates import DateError, ParsedDate, parse_facts_date
 from bot.domain.text import APOSTROPHES, fold
 
 
@@ -538,6 +540,74 @@ def parse_acting_for(text: str) -> ActingFor | None:
 # ---------------------------------------------------------------- dispatch
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """The field asked and what its validator may need besides the answer."""
+
+    field: str
+    country: str
+    now: datetime | None
+    tz: str | None
+
+
+def _validate_facts_date(text: str, asked: _Asked) -> ParsedDate:
+    if asked.now is None:
+        raise ValueError("validate_field('facts_date') needs now=")
+    try:
+        return parse_facts_date(text, now=asked.now, tz=asked.tz or _COUNTRY_TZ.get(asked.country, "Europe/Brussels"))
+    except DateError as e:
+        raise FieldError(e.message, e.code, EXAMPLES["facts_date"]) from None
+
+
+def _validate_yes_no(text: str, asked: _Asked) -> bool:
+    answer = parse_yes_no(text)
+    if answer is None:
+        raise FieldError("Pouvez-vous répondre par « oui » ou par « non » ?", "yes_no_expected", "oui")
+    return answer
+
+
+def _validate_acting_for(text: str, asked: _Asked) -> ActingFor:
+    acting = parse_acting_for(text)
+    if acting is None:
+        raise FieldError(
+            "Déposez-vous cette plainte en votre nom propre, pour une organisation ou pour un groupe "
+            "de personnes ?",
+            "acting_for_unclear",
+            EXAMPLES["acting_for"],
+        )
+    return acting
+
+
+def _validate_attachments(text: str, asked: _Asked) -> list[str]:
+    if is_none_answer(text):
+        return []
+    raise FieldError(
+        "Vous pouvez envoyer vos documents en pièce jointe dans cette conversation, "
+        "ou répondre « aucune » si vous n'en avez pas.",
+        "attachment_expected",
+        EXAMPLES["attachments"],
+    )
+
+
+_FREE_TEXT_FIELDS = ("facts_place", "persons_contacted", "objective", "subject", "service_concerned",
+                     "other_parties", "persons_targeted")
+_YES_NO_FIELDS = ("consent", "prior_contact", "initiative_taken")
+_VALIDATORS: dict[str, Callable[[str, _Asked], object]] = {
+    "last_name": lambda text, asked: validate_name(text, asked.field),
+    "first_name": lambda text, asked: validate_name(text, asked.field),
+    "address": lambda text, asked: validate_address(text, asked.country),
+    "email": lambda text, asked: validate_email(text),
+    "phone": lambda text, asked: validate_phone(text, asked.country),
+    "file_reference": lambda text, asked: validate_file_reference(text),
+    "facts_description": lambda text, asked: validate_description(text),
+    "facts_date": _validate_facts_date,
+    **dict.fromkeys(_FREE_TEXT_FIELDS, lambda text, asked: validate_free_text(text, asked.field)),
+    **dict.fromkeys(_YES_NO_FIELDS, _validate_yes_no),
+    "acting_for": _validate_acting_for,
+    "attachments": _validate_attachments,
+}
+
+
 def validate_field(name: str, text: str, *, country: str, now: datetime | None = None,
                    tz: str | None = None) -> object:
     """Validate the answer `text` for the contract field `name`; raises FieldError.
@@ -545,50 +615,7 @@ def validate_field(name: str, text: str, *, country: str, now: datetime | None =
     `facts_date` needs `now` (returns a ParsedDate); yes/no fields return a bool; `acting_for`
     an ActingFor; `attachments` only accepts a "none" answer (returns []), files come as uploads.
     """
-    if name in ("last_name", "first_name"):
-        return validate_name(text, name)
-    if name == "address":
-        return validate_address(text, country)
-    if name == "email":
-        return validate_email(text)
-    if name == "phone":
-        return validate_phone(text, country)
-    if name == "file_reference":
-        return validate_file_reference(text)
-    if name == "facts_description":
-        return validate_description(text)
-    if name == "facts_date":
-        if now is None:
-            raise ValueError("validate_field('facts_date') needs now=")
-        try:
-            return parse_facts_date(text, now=now, tz=tz or _COUNTRY_TZ.get(country, "Europe/Brussels"))
-        except DateError as e:
-            raise FieldError(e.message, e.code, EXAMPLES["facts_date"]) from None
-    if name in ("facts_place", "persons_contacted", "objective", "subject", "service_concerned",
-                "other_parties", "persons_targeted"):
-        return validate_free_text(text, name)
-    if name in ("consent", "prior_contact", "initiative_taken"):
-        answer = parse_yes_no(text)
-        if answer is None:
-            raise FieldError("Pouvez-vous répondre par « oui » ou par « non » ?", "yes_no_expected", "oui")
-        return answer
-    if name == "acting_for":
-        acting = parse_acting_for(text)
-        if acting is None:
-            raise FieldError(
-                "Déposez-vous cette plainte en votre nom propre, pour une organisation ou pour un groupe "
-                "de personnes ?",
-                "acting_for_unclear",
-                EXAMPLES["acting_for"],
-            )
-        return acting
-    if name == "attachments":
-        if is_none_answer(text):
-            return []
-        raise FieldError(
-            "Vous pouvez envoyer vos documents en pièce jointe dans cette conversation, "
-            "ou répondre « aucune » si vous n'en avez pas.",
-            "attachment_expected",
-            EXAMPLES["attachments"],
-        )
-    raise ValueError(f"unknown field {name!r}")
+    validator = _VALIDATORS.get(name)
+    if validator is None:
+        raise ValueError(f"unknown field {name!r}")
+    return validator(text, _Asked(name, country, now, tz))
