@@ -10,6 +10,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED_IN_DOMAIN = {"dateparser", "holidays", "phonenumbers", "email_validator", "pydantic", "py3langid", "bot"}
 FORBIDDEN_IN_SERVICES = {"rasa_sdk", "rasa", "fastapi", "starlette", "telegram"}
+# The database is reached through the unit of work and its repositories (bot/storage): no
+# service imports SQLAlchemy or the models, except the unit of work itself.
+STORAGE_MODULES = ("sqlalchemy", "bot.storage.models")
+UNIT_OF_WORK_MODULES = {"uow.py"}
+# TEMPORARY allow-list, to be emptied: modules still on the session and the rows while they are
+# being converted to the repositories (staff.py: by its other editor, next). Remove a name as soon
+# as its module passes; test_storage_allow_list_is_still_needed fails when one is left behind.
+STORAGE_NOT_CONVERTED_YET = {"staff.py"}
+SERVICES = sorted((ROOT / "bot" / "services").glob("*.py"))
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -20,6 +29,23 @@ def imported_roots(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             roots.add(node.module.split(".")[0])
     return roots
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module an absolute import names, with `from a.b import c` counted as a.b and a.b.c."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
+    return names
+
+
+def storage_imports(path: Path) -> set[str]:
+    return {m for m in imported_modules(path)
+            if any(m == s or m.startswith(s + ".") for s in STORAGE_MODULES)}
 
 
 def stdlib(name: str) -> bool:
@@ -34,9 +60,29 @@ def test_domain_module_imports_only_stdlib_and_parsers(path: Path) -> None:
     assert not foreign, f"{path.name} imports {foreign}"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "bot" / "services").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SERVICES, ids=lambda p: p.name)
 def test_services_do_not_import_the_chat_engine_or_web(path: Path) -> None:
     assert not imported_roots(path) & FORBIDDEN_IN_SERVICES
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in SERVICES if p.name not in UNIT_OF_WORK_MODULES | STORAGE_NOT_CONVERTED_YET],
+    ids=lambda p: p.name,
+)
+def test_services_reach_the_database_only_through_the_unit_of_work(path: Path) -> None:
+    assert not storage_imports(path), f"{path.name} imports {storage_imports(path)}: use uow.<repository>"
+
+
+@pytest.mark.parametrize("name", sorted(STORAGE_NOT_CONVERTED_YET))
+def test_storage_allow_list_is_still_needed(name: str) -> None:
+    path = ROOT / "bot" / "services" / name
+    assert path.exists() and storage_imports(path), f"{name} is converted: remove it from STORAGE_NOT_CONVERTED_YET"
+
+
+def test_storage_modules_are_caught(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("import sqlalchemy.orm\nfrom bot.storage import models\nfrom bot.storage.repository import plain\n")
+    assert storage_imports(sample) == {"sqlalchemy.orm", "bot.storage.models"}
 
 
 def test_domain_does_not_import_services_or_storage() -> None:
