@@ -282,14 +282,20 @@ def assess(
     `received`: the date of receipt (today in the chat), to which the one-year rules compare.
     """
     answers = dict(answers or {})
-    text = complaint.facts_description or ""
+    return (_settled_by_citizen(complaint, policy, received, answers, facts_range)
+            or _for_staff_to_judge(complaint, policy, answers, precision_asked)
+            or ADMISSIBLE)
 
-    # 1. settled by the citizen's own answers
+
+def _settled_by_citizen(complaint: Complaint, policy: Policy, received: date, answers: dict[str, bool],
+                        facts_range: tuple[date, date] | None) -> Assessment | None:
+    """A refusal (or the question before it) that the citizen's own answers settle."""
     if complaint.acting_for == "group" and policy.excludes("grouped"):
         return _refused(policy, "grouped")
     old = _too_old(complaint, policy, received, answers, facts_range)
     if old is not None:
         return old
+    text = complaint.facts_description or ""
     for ex in policy.exclusions:
         if ex.decided_by != "assistant" or ex.code in ("too_old", "anonymous", "grouped"):
             continue
@@ -298,8 +304,13 @@ def assess(
             return _refused(policy, ex.code)
         if answer is None and ex.question and found_cues(text, ex.cues):
             return _ask(ex.code, ex.question, ex.code)
+    return None
 
-    # 2. grounds that need judgement: flagged for staff, never refused here
+
+def _for_staff_to_judge(complaint: Complaint, policy: Policy, answers: dict[str, bool],
+                        precision_asked: bool) -> Assessment | None:
+    """A ground that needs judgement: flagged for staff (or asked about first), never refused here."""
+    text = complaint.facts_description or ""
     vague = policy.exclusion("too_vague")
     if vague is not None and complaint.facts_description is not None and is_vague(text):
         if not precision_asked and vague.precision_request:
@@ -315,7 +326,7 @@ def assess(
             if ex.code == "discriminatory" and is_victim_account(text):
                 continue  # the citizen reports discrimination suffered: a complaint like any other
             return _ask(ex.code, ex.question, ex.code) if ex.question else _flagged(ex)
-    return ADMISSIBLE
+    return None
 
 
 _VICTIM_RE = re.compile(
