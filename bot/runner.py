@@ -253,6 +253,8 @@ def prepare(settings: Settings) -> None:
 
 
 def main() -> int:
+    """`make run`: prepare, start supervisord with every program, wait until all answer, then
+    until supervisord ends (1) or Ctrl-C / SIGTERM stops everything (0)."""
     if not os.environ.get("RASA_AUTH_TOKEN"):
         ensure_token(Settings.from_env().var_dir)
     settings = Settings.from_env()
@@ -271,47 +273,58 @@ def main() -> int:
     conf = write_supervisor_conf(progs, settings.var_dir)
     supervisor = subprocess.Popen([str(ROOT / ".venv" / "bin" / "supervisord"), "-c", str(conf)], cwd=ROOT,
                                   env=child_env(settings), preexec_fn=_die_with_parent)
-
-    def stop() -> None:
-        if supervisor.poll() is None:
-            supervisor.terminate()
-            try:
-                supervisor.wait(40)
-            except subprocess.TimeoutExpired:
-                supervisor.kill()
-                supervisor.wait()
-
-    def on_signal(*_: object) -> None:
-        raise _Stopping  # handled below, outside any wait (a nested Popen.wait would spin on its lock)
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     try:
-        action_port = port_of(settings.action_server_url, 5055)
-        urls = engine_urls(settings, engines)
-        ok = (wait_http(f"http://{LOOPBACK}:{action_port}/health", 120)
-              and wait_http(f"http://{LOOPBACK}:{settings.web_port}/healthz", 120)
-              and all(wait_http(f"{url}/status?token={settings.rasa_auth_token}", 600) for url in urls))
-        if not ok or supervisor.poll() is not None:
-            print("Le démarrage a échoué (voir les messages ci-dessus).", file=sys.stderr)
-            stop()
-            return 1
-        print(
-            f"\nPrêt en {time.monotonic() - t0:.1f} s, organisation « {settings.policy} », "
-            f"{engines} moteur(s), processus relancés s'ils s'arrêtent.\n"
-            f"  Discuter : http://localhost:{settings.web_port}/  (widget web)\n"
-            f"  API REST du moteur : POST {urls[0]}/webhooks/rest/webhook\n"
-            f"  Personnel : http://localhost:{settings.web_port}/staff/\n"
-            f"  État des processus : .venv/bin/supervisorctl -c {conf} status\n"
-            "Ctrl-C pour tout arrêter.\n",
-            flush=True,
-        )
-        code = supervisor.wait()
-        print(f"Le superviseur s'est arrêté (code {code}).", file=sys.stderr)
-        return 1
+        return _supervise(supervisor, settings, engines, conf, t0)
     except _Stopping:
-        stop()
+        _stop(supervisor)
         return 0
+
+
+def _on_signal(*_: object) -> None:
+    raise _Stopping  # handled in main, outside any wait (a nested Popen.wait would spin on its lock)
+
+
+def _stop(supervisor: subprocess.Popen[bytes]) -> None:
+    if supervisor.poll() is None:
+        supervisor.terminate()
+        try:
+            supervisor.wait(40)
+        except subprocess.TimeoutExpired:
+            supervisor.kill()
+            supervisor.wait()
+
+
+def _supervise(supervisor: subprocess.Popen[bytes], settings: Settings, engines: int, conf: Path,
+               t0: float) -> int:
+    """Wait for every program to answer, say where to reach them, then wait for supervisord."""
+    urls = engine_urls(settings, engines)
+    if not _all_up(settings, urls) or supervisor.poll() is not None:
+        print("Le démarrage a échoué (voir les messages ci-dessus).", file=sys.stderr)
+        _stop(supervisor)
+        return 1
+    print(
+        f"\nPrêt en {time.monotonic() - t0:.1f} s, organisation « {settings.policy} », "
+        f"{engines} moteur(s), processus relancés s'ils s'arrêtent.\n"
+        f"  Discuter : http://localhost:{settings.web_port}/  (widget web)\n"
+        f"  API REST du moteur : POST {urls[0]}/webhooks/rest/webhook\n"
+        f"  Personnel : http://localhost:{settings.web_port}/staff/\n"
+        f"  État des processus : .venv/bin/supervisorctl -c {conf} status\n"
+        "Ctrl-C pour tout arrêter.\n",
+        flush=True,
+    )
+    code = supervisor.wait()
+    print(f"Le superviseur s'est arrêté (code {code}).", file=sys.stderr)
+    return 1
+
+
+def _all_up(settings: Settings, urls: list[str]) -> bool:
+    """The action server, the web service, then every engine answer (in that order, at most 2, 2 and 10 min)."""
+    action_port = port_of(settings.action_server_url, 5055)
+    return (wait_http(f"http://{LOOPBACK}:{action_port}/health", 120)
+            and wait_http(f"http://{LOOPBACK}:{settings.web_port}/healthz", 120)
+            and all(wait_http(f"{url}/status?token={settings.rasa_auth_token}", 600) for url in urls))
 
 
 if __name__ == "__mp_main__" and os.environ.get(WORKER_MARK) == "actions":
