@@ -19,7 +19,8 @@ import yaml
 from pydantic import ValidationError
 
 from bot.domain.complaint import CITIZEN_FIELDS, REFUSAL_CODES, TRIAGE_CODES
-from bot.domain.policy import Contacts, DeadlineUnit, Policy, Route
+from bot.domain.policy import Contacts, Deadline, DeadlineUnit, Policy, Route
+from bot.domain.text import fold
 
 __all__ = [
     "PolicyError",
@@ -172,6 +173,13 @@ def _with_line(root: yaml.Node | None, loc: str, msg: str) -> str:
 
 def _semantic_errors(p: Policy) -> list[tuple[str, str]]:
     """Rules the schema alone cannot say (field names, codes, questions, deadlines)."""
+    out = _field_errors(p) + _exclusion_errors(p) + _deadline_errors(p)
+    if p.intake_mode == "in_person" and p.in_person is None:
+        out.append(("in_person", "obligatoire quand intake_mode vaut in_person"))
+    return out + _deadline_text_errors(p)
+
+
+def _field_errors(p: Policy) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     try:
         ZoneInfo(p.timezone)
@@ -191,6 +199,11 @@ def _semantic_errors(p: Policy) -> list[tuple[str, str]]:
         out.append(("prior_contact.ask", "doit être vrai si et seulement si ask_fields contient prior_contact"))
     if p.prior_contact.ask and not p.prior_contact.question:
         out.append(("prior_contact.question", "question obligatoire quand prior_contact.ask est vrai"))
+    return out
+
+
+def _exclusion_errors(p: Policy) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
     codes: set[str] = set()
     for i, ex in enumerate(p.exclusions):
         where = f"exclusions[{i}]"
@@ -213,6 +226,11 @@ def _semantic_errors(p: Policy) -> list[tuple[str, str]]:
         out.append(("too_old.initiative_question", "question obligatoire quand unless_initiative_taken est vrai"))
     if "grouped" in codes and ("acting_for" not in p.ask_fields or "group" not in p.acting_for_allowed):
         out.append(("exclusions", "grouped suppose acting_for dans ask_fields et 'group' dans acting_for_allowed"))
+    return out
+
+
+def _deadline_errors(p: Policy) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
     for name in ("acknowledgement", "answer"):
         d = getattr(p, name)
         if d.unit is DeadlineUnit.ASAP and d.amount is not None:
@@ -221,8 +239,77 @@ def _semantic_errors(p: Policy) -> list[tuple[str, str]]:
             out.append((f"{name}.amount", f"nombre positif obligatoire pour l'unité {d.unit.value}"))
     if p.answer.unit is DeadlineUnit.ASAP:
         out.append(("answer.unit", "le délai de réponse doit être une durée"))
-    if p.intake_mode == "in_person" and p.in_person is None:
-        out.append(("in_person", "obligatoire quand intake_mode vaut in_person"))
+    return out
+
+
+# "10 jours ouvrables", "14 jours ouvrés", "45 jours calendrier", "30 jours", "2 mois", in a folded text
+_DURATION_RE = re.compile(
+    r"\b(?P<amount>\d+)\s+(?:(?P<months>mois)"
+    r"|jours?(?:\s+(?P<kind>ouvrables?|ouvres?|ouvrees?|calendriers?|calendaires?))?)\b"
+)
+_ASAP_RE = re.compile(r"\b(?:plus brefs delais|des que possible)\b")
+_ASAP_WORDS = "« dans les plus brefs délais » ou « dès que possible »"
+_DEADLINE_LABELS = {"acknowledgement": "d'accusé de réception", "answer": "de réponse"}
+_UNIT_WORDS = {  # (one, several)
+    DeadlineUnit.JOURS_OUVRABLES: ("jour ouvrable", "jours ouvrables"),
+    DeadlineUnit.JOURS_OUVRES: ("jour ouvré", "jours ouvrés"),
+    DeadlineUnit.CALENDAR_DAYS: ("jour", "jours"),
+    DeadlineUnit.MONTHS: ("mois", "mois"),
+}
+
+
+def _durations(text: str) -> list[tuple[int, DeadlineUnit]]:
+    """The durations a French text states: "45 jours calendrier" -> (45, calendar_days)."""
+    return [(int(m["amount"]), _unit_of(m)) for m in _DURATION_RE.finditer(fold(text))]
+
+
+def _unit_of(duration: re.Match[str]) -> DeadlineUnit:
+    kind = duration["kind"] or ""  # "calendrier", "calendaires" or nothing: calendar days
+    if duration["months"]:
+        return DeadlineUnit.MONTHS
+    if kind.startswith("ouvrable"):
+        return DeadlineUnit.JOURS_OUVRABLES
+    if kind.startswith("ouvr"):
+        return DeadlineUnit.JOURS_OUVRES
+    return DeadlineUnit.CALENDAR_DAYS
+
+
+def _in_words(amount: int | None, unit: DeadlineUnit) -> str:
+    """How a text states a deadline: « 10 jours ouvrables », « 1 jour », « 2 mois »."""
+    if unit is DeadlineUnit.ASAP:
+        return _ASAP_WORDS
+    one, several = _UNIT_WORDS[unit]
+    return f"« {amount} {one if amount == 1 else several} »"
+
+
+def _states(text: str, d: Deadline) -> bool:
+    if d.unit is DeadlineUnit.ASAP:
+        return bool(_ASAP_RE.search(fold(text)))
+    return (d.amount, d.unit) in _durations(text)
+
+
+def _deadline_text_errors(p: Policy) -> list[tuple[str, str]]:
+    """Each deadline's `text`, and `after_filing`, state the deadlines its amount and unit say."""
+    deadlines = {name: d for name, d in (("acknowledgement", p.acknowledgement), ("answer", p.answer))
+                 if d.unit is DeadlineUnit.ASAP or (d.amount is not None and d.amount > 0)}
+    out: list[tuple[str, str]] = []
+    for name, d in deadlines.items():
+        numbers = f"unit ({d.unit.value})" if d.amount is None else f"amount ({d.amount}) et unit ({d.unit.value})"
+        expected = f"{_in_words(d.amount, d.unit)}, comme {numbers}"
+        others = [(n, u) for n, u in _durations(d.text) if (n, u) != (d.amount, d.unit)]
+        if not _states(d.text, d):
+            out.append((f"{name}.text", f"« {d.text} » devrait dire {expected}"))
+        elif others:
+            out.append((f"{name}.text", f"« {d.text} » dit aussi {_in_words(*others[0])} : il ne doit dire "
+                                        f"que {expected}"))
+        if not _states(p.after_filing, d):
+            out.append(("after_filing", f"ne dit pas le délai {_DEADLINE_LABELS[name]} {_in_words(d.amount, d.unit)} "
+                                        f"({name})"))
+    stated = {(d.amount, d.unit) for d in deadlines.values()}
+    for amount, unit in dict.fromkeys(_durations(p.after_filing)):
+        if (amount, unit) not in stated:
+            known = ", ".join(f"{name} : {_in_words(d.amount, d.unit)}" for name, d in deadlines.items())
+            out.append(("after_filing", f"{_in_words(amount, unit)} ne correspond à aucun délai ({known})"))
     return out
 
 

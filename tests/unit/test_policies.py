@@ -13,6 +13,7 @@ from bot.domain.complaint import REFUSAL_CODES, TRIAGE_CODES
 from bot.domain.policy import DeadlineUnit, Policy
 from bot.policies import (
     PolicyError,
+    _durations,
     check_policy_file,
     list_policy_ids,
     load_policy,
@@ -381,6 +382,62 @@ def test_check_reports_rules_the_schema_cannot_say(tmp_path: Path) -> None:
                       "required_fields:\n  - last_name\n  - shoe_size\n")
     errors, _ = check_policy_file(path)
     assert any(e.startswith("required_fields[1]:") and "shoe_size" in e for e in errors)
+
+
+# a deadline is stated three times (amount and unit, its text, after_filing): they must agree
+@pytest.mark.parametrize(("policy_id", "old", "new", "place", "said"), [
+    ("igretec", 'text: "dans les 10 jours ouvrables"', 'text: "dans les 15 jours ouvrables"',
+     "acknowledgement.text", "devrait dire « 10 jours ouvrables », comme amount (10) et unit (jours_ouvrables)"),
+    ("notice-reclamation", "jours ouvrés à compter de la réception", "jours ouvrables à compter de la réception",
+     "acknowledgement.text", "devrait dire « 14 jours ouvrés »"),
+    ("solidaris-brabant", 'text: "au plus tard dans les 45 jours calendrier"',
+     'text: "au plus tard dans les 45 jours ouvrables"', "answer.text", "devrait dire « 45 jours », comme"),
+    ("plan-gestion", 'text: "dans un délai de 2 mois', 'text: "dans un délai de 3 mois',
+     "answer.text", "devrait dire « 2 mois », comme amount (2) et unit (months)"),
+    ("solidaris-brabant", 'text: "dans les plus brefs délais"', 'text: "dans les 3 jours"',
+     "acknowledgement.text", "devrait dire « dans les plus brefs délais » ou « dès que possible », comme unit (asap)"),
+    ("spf-securite-sociale", 'text: "dans les 30 jours calendaires"',
+     'text: "dans les 30 jours calendaires, accusé dans les 5 jours ouvrables"', "answer.text",
+     "dit aussi « 5 jours ouvrables » : il ne doit dire que « 30 jours »"),
+    ("igretec", "réception dans les 10 jours ouvrables", "réception dans les 12 jours ouvrables",
+     "after_filing", "ne dit pas le délai d'accusé de réception « 10 jours ouvrables » (acknowledgement)"),
+    ("igretec", "réception dans les 10 jours ouvrables", "réception dans les 12 jours ouvrables",
+     "after_filing", "« 12 jours ouvrables » ne correspond à aucun délai (acknowledgement : « 10 jours ouvrables », "
+                     "answer : « 45 jours ouvrables »)"),
+    ("spf-securite-sociale", "une réponse motivée dans les 30 jours calendaires", "une réponse motivée rapidement",
+     "after_filing", "ne dit pas le délai de réponse « 30 jours » (answer)"),
+    ("solidaris-brabant", "accusé de réception dans les plus brefs délais", "accusé de réception",
+     "after_filing", "ne dit pas le délai d'accusé de réception « dans les plus brefs délais »"),
+])
+def test_check_deadline_stated_otherwise_in_words_refused(tmp_path: Path, policy_id: str, old: str, new: str,
+                                                           place: str, said: str) -> None:
+    path = _copy_with(tmp_path, policy_id, old, new)
+    errors, _ = check_policy_file(path)
+    assert any(e.startswith(f"{place}: ") and said in e and "(ligne " in e for e in errors), errors
+    with pytest.raises(PolicyError) as info:
+        load_policy_file(path)
+    assert any(e.startswith(f"{place}: ") and said in e for e in info.value.errors)
+
+
+def test_check_deadline_unit_changed_alone_refused_in_each_text(tmp_path: Path) -> None:
+    path = _copy_with(tmp_path, "plan-gestion", "  amount: 10\n  unit: calendar_days\n",
+                      "  amount: 10\n  unit: jours_ouvres\n")
+    errors, _ = check_policy_file(path)
+    assert [e.split(":")[0] for e in errors] == ["acknowledgement.text", "after_filing", "after_filing"]
+    assert "« 10 jours » ne correspond à aucun délai" in errors[2]
+
+
+@pytest.mark.parametrize(("text", "durations"), [
+    ("dans les 10 jours ouvrables", [(10, "jours_ouvrables")]),
+    ("dans un délai maximum de 14 jours ouvrés", [(14, "jours_ouvres")]),
+    ("1 jour ouvrable, puis 1 jour ouvré", [(1, "jours_ouvrables"), (1, "jours_ouvres")]),
+    ("au plus tard dans les 45 jours calendrier ou 30\u00a0jours calendaires", [(45, "calendar_days"),
+                                                                              (30, "calendar_days")]),
+    ("dans les 10 jours, puis dans un délai de 2 mois", [(10, "calendar_days"), (2, "months")]),
+    ("dans les plus brefs délais", []),
+])
+def test_durations_read_amount_and_unit_from_french(text: str, durations: list[tuple[int, str]]) -> None:
+    assert [(n, u.value) for n, u in _durations(text)] == durations
 
 
 def test_check_warns_on_each_empty_value() -> None:
