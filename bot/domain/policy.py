@@ -133,7 +133,6 @@ class Policy(_Strict):
     # ordered fields the form asks (contract names); required ones cannot be "aucun"
     ask_fields: list[str]
     required_fields: list[str]
-    acting_for_allowed: list[Literal["self", "organisation", "group"]] = ["self", "organisation", "group"]
     # what follows when a citizen cannot give a required field and the seed itself has another way
     # (IGRETEC answers postal complaints at the home address: no e-mail -> an answer by post)
     decline_alternatives: dict[str, str] = Field(default_factory=dict)

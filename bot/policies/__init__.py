@@ -224,8 +224,8 @@ def _exclusion_errors(p: Policy) -> list[tuple[str, str]]:
         out.append(("too_old", "la règle too_old et l'exclusion too_old vont ensemble"))
     if p.too_old is not None and p.too_old.unless_initiative_taken and not p.too_old.initiative_question:
         out.append(("too_old.initiative_question", "question obligatoire quand unless_initiative_taken est vrai"))
-    if "grouped" in codes and ("acting_for" not in p.ask_fields or "group" not in p.acting_for_allowed):
-        out.append(("exclusions", "grouped suppose acting_for dans ask_fields et 'group' dans acting_for_allowed"))
+    if "grouped" in codes and "acting_for" not in p.ask_fields:
+        out.append(("exclusions", "grouped suppose acting_for dans ask_fields"))
     return out
 
 

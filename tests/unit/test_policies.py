@@ -294,7 +294,7 @@ def test_solidaris_has_no_mediator_but_a_dpo_and_a_decision_notice() -> None:
     assert c.phone == "02 506 96 11" and "Rue du Midi 111, 1000 Bruxelles" in (c.postal_address or "")
     assert any("formulaire de contact" in o for o in c.other) and any("agence" in o for o in c.other)
     assert p.prior_contact.advice and p.prior_contact.question
-    assert p.acting_for_allowed == ["self", "organisation", "group"]
+    assert "acting_for" in p.ask_fields and not p.excludes("grouped")  # any person, organisation or group
 
 
 def test_plan_gestion_in_person_with_values_to_fill() -> None:
