@@ -1,4 +1,4 @@
-"""Deadlines of acknowledgement and answer (seed-rules.md, "Dates").
+"""Deadlines of acknowledgement and answer, counted as the presets' seeds say.
 
 - The day of receipt is not counted.
 - "jours ouvrables": Monday to Saturday; "jours ouvrés": Monday to Friday; both skip the
