@@ -6,7 +6,9 @@ the repositories)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -167,7 +169,10 @@ def complaint_record(c: Complaint, row: Any, attachments: list[Any]) -> dict[str
 
 
 def summary(row: Any, today: date | None = None) -> dict[str, Any]:
-    """A list row of the registry (dashboard, API list), from an object with the columns as attributes."""
+    """A list row of the registry (dashboard, API list), from a dict of columns
+    (`uow.complaints.search`) or an object with the columns as attributes."""
+    if isinstance(row, Mapping):
+        row = SimpleNamespace(**row)
     item = {
         "reference": row.reference, "policy": row.policy, "channel": row.channel, "status": row.status,
         "last_name": row.last_name, "first_name": row.first_name, "email": row.email,

@@ -22,7 +22,12 @@ from bot.storage.counters import (
     TriageCounts,
 )
 from bot.storage.db import SQLITE_BEGIN_OPTION, make_engine, make_session_factory
-from bot.storage.repository import AttachmentRepository, ComplaintRepository, OutboxRepository
+from bot.storage.repository import (
+    AttachmentRepository,
+    ComplaintRepository,
+    OutboxRepository,
+    StaffRepository,
+)
 
 #: A write refused by a unique key (e.g. a concurrent retry stored the same intake key first):
 #: the services catch this name, not the storage library's.
@@ -76,6 +81,7 @@ class UnitOfWork:
     complaints: ComplaintRepository
     attachments: AttachmentRepository
     outbox: OutboxRepository
+    staff: StaffRepository
     references: ReferenceCounters
     triage: TriageCounts
     processed: ProcessedMessages
@@ -94,6 +100,7 @@ class UnitOfWork:
         self.complaints = ComplaintRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
         self.outbox = OutboxRepository(self.session, self.complaints)
+        self.staff = StaffRepository(self.session)
         self.references = ReferenceCounters(self.session)
         self.triage = TriageCounts(self.session)
         self.processed = ProcessedMessages(self.session)

@@ -9,7 +9,7 @@ the domain's fields (assignee, intake key, transcript, extra data, timestamps) i
 `bookkeeping()`; list views, exports and figures read plain dicts of columns.
 
 The services reach these through the unit of work (`bot.services.uow`): `uow.complaints`,
-`uow.attachments`, `uow.outbox`; the counters are in `bot.storage.counters`.
+`uow.attachments`, `uow.outbox`, `uow.staff`; the counters are in `bot.storage.counters`.
 """
 
 from __future__ import annotations
@@ -20,11 +20,19 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.complaint import Attachment, Complaint, Event, Status
-from bot.storage.models import AttachmentRow, ComplaintEventRow, ComplaintRow, OutboxRow
+from bot.storage.models import ROLES as ROLES  # the staff roles, for the services
+from bot.storage.models import (
+    ApiTokenRow,
+    AttachmentRow,
+    ComplaintEventRow,
+    ComplaintRow,
+    OutboxRow,
+    StaffUserRow,
+)
 
 # Complaint dataclass fields stored as columns of the same name
 _SKIP = {"attachments", "history"}
@@ -85,6 +93,64 @@ class StoredAttachment:
     created_at: datetime
     stored_path: str
     conversation_id: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffAccount:
+    """A staff account (its password only as the stored hash)."""
+
+    email: str
+    role: str
+    active: bool
+    can_answer: bool
+    created_at: datetime
+    password_hash: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ComplaintSearch:
+    """What a page of the registry is filtered on (every given condition holds).
+
+    `overdue`: an acknowledgement (status in `ack_pending`) or an answer (`answer_pending`) still
+    owed past its date on `today` (True), or none (False). `answer_due_by`: an answer still owed,
+    due between `today` and that date. `words`: each found in the reference, names, e-mail,
+    subject or description."""
+
+    today: date
+    statuses: Sequence[str] = ()
+    policy: str | None = None
+    channel: str | None = None
+    assigned_to: str | None = None
+    overdue: bool | None = None
+    answer_due_by: date | None = None
+    words: Sequence[str] = ()
+    ack_pending: Sequence[str] = ()
+    answer_pending: Sequence[str] = ()
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        c = ComplaintRow
+        found: list[ColumnElement[bool]] = []
+        if self.statuses:
+            found.append(c.status.in_(self.statuses))
+        for column, value in ((c.policy, self.policy), (c.channel, self.channel), (c.assigned_to, self.assigned_to)):
+            if value:
+                found.append(column == value)
+        if self.overdue is not None:
+            late = or_(and_(c.status.in_(self.ack_pending), c.ack_due < self.today),
+                       and_(c.status.in_(self.answer_pending), c.answer_due < self.today))
+            found.append(late if self.overdue else not_(func.coalesce(late, False)))
+        if self.answer_due_by is not None:
+            found.append(and_(c.status.in_(self.answer_pending), c.answer_due >= self.today,
+                              c.answer_due <= self.answer_due_by))
+        for word in self.words:
+            pattern = f"%{word}%"
+            found.append(or_(c.reference.ilike(pattern), c.last_name.ilike(pattern), c.first_name.ilike(pattern),
+                             c.email.ilike(pattern), c.subject.ilike(pattern), c.facts_description.ilike(pattern)))
+        return found
+
+
+# what a page of the registry gives of each complaint: its columns and the registry's bookkeeping
+LISTED_COLUMNS: tuple[str, ...] = (*COMPLAINT_COLUMNS, "assigned_to", "created_at", "updated_at")
 
 
 def attachment_from_row(row: AttachmentRow) -> Attachment:
@@ -191,6 +257,30 @@ class ComplaintRepository:
         else:
             stmt = stmt.order_by(ComplaintRow.id)
         return [dict(zip(columns, r, strict=True)) for r in self.session.execute(stmt)]
+
+    def search(self, spec: ComplaintSearch, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        """A page of the registry, newest first: how many complaints match `spec`, and the
+        `LISTED_COLUMNS` of those of the page."""
+        conditions = spec.conditions()
+        total = self.session.scalar(select(func.count()).select_from(ComplaintRow).where(*conditions)) or 0
+        rows = self.session.execute(
+            select(*(getattr(ComplaintRow, name) for name in LISTED_COLUMNS)).where(*conditions)
+            .order_by(ComplaintRow.id.desc()).limit(limit).offset(offset)
+        ).all()
+        return int(total), [dict(zip(LISTED_COLUMNS, r, strict=True)) for r in rows]
+
+    def attachments_by_reference(self, references: Collection[str]) -> dict[str, list[StoredAttachment]]:
+        """The documents linked to each of these complaints, oldest first."""
+        found: dict[str, list[StoredAttachment]] = {}
+        if not references:
+            return found
+        rows = self.session.execute(
+            select(ComplaintRow.reference, AttachmentRow).join(ComplaintRow, AttachmentRow.complaint_id == ComplaintRow.id)
+            .where(ComplaintRow.reference.in_(references)).order_by(AttachmentRow.created_at, AttachmentRow.id)
+        ).all()
+        for reference, row in rows:
+            found.setdefault(reference, []).append(stored_attachment(row))
+        return found
 
     def handled_by_person(
         self, policy_id: str, statuses: Collection[str], *, email: str | None, name_key: str | None
@@ -559,3 +649,82 @@ class OutboxRepository:
         """Note `error` on those of these e-mails still waiting (an outage: no attempt counted)."""
         self.session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.sent_at.is_(None))
                              .values(last_error=error))
+
+
+class StaffRepository:
+    """Staff accounts and their API tokens (only a token's SHA-256 is stored)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @staticmethod
+    def _account(user: StaffUserRow) -> StaffAccount:
+        return StaffAccount(email=user.email, role=user.role, active=user.active, can_answer=bool(user.can_answer),
+                            created_at=user.created_at, password_hash=user.password_hash)
+
+    def _user(self, email: str) -> StaffUserRow | None:
+        return self.session.scalars(select(StaffUserRow).where(StaffUserRow.email == email)).one_or_none()
+
+    def get(self, email: str) -> StaffAccount | None:
+        user = self._user(email)
+        return self._account(user) if user is not None else None
+
+    def all(self) -> list[StaffAccount]:
+        """Every account, by e-mail."""
+        return [self._account(u) for u in self.session.scalars(select(StaffUserRow).order_by(StaffUserRow.email))]
+
+    def upsert(
+        self, email: str, role: str, *, now: datetime, password_hash: str | None = None, can_answer: bool | None = None
+    ) -> tuple[StaffAccount, bool]:
+        """Create the account (created `now`) or update it: its role, active again, the right to
+        answer unless None, the password hash unless None. Returns it and whether it was created."""
+        user = self._user(email)
+        created = user is None
+        if user is None:
+            user = StaffUserRow(email=email, role=role, created_at=now, active=True)
+            self.session.add(user)
+        user.role = role
+        user.active = True
+        if can_answer is not None:
+            user.can_answer = can_answer
+        if password_hash:
+            user.password_hash = password_hash
+        self.session.flush()
+        return self._account(user), created
+
+    def deactivate(self, email: str) -> StaffAccount | None:
+        """Switch an account off and revoke its tokens; None when there is no such account."""
+        user = self._user(email)
+        if user is None:
+            return None
+        user.active = False
+        self._revoke(user)
+        return self._account(user)
+
+    def add_token(self, email: str, token_hash: str, *, now: datetime) -> None:
+        """A new token (its hash) for an existing account."""
+        user = self._user(email)
+        if user is None:
+            raise LookupError(f"no staff account {email!r}")
+        self.session.add(ApiTokenRow(token_hash=token_hash, user_id=user.id, created_at=now, revoked=False))
+        self.session.flush()
+
+    def revoke_tokens(self, email: str) -> int | None:
+        """Revoke every token of an account; returns how many were active (None: no such account)."""
+        user = self._user(email)
+        return self._revoke(user) if user is not None else None
+
+    def _revoke(self, user: StaffUserRow) -> int:
+        count = 0
+        for token in self.session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id)):
+            count += not token.revoked
+            token.revoked = True
+        return count
+
+    def by_token(self, token_hash: str) -> StaffAccount | None:
+        """The active account owning this unrevoked token, or None."""
+        user = self.session.scalars(
+            select(StaffUserRow).join(ApiTokenRow, ApiTokenRow.user_id == StaffUserRow.id)
+            .where(ApiTokenRow.token_hash == token_hash, ApiTokenRow.revoked.is_(False), StaffUserRow.active.is_(True))
+        ).one_or_none()
+        return self._account(user) if user is not None else None
