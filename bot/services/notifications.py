@@ -19,7 +19,6 @@ from bot.domain.policy import Policy
 from bot.services._records import ACK_PENDING, ANSWER_PENDING, require_aware
 from bot.services.labels import CHANNEL_LABELS, OUTCOME_LABELS, REASON_LABELS, STATUS_LABELS, label
 from bot.services.uow import Registry, UnitOfWork
-from bot.storage.repository import OutboxRepository
 
 SYSTEM_ACTOR = "système"
 NEW_COMPLAINT_WINDOW = timedelta(days=7)  # older complaints are not announced (e.g. a first start)
@@ -192,12 +191,6 @@ def staff_deadline_email(
 
 
 # ---------------------------------------------------------------------------------- queueing
-
-
-def queue_email(session: Any, to: str, mail: Mail, *, complaint_id: int | None, now: datetime) -> int:
-    """Add an e-mail to the outbox in the caller's transaction; returns its id. `uow.outbox.add`
-    for the callers that still pass `uow.session` and a row id (bot/services/staff.py)."""
-    return OutboxRepository(session).add(to, mail[0], mail[1], now=now, complaint_id=complaint_id)
 
 
 def staff_recipients(staff_email: str | None, *extra: str | None) -> list[str]:

@@ -10,8 +10,6 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select
-
 from bot.domain.complaint import (
     MANAGER_ONLY,
     REFUSAL_CODES,
@@ -25,9 +23,10 @@ from bot.domain.policy import Policy
 from bot.services._records import (
     ACK_PENDING,
     ANSWER_PENDING,
+    attachment_dict,
     complaint_from_data,
-    complaint_record,
     deadlines,
+    record_of,
     require_aware,
     summary,
 )
@@ -36,13 +35,11 @@ from bot.services.notifications import (
     acknowledgement_email,
     answer_email,
     inadmissible_email,
-    queue_email,
     update_email,
 )
 from bot.services.references import normalise_reference
 from bot.services.uow import Registry, UnitOfWork
-from bot.storage.models import ROLES, ApiTokenRow, AttachmentRow, ComplaintRow, OutboxRow, StaffUserRow
-from bot.storage.repository import COMPLAINT_COLUMNS
+from bot.storage.repository import COMPLAINT_COLUMNS, ROLES, ComplaintSearch, StaffAccount
 
 MANAGER_ROLES = ("manager", "admin")
 # What a preset whose staff judge what is a complaint (the notice: "la direction") can record as
@@ -110,7 +107,7 @@ def _dummy_hash() -> str:
 # ---------------------------------------------------------------------------------- accounts
 
 
-def _user_dict(user: StaffUserRow) -> dict[str, Any]:
+def _user_dict(user: StaffAccount) -> dict[str, Any]:
     return {"email": user.email, "role": user.role, "active": user.active, "can_answer": bool(user.can_answer),
             "created_at": user.created_at.isoformat(), "has_password": bool(user.password_hash)}
 
@@ -135,18 +132,8 @@ def add_staff(
         raise InvalidInput(f"Rôle inconnu : « {role} » (agent, manager ou admin).", "invalid_role")
     now = now or datetime.now(UTC)
     with registry.unit_of_work() as uow:
-        user = uow.session.scalars(select(StaffUserRow).where(StaffUserRow.email == email)).one_or_none()
-        created = user is None
-        if user is None:
-            user = StaffUserRow(email=email, role=role, created_at=now, active=True)
-            uow.session.add(user)
-        user.role = role
-        user.active = True
-        if can_answer is not None:
-            user.can_answer = can_answer
-        if password:
-            user.password_hash = hash_password(password)
-        uow.session.flush()
+        user, created = uow.staff.upsert(email, role, now=now, can_answer=can_answer,
+                                         password_hash=hash_password(password) if password else None)
         result = _user_dict(user) | {"created": created}
         uow.commit()
     return result
@@ -154,34 +141,28 @@ def add_staff(
 
 def list_staff(registry: Registry) -> list[dict[str, Any]]:
     with registry.unit_of_work(read_only=True) as uow:
-        return [_user_dict(u) for u in uow.session.scalars(select(StaffUserRow).order_by(StaffUserRow.email))]
+        return [_user_dict(u) for u in uow.staff.all()]
 
 
 def staff_account(registry: Registry, email: str) -> dict[str, Any] | None:
     """{email, role, active, ...} of an account, or None."""
     with registry.unit_of_work(read_only=True) as uow:
-        user = uow.session.scalars(
-            select(StaffUserRow).where(StaffUserRow.email == (email or "").strip().lower())
-        ).one_or_none()
+        user = uow.staff.get((email or "").strip().lower())
         return _user_dict(user) if user is not None else None
 
 
 def deactivate_staff(registry: Registry, email: str) -> dict[str, Any]:
     """Switch an account off and revoke its tokens."""
     with registry.unit_of_work() as uow:
-        user = _get_user(uow, email)
-        user.active = False
-        for token in uow.session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id)):
-            token.revoked = True
+        user = uow.staff.deactivate(_get_user(uow, email).email)
+        assert user is not None
         result = _user_dict(user)
         uow.commit()
     return result
 
 
-def _get_user(uow: UnitOfWork, email: str) -> StaffUserRow:
-    user = uow.session.scalars(
-        select(StaffUserRow).where(StaffUserRow.email == (email or "").strip().lower())
-    ).one_or_none()
+def _get_user(uow: UnitOfWork, email: str) -> StaffAccount:
+    user = uow.staff.get((email or "").strip().lower())
     if user is None:
         raise NotFound(f"Aucun compte pour « {email} ».")
     return user
@@ -194,8 +175,7 @@ def issue_token(registry: Registry, email: str, *, now: datetime | None = None) 
         user = _get_user(uow, email)
         if not user.active:
             raise Forbidden(f"Le compte « {email} » est désactivé.")
-        uow.session.add(ApiTokenRow(token_hash=_token_hash(token), user_id=user.id,
-                                    created_at=now or datetime.now(UTC), revoked=False))
+        uow.staff.add_token(user.email, _token_hash(token), now=now or datetime.now(UTC))
         uow.commit()
     return token
 
@@ -203,11 +183,7 @@ def issue_token(registry: Registry, email: str, *, now: datetime | None = None) 
 def revoke_tokens(registry: Registry, email: str) -> int:
     """Revoke every token of an account; returns how many were active."""
     with registry.unit_of_work() as uow:
-        user = _get_user(uow, email)
-        count = 0
-        for token in uow.session.scalars(select(ApiTokenRow).where(ApiTokenRow.user_id == user.id)):
-            count += not token.revoked
-            token.revoked = True
+        count = uow.staff.revoke_tokens(_get_user(uow, email).email) or 0
         uow.commit()
     return count
 
@@ -217,21 +193,14 @@ def authenticate_token(registry: Registry, token: str | None) -> dict[str, Any] 
     if not token:
         return None
     with registry.unit_of_work(read_only=True) as uow:
-        row = uow.session.execute(
-            select(StaffUserRow.email, StaffUserRow.role, StaffUserRow.can_answer)
-            .join(ApiTokenRow, ApiTokenRow.user_id == StaffUserRow.id)
-            .where(ApiTokenRow.token_hash == _token_hash(token), ApiTokenRow.revoked.is_(False),
-                   StaffUserRow.active.is_(True))
-        ).one_or_none()
+        row = uow.staff.by_token(_token_hash(token))
     return {"email": row.email, "role": row.role, "can_answer": bool(row.can_answer)} if row else None
 
 
 def authenticate_password(registry: Registry, email: str, password: str) -> dict[str, Any] | None:
     """{email, role} when the password is right for an active account, else None."""
     with registry.unit_of_work(read_only=True) as uow:
-        user = uow.session.scalars(
-            select(StaffUserRow).where(StaffUserRow.email == (email or "").strip().lower())
-        ).one_or_none()
+        user = uow.staff.get((email or "").strip().lower())
         encoded = user.password_hash if user is not None else None
         result = ({"email": user.email, "role": user.role, "can_answer": bool(user.can_answer)}
                   if user is not None and user.active else None)
@@ -408,16 +377,13 @@ def add_update(
         entry = {"at": now.astimezone(UTC).isoformat(), "by": actor, "text": text}
         complaint.updates = [*complaint.updates, entry]
         complaint.history.append(Event(at=now, actor=actor, action="progress_update", field="updates", after=entry))
-        row = uow.complaints.save(complaint, now=now)
+        uow.complaints.save(complaint, now=now)
         notified = bool(notify and complaint.email)
         if notified:
             policy = _policy_for(complaint.policy)
             subject, body = (update_email(complaint, policy, text) if policy is not None
                              else (f"Votre réclamation {complaint.reference}", text))
-            uow.session.add(OutboxRow(
-                to=complaint.email, subject=subject, body=body,
-                complaint_id=row.id, created_at=now, attempts=0,
-            ))
+            uow.outbox.add(complaint.email or "", subject, body, now=now, complaint=complaint)
         uow.commit()
     return {"reference": complaint.reference, "update": entry, "notified": notified}
 
@@ -449,10 +415,9 @@ def assign(registry: Registry, reference: str, assignee: str | None, *, actor: s
     with registry.unit_of_work() as uow:
         complaint = _load(uow, reference, for_update=True)
         _writable(complaint)
-        row = uow.complaints.row_for(complaint)
-        before = row.assigned_to
+        before = uow.complaints.bookkeeping(complaint).assigned_to
         if before != assignee:
-            row.assigned_to = assignee
+            uow.complaints.set_assignee(complaint, assignee)
             complaint.history.append(Event(at=now, actor=actor, action="assigned", field="assigned_to",
                                            before=before, after=assignee))
             uow.complaints.save(complaint, now=now)
@@ -506,46 +471,21 @@ def list_complaints(
     and today + n days. `q`: words searched in the reference, names, e-mail, subject and
     description.
     """
-    conditions: list[ColumnElement[bool]] = []
-    if status:
-        statuses = [status] if isinstance(status, str) else list(status)
-        conditions.append(ComplaintRow.status.in_(statuses))
-    if policy:
-        conditions.append(ComplaintRow.policy == policy)
-    if channel:
-        conditions.append(ComplaintRow.channel == channel)
-    if assigned_to:
-        conditions.append(ComplaintRow.assigned_to == assigned_to)
-    if overdue is not None:
-        late = or_(
-            and_(ComplaintRow.status.in_(ACK_PENDING), ComplaintRow.ack_due < today),
-            and_(ComplaintRow.status.in_(ANSWER_PENDING), ComplaintRow.answer_due < today),
-        )
-        conditions.append(late if overdue else not_(func.coalesce(late, False)))
-    if due_within_days is not None:
-        conditions.append(and_(
-            ComplaintRow.status.in_(ANSWER_PENDING),
-            ComplaintRow.answer_due >= today,
-            ComplaintRow.answer_due <= today + timedelta(days=due_within_days),
-        ))
-    for word in (q or "").split():
-        pattern = f"%{word}%"
-        conditions.append(or_(
-            ComplaintRow.reference.ilike(pattern), ComplaintRow.last_name.ilike(pattern),
-            ComplaintRow.first_name.ilike(pattern), ComplaintRow.email.ilike(pattern),
-            ComplaintRow.subject.ilike(pattern), ComplaintRow.facts_description.ilike(pattern),
-        ))
+    spec = ComplaintSearch(
+        today=today, statuses=([status] if isinstance(status, str) else list(status)) if status else (), policy=policy,
+        channel=channel, assigned_to=assigned_to, overdue=overdue,
+        answer_due_by=today + timedelta(days=due_within_days) if due_within_days is not None else None,
+        words=(q or "").split(), ack_pending=ACK_PENDING, answer_pending=ANSWER_PENDING,
+    )
     limit = max(1, min(int(limit), LIST_MAX))
     offset = max(0, int(offset))
     with registry.unit_of_work(read_only=True) as uow:
-        total = uow.session.scalar(select(func.count()).select_from(ComplaintRow).where(*conditions)) or 0
-        rows = uow.session.scalars(
-            select(ComplaintRow).where(*conditions).order_by(ComplaintRow.id.desc()).limit(limit).offset(offset)
-        ).all()
+        total, rows = uow.complaints.search(spec, limit=limit, offset=offset)
         items = [summary(r, today) for r in rows]
         if full:
-            attachments = _attachments_of(uow, [r.id for r in rows])
-            items = [item | _columns(r) | {"attachments": attachments.get(r.id, [])} for item, r in zip(items, rows, strict=True)]
+            attachments = uow.complaints.attachments_by_reference([r["reference"] for r in rows])
+            items = [item | _columns(r) | {"attachments": [attachment_dict(a) for a in attachments.get(r["reference"], [])]}
+                     for item, r in zip(items, rows, strict=True)]
     return {"items": items, "total": int(total), "limit": limit, "offset": offset}
 
 
@@ -669,8 +609,7 @@ def _writable(complaint: Complaint) -> None:
 
 
 def _record(uow: UnitOfWork, complaint: Complaint) -> dict[str, Any]:
-    row = uow.complaints.row_for(complaint)
-    return complaint_record(complaint, row, list(uow.attachments.for_complaint(row.id)))
+    return record_of(uow, complaint)
 
 
 def _checked_contacts(data: dict[str, Any], country: str) -> dict[str, Any]:
@@ -731,38 +670,22 @@ def _queue_citizen_email(
         mail = answer_email(complaint, policy)
     else:
         mail = inadmissible_email(complaint, policy, reason_code or "", complaint.mediator)
-    row = uow.complaints.row_for(complaint)
-    queue_email(uow.session, complaint.email, mail, complaint_id=row.id, now=now)
+    uow.outbox.add(complaint.email, *mail, now=now, complaint=complaint)
     complaint.history.append(Event(at=now, actor=actor, action="email_queued", field=None,
                                    note=f"E-mail au plaignant : {_CITIZEN_MAIL_LABELS[target]}."))
 
 
-def _columns(row: ComplaintRow) -> dict[str, Any]:
+def _columns(row: dict[str, Any]) -> dict[str, Any]:
     """Every record column of a row, JSON-ready (instants in UTC ISO, dates ISO)."""
     out: dict[str, Any] = {}
     for name in COMPLAINT_COLUMNS:
-        value = getattr(row, name)
+        value = row[name]
         if isinstance(value, datetime):
             value = value.astimezone(UTC).isoformat()
         elif isinstance(value, date):
             value = value.isoformat()
         out[name] = value
     return out
-
-
-def _attachments_of(uow: UnitOfWork, complaint_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    from bot.services._records import attachment_dict
-
-    found: dict[int, list[dict[str, Any]]] = {}
-    if not complaint_ids:
-        return found
-    rows = uow.session.scalars(
-        select(AttachmentRow).where(AttachmentRow.complaint_id.in_(complaint_ids))
-        .order_by(AttachmentRow.created_at, AttachmentRow.id)
-    ).all()
-    for a in rows:
-        found.setdefault(a.complaint_id or 0, []).append(attachment_dict(a))
-    return found
 
 
 __all__ = [

@@ -521,13 +521,6 @@ class AttachmentRepository:
             reference = self.session.scalar(select(ComplaintRow.reference).where(ComplaintRow.id == row.complaint_id))
         return stored_attachment(row), reference
 
-    def for_complaint(self, complaint_id: int) -> Sequence[AttachmentRow]:
-        """Rows (for bot.services.staff until it uses `uow.complaints.attachments_of`)."""
-        return self.session.scalars(
-            select(AttachmentRow).where(AttachmentRow.complaint_id == complaint_id)
-            .order_by(AttachmentRow.created_at, AttachmentRow.id)
-        ).all()
-
     def unlinked_of(self, conversation_id: str) -> list[StoredAttachment]:
         """The documents of a conversation not linked to a complaint yet, oldest first."""
         rows = self.session.scalars(

@@ -14,10 +14,6 @@ FORBIDDEN_IN_SERVICES = {"rasa_sdk", "rasa", "fastapi", "starlette", "telegram"}
 # service imports SQLAlchemy or the models, except the unit of work itself.
 STORAGE_MODULES = ("sqlalchemy", "bot.storage.models")
 UNIT_OF_WORK_MODULES = {"uow.py"}
-# TEMPORARY allow-list, to be emptied: modules still on the session and the rows while they are
-# being converted to the repositories (staff.py: by its other editor, next). Remove a name as soon
-# as its module passes; test_storage_allow_list_is_still_needed fails when one is left behind.
-STORAGE_NOT_CONVERTED_YET = {"staff.py"}
 SERVICES = sorted((ROOT / "bot" / "services").glob("*.py"))
 
 
@@ -66,17 +62,11 @@ def test_services_do_not_import_the_chat_engine_or_web(path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in SERVICES if p.name not in UNIT_OF_WORK_MODULES | STORAGE_NOT_CONVERTED_YET],
+    "path", [p for p in SERVICES if p.name not in UNIT_OF_WORK_MODULES],
     ids=lambda p: p.name,
 )
 def test_services_reach_the_database_only_through_the_unit_of_work(path: Path) -> None:
     assert not storage_imports(path), f"{path.name} imports {storage_imports(path)}: use uow.<repository>"
-
-
-@pytest.mark.parametrize("name", sorted(STORAGE_NOT_CONVERTED_YET))
-def test_storage_allow_list_is_still_needed(name: str) -> None:
-    path = ROOT / "bot" / "services" / name
-    assert path.exists() and storage_imports(path), f"{name} is converted: remove it from STORAGE_NOT_CONVERTED_YET"
 
 
 def test_storage_modules_are_caught(tmp_path: Path) -> None:
