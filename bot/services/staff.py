@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -290,6 +291,34 @@ def transition(
     require_aware("now", now)
     if role not in ROLES:
         raise Forbidden(f"Rôle inconnu : « {role} ».")
+    move = _checked_move(to, answer_text, outcome, reason_code)
+    with registry.unit_of_work() as uow:
+        complaint = _load(uow, reference, for_update=True)
+        _writable(complaint)
+        current = Status(complaint.status)
+        policy = policy or _policy_for(complaint.policy)
+        _check_allowed(current, move.target, role, policy, may_answer)
+        complaint.transition(move.target, actor=actor, now=now, note=note)
+        _apply(complaint, move, current, policy, actor=actor, now=now)
+        if notify and policy is not None:
+            _queue_citizen_email(uow, complaint, policy, move.target, move.reason_code, now=now, actor=actor)
+        uow.complaints.save(complaint, now=now)
+        record = _record(uow, complaint)
+        uow.commit()
+    return record
+
+
+@dataclass(frozen=True)
+class _Move:
+    """A requested transition, its details checked."""
+
+    target: Status
+    answer_text: str | None = None
+    outcome: str | None = None
+    reason_code: str | None = None
+
+
+def _checked_move(to: str, answer_text: str | None, outcome: str | None, reason_code: str | None) -> _Move:
     try:
         target = Status(to)
     except ValueError:
@@ -309,56 +338,55 @@ def transition(
             raise InvalidInput("Un refus demande son motif (reason_code).", "reason_code_missing")
         if reason_code not in REFUSAL_CODES + NOT_A_COMPLAINT_CODES:
             raise InvalidInput(f"Motif de refus inconnu : « {reason_code} ».", "invalid_reason_code")
+    return _Move(target, answer_text, outcome, reason_code)
 
-    with registry.unit_of_work() as uow:
-        complaint = _load(uow, reference, for_update=True)
-        _writable(complaint)
-        current = Status(complaint.status)
-        if (current, target) in MANAGER_ONLY and role not in MANAGER_ROLES:
-            raise Forbidden("Seul un responsable peut rouvrir ce dossier.")
-        policy = policy or _policy_for(complaint.policy)
-        if (target is Status.ANSWERED and policy is not None and policy.answer_by_authorised_only
-                and role not in MANAGER_ROLES and not may_answer):
-            raise Forbidden("Cette procédure demande que la réponse soit donnée par une personne habilitée "
-                            "à répondre : un responsable ou un compte autorisé.")
-        complaint.transition(target, actor=actor, now=now, note=note)
 
-        if target is Status.RECEIVED:  # confirmed at the counter: the deadlines start now
-            if policy is None:
-                raise DomainError("Préréglage introuvable : délais non calculables.", "policy_missing")
-            ack_due, answer_due = deadlines(policy, now)
-            complaint.set_field("ack_due", ack_due, actor=actor, now=now)
-            complaint.set_field("answer_due", answer_due, actor=actor, now=now)
-        elif target is Status.ANSWERED:
-            complaint.set_field("answer_text", answer_text, actor=actor, now=now)
-            complaint.set_field("outcome", outcome, actor=actor, now=now)
-            complaint.set_field("answered_by", actor, actor=actor, now=now)
-            if outcome in REFUSED_OUTCOMES:
-                route = answer_route_text(policy)
-                if route:
-                    complaint.set_field("mediator", route, actor=actor, now=now)
-        elif target is Status.INADMISSIBLE:
-            _check_preset_reason(policy, reason_code)  # type: ignore[arg-type]
-            complaint.set_field("decision", reason_code, actor=actor, now=now)
-            route = refusal_route_text(policy, reason_code)  # type: ignore[arg-type]
-            if route:
-                complaint.set_field("mediator", route, actor=actor, now=now)
-        elif target is Status.IN_PROGRESS and current in (Status.INADMISSIBLE, Status.CLOSED):  # reopened
-            if current is Status.INADMISSIBLE:
-                complaint.set_field("decision", "admissible", actor=actor, now=now)
-            if current is Status.CLOSED:
-                complaint.set_field("closed_at", None, actor=actor, now=now)
-            if complaint.received_at and complaint.answer_due is None and policy is not None:
-                ack_due, answer_due = deadlines(policy, complaint.received_at)
-                complaint.set_field("ack_due", ack_due, actor=actor, now=now)
-                complaint.set_field("answer_due", answer_due, actor=actor, now=now)
+def _check_allowed(current: Status, target: Status, role: str, policy: Policy | None, may_answer: bool) -> None:
+    """Reopening is for managers; where the preset wants it, answering is for authorised people."""
+    if (current, target) in MANAGER_ONLY and role not in MANAGER_ROLES:
+        raise Forbidden("Seul un responsable peut rouvrir ce dossier.")
+    if (target is Status.ANSWERED and policy is not None and policy.answer_by_authorised_only
+            and role not in MANAGER_ROLES and not may_answer):
+        raise Forbidden("Cette procédure demande que la réponse soit donnée par une personne habilitée "
+                        "à répondre : un responsable ou un compte autorisé.")
 
-        if notify and policy is not None:
-            _queue_citizen_email(uow, complaint, policy, target, reason_code, now=now, actor=actor)
-        uow.complaints.save(complaint, now=now)
-        record = _record(uow, complaint)
-        uow.commit()
-    return record
+
+def _apply(complaint: Complaint, move: _Move, current: Status, policy: Policy | None, *,
+           actor: str, now: datetime) -> None:
+    """What the new status brings with it: deadlines, the answer, the decision, the route."""
+    def put(name: str, value: Any) -> None:
+        complaint.set_field(name, value, actor=actor, now=now)
+
+    def put_deadlines(received: datetime) -> None:
+        ack_due, answer_due = deadlines(policy, received)  # type: ignore[arg-type]
+        put("ack_due", ack_due)
+        put("answer_due", answer_due)
+
+    target = move.target
+    if target is Status.RECEIVED:  # confirmed at the counter: the deadlines start now
+        if policy is None:
+            raise DomainError("Préréglage introuvable : délais non calculables.", "policy_missing")
+        put_deadlines(now)
+    elif target is Status.ANSWERED:
+        put("answer_text", move.answer_text)
+        put("outcome", move.outcome)
+        put("answered_by", actor)
+        route = answer_route_text(policy) if move.outcome in REFUSED_OUTCOMES else None
+        if route:
+            put("mediator", route)
+    elif target is Status.INADMISSIBLE:
+        _check_preset_reason(policy, move.reason_code)  # type: ignore[arg-type]
+        put("decision", move.reason_code)
+        route = refusal_route_text(policy, move.reason_code)  # type: ignore[arg-type]
+        if route:
+            put("mediator", route)
+    elif target is Status.IN_PROGRESS and current in (Status.INADMISSIBLE, Status.CLOSED):  # reopened
+        if current is Status.INADMISSIBLE:
+            put("decision", "admissible")
+        if current is Status.CLOSED:
+            put("closed_at", None)
+        if complaint.received_at and complaint.answer_due is None and policy is not None:
+            put_deadlines(complaint.received_at)
 
 
 def add_update(
