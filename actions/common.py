@@ -9,18 +9,17 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.domain.complaint import CITIZEN_FIELDS
 from bot.domain.dates import format_date_fr
 from bot.services.intake import FIELD_LABELS, Say, Step
 
 # Slots of one intake, reset when an intake ends, is cancelled or restarted.
 INTAKE_SLOTS = (
-    "consent", "acting_for", "prior_contact", "last_name", "first_name", "address", "email", "phone",
-    "file_reference", "facts_description", "facts_date", "facts_place", "persons_contacted", "attachments",
-    "objective", "initiative_taken", "exclusion_check", "subject", "service_concerned", "other_parties",
-    "persons_targeted", "complaint_confirm", "facts_date_precision", "intake_id", "decision",
+    *CITIZEN_FIELDS, "exclusion_check", "complaint_confirm", "facts_date_precision", "intake_id", "decision",
     "suggested_reason_code", "pending_exclusion", "exclusion_answers", "precision_asked", "field_failures",
     "refusal", "initiative_needed", "vague_description", "uploaded_attachments", "last_invalid",
-    "facts_date_detail", "represented_person", "pending_letter", "declined_fields", "missing_required", "doubtful_fields", "volunteered",
+    "facts_date_detail", "represented_person", "pending_letter", "declined_fields", "missing_required",
+    "doubtful_fields", "volunteered",
     "intake_end", "organisation_named",
 )
 FORM_FIELDS = frozenset(FIELD_LABELS) | {"consent", "prior_contact", "initiative_taken", "exclusion_check",

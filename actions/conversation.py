@@ -19,6 +19,7 @@ from bot.domain.language import foreign_language_reply, is_foreign
 from bot.domain.letter import reads_as_complaint
 from bot.domain.policy import of_organisation
 from bot.services import filing, notifications, status
+from bot.services.labels import CITIZEN_STATUS_LABELS, label
 
 TRIAGE_BY_INTENT = {
     "ask_information": "information_request",
@@ -27,16 +28,6 @@ TRIAGE_BY_INTENT = {
     "make_suggestion": "suggestion",
 }
 REFERENCE_RE = re.compile(r"\b([A-Z]{2,5})\s*-\s*(\d{4})\s*-\s*(\d{1,8})\b", re.I)
-STATUS_LABELS = {
-    "prepared": "préparée, en attente de votre passage au bureau",
-    "received": "reçue, en attente d'accusé de réception",
-    "acknowledged": "reçue et accusée de réception",
-    "in_progress": "en cours de traitement",
-    "answered": "une réponse vous a été envoyée",
-    "closed": "clôturée",
-    "inadmissible": "déclarée non recevable",
-    "withdrawn": "retirée à votre demande",
-}
 
 
 class ActionSessionStart(Action):
@@ -211,7 +202,7 @@ class ActionStatusLookup(Action):
         if answer.get("answer_due") and answer.get("status") in ("received", "acknowledged", "in_progress"):
             deadlines.append(f" Réponse au plus tard le {fr_date(answer['answer_due'])}.")
         dispatcher.utter_message(response="utter_status", reference=answer["reference"],
-                                 status_label=STATUS_LABELS.get(answer["status"], answer["status"]),
+                                 status_label=label(CITIZEN_STATUS_LABELS, answer["status"]),
                                  deadlines="".join(deadlines))
         if answer.get("mediator"):
             dispatcher.utter_message(text=answer["mediator"])

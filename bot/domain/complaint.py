@@ -105,6 +105,10 @@ CITIZEN_FIELDS = (
     "attachments", "objective", "consent", "initiative_taken",
     "subject", "service_concerned", "other_parties", "persons_targeted",
 )
+# the free answers among them (kept as written, "aucun" where there may be none) and the yes/no ones
+FREE_TEXT_FIELDS = ("facts_place", "persons_contacted", "objective", "subject", "service_concerned",
+                    "other_parties", "persons_targeted")
+YES_NO_FIELDS = ("consent", "prior_contact", "initiative_taken")
 
 
 @dataclass(frozen=True)

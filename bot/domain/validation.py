@@ -15,7 +15,7 @@ from datetime import datetime
 import email_validator
 import phonenumbers
 
-from bot.domain.complaint import ActingFor, DomainError
+from bot.domain.complaint import FREE_TEXT_FIELDS, YES_NO_FIELDS, ActingFor, DomainError
 from bot.domain.dates import DateError, ParsedDate, parse_facts_date
 from bot.domain.text import APOSTROPHES, fold
 
@@ -589,9 +589,6 @@ def _validate_attachments(text: str, asked: _Asked) -> list[str]:
     )
 
 
-_FREE_TEXT_FIELDS = ("facts_place", "persons_contacted", "objective", "subject", "service_concerned",
-                     "other_parties", "persons_targeted")
-_YES_NO_FIELDS = ("consent", "prior_contact", "initiative_taken")
 _VALIDATORS: dict[str, Callable[[str, _Asked], object]] = {
     "last_name": lambda text, asked: validate_name(text, asked.field),
     "first_name": lambda text, asked: validate_name(text, asked.field),
@@ -601,8 +598,8 @@ _VALIDATORS: dict[str, Callable[[str, _Asked], object]] = {
     "file_reference": lambda text, asked: validate_file_reference(text),
     "facts_description": lambda text, asked: validate_description(text),
     "facts_date": _validate_facts_date,
-    **dict.fromkeys(_FREE_TEXT_FIELDS, lambda text, asked: validate_free_text(text, asked.field)),
-    **dict.fromkeys(_YES_NO_FIELDS, _validate_yes_no),
+    **dict.fromkeys(FREE_TEXT_FIELDS, lambda text, asked: validate_free_text(text, asked.field)),
+    **dict.fromkeys(YES_NO_FIELDS, _validate_yes_no),
     "acting_for": _validate_acting_for,
     "attachments": _validate_attachments,
 }

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.admissibility import Assessment, assess, describe_route, refusal_for_anonymity, route_for
+from bot.domain.complaint import FREE_TEXT_FIELDS as COMPLAINT_FREE_TEXT
 from bot.domain.complaint import Complaint
 from bot.domain.dates import DateError, ParsedDate, format_date_fr, format_parsed_fr, parse_facts_date
 from bot.domain.letter import Reading, other_organisation, read_message
@@ -28,6 +29,7 @@ from bot.domain.validation import (
     parse_yes_no,
     validate_field,
 )
+from bot.services.labels import CITIZEN_ACTING_FOR_LABELS
 
 # Labels of the summary, in the order shown.
 FIELD_LABELS: dict[str, str] = {
@@ -50,7 +52,6 @@ FIELD_LABELS: dict[str, str] = {
     "persons_targeted": "Personnes visées",
 }
 EXAMPLES_REPRESENTED = "ASBL Les Amis du Parc"
-ACTING_FOR_LABELS = {"self": "vous-même", "organisation": "une organisation", "group": "un groupe de personnes"}
 
 # Words a citizen uses to name a field at the summary ("mon e-mail est faux", "changer la date").
 FIELD_WORDS: list[tuple[str, tuple[str, ...]]] = [
@@ -82,8 +83,7 @@ LETTER_FIELDS = STRONG_FIELDS + ("acting_for", "facts_place", "persons_contacted
 # fields whose doubtful value is kept as typed once confirmed (names have their own rule)
 KEEPABLE = ("phone", "address", "file_reference", "facts_date", "facts_place", "persons_contacted", "objective",
             "subject", "service_concerned", "other_parties", "persons_targeted")
-FREE_TEXT_FIELDS = ("facts_description", "facts_place", "persons_contacted", "objective", "subject",
-                    "service_concerned", "other_parties", "persons_targeted")
+FREE_TEXT_FIELDS = ("facts_description", *COMPLAINT_FREE_TEXT)
 _CORRECTION_CUE = re.compile(
     r"(?i)^\s*(?:non|ah|oh|oups|pardon|d[ée]sol[ée]e?|en fait|attention|erreur|correction|plut[ôo]t|rectification)\b"
     r"|\b(?:je me suis tromp[ée]e?|je rectifie|pas le bon|c'[ée]tait plut[ôo]t|c'est plut[ôo]t|au lieu de|je corrige)\b"
@@ -676,7 +676,7 @@ class Intake:
                                 rng[0] if rng else None, rng[1] if rng else None)
             return format_parsed_fr(parsed)
         if key == "acting_for":
-            acting = ACTING_FOR_LABELS.get(str(value), str(value))
+            acting = CITIZEN_ACTING_FOR_LABELS.get(str(value), str(value))
             who = (state or {}).get("represented_person")
             if who and value == "organisation":
                 return f"l'organisation {who}"

@@ -14,6 +14,18 @@ STATUS_LABELS = {
     "withdrawn": "retirée",
 }
 
+# the same statuses as the complainant reads them (status lookup in the chat)
+CITIZEN_STATUS_LABELS = {
+    "prepared": "préparée, en attente de votre passage au bureau",
+    "received": "reçue, en attente d'accusé de réception",
+    "acknowledged": "reçue et accusée de réception",
+    "in_progress": "en cours de traitement",
+    "answered": "une réponse vous a été envoyée",
+    "closed": "clôturée",
+    "inadmissible": "déclarée non recevable",
+    "withdrawn": "retirée à votre demande",
+}
+
 CHANNEL_LABELS = {
     "telegram": "Telegram",
     "whatsapp": "WhatsApp",
@@ -51,6 +63,8 @@ REASON_LABELS = {
     "status_question": "question sur un dossier",
 }
 
+# in the chat's summary, said to the complainant
+CITIZEN_ACTING_FOR_LABELS = {"self": "vous-même", "organisation": "une organisation", "group": "un groupe de personnes"}
 ACTING_FOR_LABELS = {"self": "en son nom", "organisation": "pour une organisation", "group": "pour un groupe"}
 
 ACTION_LABELS = {

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.domain.complaint import (
+    CITIZEN_FIELDS,
     MANAGER_ONLY,
     REFUSAL_CODES,
     Complaint,
@@ -51,12 +52,9 @@ LIST_MAX = 1000  # the largest page of `list_complaints`
 FUTURE_RECEIPT_LIMIT = timedelta(days=366)
 REFUSED_OUTCOMES = (Outcome.REJECTED, Outcome.PARTIALLY_UPHELD)
 # fields staff may correct or complete (e.g. at the counter) with `update_complaint`
-EDITABLE_FIELDS = (
-    "acting_for", "prior_contact", "last_name", "first_name", "address", "email", "phone", "file_reference",
-    "facts_description", "facts_date", "facts_date_precision", "facts_place", "persons_contacted",
-    "objective", "consent", "initiative_taken", "subject", "service_concerned", "other_parties",
-    "persons_targeted", "suggested_reason_code",
-)
+# (the citizen's fields but the documents, the date's precision after the date, the flagged ground)
+EDITABLE_FIELDS = (*(x for f in CITIZEN_FIELDS if f != "attachments"
+                     for x in ((f, "facts_date_precision") if f == "facts_date" else (f,))), "suggested_reason_code")
 
 # ---------------------------------------------------------------------------------- passwords
 
