@@ -83,14 +83,6 @@ def is_channel_name(value: object) -> bool:
     return isinstance(value, str) and CHANNEL_NAME.fullmatch(value) is not None
 
 
-class _ChannelNames:
-    """What `name in CHANNELS` asks now: `is_channel_name(name)`."""
-
-    def __contains__(self, value: object) -> bool:
-        return is_channel_name(value)
-
-
-CHANNELS = _ChannelNames()  # compatibility name (bot/services/_records.py): use is_channel_name
 
 REFUSAL_CODES = (
     "anonymous", "grouped", "discriminatory", "too_vague", "unrelated", "suggestion", "too_old",

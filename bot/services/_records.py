@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.complaint import CHANNELS, CITIZEN_FIELDS, Complaint, Status
+from bot.domain.complaint import CITIZEN_FIELDS, Complaint, Status, is_channel_name
 from bot.domain.policy import Policy
 from bot.services.errors import InvalidInput
 from bot.storage.repository import plain
@@ -104,7 +104,7 @@ def complaint_from_data(
     policy_id: str, data: dict[str, Any], *, channel: str, status: Status
 ) -> tuple[Complaint, dict[str, Any]]:
     """Build a Complaint from the citizen's data; returns it with the unknown keys (-> `extra`)."""
-    if channel not in CHANNELS:
+    if not is_channel_name(channel):
         raise InvalidInput(f"Canal inconnu : « {channel} ».", "invalid_channel")
     complaint = Complaint(policy=policy_id, channel=channel, status=status)
     extra: dict[str, Any] = {}

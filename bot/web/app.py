@@ -16,6 +16,7 @@ from bot.policies import load_policy
 from bot.services.uow import Registry
 from bot.web.deps import SettingsDep
 from bot.web.guards import BodySizeLimit
+from bot.web.headers import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
 
@@ -33,10 +34,11 @@ def create_app(settings: Settings | None = None, engine: EngineClient | None = N
     app.state.policy = load_policy(settings.policy)
     # body caps (before any parsing, chunked bodies counted as they stream) and per-address rate limits
     app.add_middleware(BodySizeLimit, settings=settings)
+    app.add_middleware(SecurityHeaders, https=(settings.public_base_url or "").startswith("https://"))
     install_channels(app)  # every channel's routes: bot/channels/registry.py
     from bot.staff import install_staff
 
-    install_staff(app)  # bot/staff/api.py, dashboard.py, the outbox worker
+    install_staff(app)  # bot/staff/api/, bot/staff/pages/, the outbox worker
     app.include_router(pages)
     return app
 
