@@ -83,7 +83,6 @@ def is_channel_name(value: object) -> bool:
     return isinstance(value, str) and CHANNEL_NAME.fullmatch(value) is not None
 
 
-
 REFUSAL_CODES = (
     "anonymous", "grouped", "discriminatory", "too_vague", "unrelated", "suggestion", "too_old",
     "duplicate", "co_contractor", "appeal_procedure", "judicial_dispute", "other_service",
