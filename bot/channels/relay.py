@@ -7,6 +7,10 @@ checks and stores the files (a refused file gets its French message, the rest go
 relays the text with metadata {"channel", "attachments"} to the engine's REST channel and
 hands the engine's answers (text + buttons) to the outlet.
 
+One process orders a sender's messages itself; with `REDIS_URL` set, a Redis lock per sender
+(`complaintbot:relay:<sender>`) also keeps several web-service workers from relaying two
+messages of one conversation at once.
+
 Logs carry ids, sizes and codes only: never a text, a name or a phone number (senders are
 logged as a short hash).
 """
@@ -27,6 +31,7 @@ from bot.services.messages import first_time_seen
 from bot.services.uow import Registry
 
 log = logging.getLogger("bot.channels")
+LOCK_SECONDS = 120  # the longest a relayed turn may hold a conversation (engine timeout and retries)
 
 # what is relayed when a message carries files and no text (the form acknowledges the files)
 ENGINE_DOWN = ("Un instant, je reviens… Le service redémarre : renvoyez votre message dans quelques "
@@ -114,6 +119,11 @@ class Relay:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._tails: dict[str, asyncio.Task[Outcome]] = {}
         self._tasks: set[asyncio.Task[Outcome]] = set()
+        self._redis: Any = None
+        if settings.redis_url:
+            import redis.asyncio
+
+            self._redis = redis.asyncio.from_url(settings.redis_url)
 
     # ------------------------------------------------------------------ ordering
     def submit(self, incoming: Incoming, outlet: Outlet) -> asyncio.Task[Outcome]:
@@ -124,13 +134,38 @@ class Relay:
         async def run() -> Outcome:
             if previous is not None:
                 await asyncio.wait([previous])
-            return await self._process(incoming, outlet)
+            if self._redis is None:
+                return await self._process(incoming, outlet)
+            return await self._process_locked(incoming, outlet)
 
         task = asyncio.get_running_loop().create_task(run())
         self._tails[incoming.sender] = task
         self._tasks.add(task)
         task.add_done_callback(lambda t: self._done(incoming.sender, t))
         return task
+
+    async def _process_locked(self, incoming: Incoming, outlet: Outlet) -> Outcome:
+        """`_process` under the sender's Redis lock, held at most LOCK_SECONDS (a worker that dies
+        frees it then). Redis unreachable: the message still goes, unlocked (the engine's own
+        lock store still orders its turns), and the failure is logged."""
+        from redis.exceptions import RedisError
+
+        lock = self._redis.lock(f"complaintbot:relay:{incoming.sender}", timeout=LOCK_SECONDS,
+                                blocking_timeout=LOCK_SECONDS, sleep=0.02)
+        try:
+            acquired = await lock.acquire()
+        except RedisError as exc:
+            log.warning("relay: Redis lock unavailable (%s), %s relayed unlocked", type(exc).__name__,
+                        sender_ref(incoming.sender))
+            acquired = False
+        try:
+            return await self._process(incoming, outlet)
+        finally:
+            if acquired:
+                try:
+                    await lock.release()
+                except RedisError as exc:  # expired or Redis gone: it frees itself at LOCK_SECONDS
+                    log.warning("relay: Redis lock not released (%s)", type(exc).__name__)
 
     def _done(self, sender: str, task: asyncio.Task[Outcome]) -> None:
         self._tasks.discard(task)
@@ -144,7 +179,16 @@ class Relay:
         return len(self._tasks)
 
     async def drain(self, timeout: float = 30.0) -> None:
-        """Wait for every queued message (tests, shutdown); cancel what is left after `timeout`."""
+        """Wait for every queued message (tests, shutdown); cancel what is left after `timeout`.
+        Closes the Redis connection, if any."""
+        try:
+            await self._drain(timeout)
+        finally:
+            if self._redis is not None:
+                await self._redis.aclose()
+                self._redis = None
+
+    async def _drain(self, timeout: float) -> None:
         end = asyncio.get_running_loop().time() + timeout
         while self._tasks:
             left = end - asyncio.get_running_loop().time()

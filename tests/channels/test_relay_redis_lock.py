@@ -1,0 +1,95 @@
+"""Per-sender order across several web-service workers: two relays (two workers) sharing a real
+Redis server never send two messages of one conversation to the engine at once; without Redis
+they do (what the lock is for); Redis stopped does not stop the messages."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+
+from bot.channels.relay import Incoming, Relay, Reply
+from bot.config import Settings
+from bot.devstack import free_port
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is installed by `make setup` (apt package redis-server)"
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    client.close()
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+class SlowEngine:
+    """Counts how many messages of each sender it holds at once."""
+
+    def __init__(self) -> None:
+        self.inflight: dict[str, int] = defaultdict(int)
+        self.most = 0
+        self.seen: list[str] = []
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.inflight[sender] += 1
+        self.most = max(self.most, self.inflight[sender])
+        await asyncio.sleep(0.05)
+        self.seen.append(text)
+        self.inflight[sender] -= 1
+        return [{"recipient_id": sender, "text": f"Reçu : {text}"}]
+
+
+async def _outlet(replies: list[Reply]) -> None:
+    return None
+
+
+async def _two_workers(settings: Settings, messages: int = 8) -> SlowEngine:
+    engine = SlowEngine()
+    workers = [Relay(engine, None, settings), Relay(engine, None, settings)]  # type: ignore[arg-type]
+    tasks = [workers[i % 2].submit(Incoming("webchat", "web-abc", None, text=f"message {i}"), _outlet)
+             for i in range(messages)]
+    outcomes = await asyncio.gather(*tasks)
+    for worker in workers:
+        await worker.drain()
+    assert all(not o.engine_error and o.replies for o in outcomes)
+    assert sorted(engine.seen) == sorted(f"message {i}" for i in range(messages))  # none lost, none twice
+    return engine
+
+
+async def test_two_workers_sharing_redis_relay_one_message_of_a_conversation_at_a_time(redis_url: str) -> None:
+    engine = await _two_workers(Settings(redis_url=redis_url))
+    assert engine.most == 1
+
+
+async def test_without_redis_two_workers_overlap(tmp_path: Any) -> None:
+    engine = await _two_workers(Settings(redis_url=None))
+    assert engine.most == 2  # each worker orders only its own messages
+
+
+async def test_redis_down_messages_still_go(redis_url: str) -> None:
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0])
+    redis.Redis(port=port).shutdown(nosave=True)
+    engine = await _two_workers(Settings(redis_url=redis_url), messages=4)
+    assert len(engine.seen) == 4
