@@ -79,6 +79,9 @@ class Settings:
     engine_host: str = "127.0.0.1"
     engine_url: str = _url("http://127.0.0.1:5005")
     action_server_url: str = "http://127.0.0.1:5055/webhook"
+    # shared secret the engine sends the action server (?token=) when they run apart; unset: none
+    # (both on 127.0.0.1)
+    action_server_token: str | None = None
     web_host: str = "0.0.0.0"
     web_port: int = 8000
     attachment_max_bytes: int = 10 * 1024 * 1024

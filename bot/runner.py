@@ -46,6 +46,8 @@ class _Stopping(Exception):
 def engine_endpoints(settings: Settings) -> dict:
     """The engine's endpoints.yml from the settings (pitfall: the engine refuses unset ${VARS})."""
     endpoints: dict = {"action_endpoint": {"url": settings.action_server_url}}
+    if settings.action_server_token:  # checked by rasa_sdk_plugins (the action server's plug-in)
+        endpoints["action_endpoint"]["token"] = settings.action_server_token
     if settings.tracker_store_url:
         u = urlparse(settings.tracker_store_url)
         dialect = u.scheme.split("+")[0]
@@ -75,6 +77,8 @@ def engine_endpoints(settings: Settings) -> dict:
 
 def write_endpoints(settings: Settings) -> Path:
     path = settings.var_dir / "endpoints.yml"
+    path.touch(mode=0o600)  # it may hold the action server's token
+    path.chmod(0o600)
     path.write_text(yaml.safe_dump(engine_endpoints(settings), sort_keys=False))
     return path
 
