@@ -440,3 +440,28 @@ def test_route_for_prefers_the_exclusion_route() -> None:
     assert route_for(igretec(), "too_old") is igretec().mediator
     assert route_for(spf(), "other_service").kind == "other_service"  # type: ignore[union-attr]
     assert route_for(solidaris(), "too_old") is None
+
+
+# ----------------------------------------------- the other procedures: asked whenever plausible
+@pytest.mark.parametrize(("preset", "code", "text"), [
+    ("igretec", "co_contractor", "Notre société est sous-traitant sur le chantier de la zone d'activité et la "
+                                 "facture du 3 novembre n'est toujours pas payée."),
+    ("igretec", "co_contractor", "Nous sommes adjudicataire du marché public de voirie et le chef de projet ne "
+                                 "répond plus à nos courriers depuis le 3 novembre."),
+    ("spf-securite-sociale", "appeal_procedure", "J'ai reçu le 3 novembre la notification d'un indu de 1 200 euros "
+                                                 "et je ne suis pas d'accord avec ce montant."),
+    ("spf-securite-sociale", "judicial_dispute", "L'auditorat du travail m'a convoqué le 3 novembre et la cour du "
+                                                 "travail doit encore se prononcer."),
+    ("spf-securite-sociale", "other_service", "Ma demande d'allocation pour l'aide aux personnes âgées attend son "
+                                              "évaluation médicale depuis le 3 mai."),
+])
+def test_another_procedure_is_asked_about_when_plausible(preset: str, code: str, text: str) -> None:
+    asked = run(load_policy(preset), facts_description=text)
+    assert (asked.outcome, asked.reason_code) == ("ask", code)
+
+
+def test_an_ordinary_complaint_is_not_asked_about_other_procedures() -> None:
+    text = "Le 3 novembre, au guichet de Bruxelles, l'agent a refusé de me donner un formulaire sans explication."
+    assert run(load_policy("igretec"), facts_description=text).outcome == "admissible"
+    text = "Depuis le 3 novembre personne ne répond au téléphone du service et ma question reste sans réponse."
+    assert run(load_policy("spf-securite-sociale"), facts_description=text).outcome == "admissible"
