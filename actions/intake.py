@@ -36,6 +36,12 @@ def start_events(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Int
     return reset_intake(tracker) + emit(dispatcher, step)
 
 
+def forget(dispatcher: CollectingDispatcher) -> None:
+    """Ask the web service to erase this conversation from the engine's store once answered
+    ("annuler" really forgets: bot.channels.relay, bot.services.privacy.forget_conversation)."""
+    dispatcher.utter_message(json_message={"forget_conversation": True})
+
+
 class ActionStartIntake(Action):
     def name(self) -> str:
         return "action_start_intake"
@@ -68,6 +74,7 @@ class _Ending:
 
 def _cancelled(e: _Ending) -> list[EventType]:
     e.dispatcher.utter_message(response="utter_cancelled")
+    forget(e.dispatcher)
     return reset_intake(e.tracker)
 
 
@@ -84,6 +91,7 @@ def _other_organisation(e: _Ending) -> list[EventType]:
 
 def _no_consent(e: _Ending) -> list[EventType]:
     e.dispatcher.utter_message(response="utter_consent_refused", other_ways=other_ways_lines(e.policy))
+    forget(e.dispatcher)
     return reset_intake(e.tracker)
 
 
@@ -155,6 +163,7 @@ class ActionCancelComplaint(Action):
             dispatcher.utter_message(response="utter_nothing_to_cancel")
             return []
         dispatcher.utter_message(response="utter_cancelled")
+        forget(dispatcher)
         return [ActiveLoop(None), SlotSet("requested_slot", None), *reset_intake(tracker)]
 
 

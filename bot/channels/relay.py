@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from bot.config import Settings
 from bot.services.attachments import FILE_ONLY_TEXT, AttachmentRefused, refusal, store_upload
 from bot.services.messages import first_time_seen
+from bot.services.privacy import forget_conversation
 from bot.services.uow import Registry
 
 log = logging.getLogger("bot.channels")
@@ -108,6 +109,13 @@ def replies_from_engine(messages: list[dict[str, Any]]) -> list[Reply]:
         if text or buttons:
             out.append(Reply(text, buttons))
     return out
+
+
+FORGET = "forget_conversation"  # the custom payload the actions send when an intake is cancelled
+
+
+def asks_to_forget(messages: list[dict[str, Any]]) -> bool:
+    return any(isinstance(m.get("custom"), dict) and m["custom"].get(FORGET) for m in messages)
 
 
 class Relay:
@@ -225,8 +233,11 @@ class Relay:
         if not text and not outcome.attachments:
             return outcome
         metadata = {"channel": incoming.channel, "attachments": outcome.attachments}
+        forget = False
         try:
-            answers = replies_from_engine(await self.engine.send(incoming.sender, text or FILE_ONLY_TEXT, metadata))
+            messages = await self.engine.send(incoming.sender, text or FILE_ONLY_TEXT, metadata)
+            answers = replies_from_engine(messages)
+            forget = asks_to_forget(messages)
         except Exception as exc:  # the engine is down or answered an error: say so, keep the service up
             log.warning("relay: engine error for %s: %s", who, type(exc).__name__)
             outcome.engine_error = True
@@ -235,7 +246,18 @@ class Relay:
                  len(outcome.attachments), len(answers))
         outcome.replies += answers
         await self._answer(outlet, answers, who)
+        if forget:
+            await self._forget(incoming.sender)
         return outcome
+
+    async def _forget(self, sender: str) -> None:
+        """The intake was cancelled: erase what the engine keeps of it (the engine has saved the
+        conversation before answering, and the next message opens a new one)."""
+        try:
+            await asyncio.to_thread(forget_conversation, self.registry, sender, now=self.clock())
+            log.info("relay: conversation %s forgotten", sender_ref(sender))
+        except Exception as exc:  # erased later by the idle purge anyway
+            log.warning("relay: conversation %s not forgotten: %s", sender_ref(sender), type(exc).__name__)
 
     async def _store(self, incoming: Incoming, item: IncomingFile) -> dict[str, Any]:
         limit, max_files = self.settings.attachment_max_bytes, self.settings.attachment_max_files

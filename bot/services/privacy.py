@@ -159,6 +159,14 @@ def _kept_because(complaint: Complaint, hold: dict[str, Any] | None) -> str | No
     return None
 
 
+def forget_conversation(registry: Registry, sender: str, *, now: datetime) -> None:
+    """"annuler" (or the privacy notice declined): the engine's events of this conversation and
+    its documents never linked to a complaint are erased at once, not at the idle purge. Called
+    by the relay once the engine has answered (and saved the conversation)."""
+    require_aware("now", now)
+    _erase_conversations_of(registry, [sender], now)
+
+
 def _erase_conversations_of(registry: Registry, senders: list[str], now: datetime) -> None:
     """The person's conversations too: the engine's tracker store and documents never linked."""
     prune_unlinked_attachments(registry, before=now, conversations=senders)

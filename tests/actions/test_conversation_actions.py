@@ -69,7 +69,8 @@ async def test_submit_refusal_without_identity_stores_no_complaint(use_policy) -
 async def test_submit_cancelled_stores_nothing(use_policy) -> None:
     svc = use_policy("igretec")
     d, _ = await submit({**FULL, "complaint_confirm": None, "intake_end": "cancelled"})
-    assert responses(d) == ["utter_cancelled"]
+    assert responses(d) == ["utter_cancelled", ""]
+    assert d.messages[-1]["custom"] == {"forget_conversation": True}  # the web service erases it at once
     assert count(svc, "1=1") == 0
 
 
@@ -159,8 +160,8 @@ async def test_request_human_queues_a_notice_to_staff(use_policy) -> None:
 
 async def test_each_ending_has_its_own_value_and_stores_nothing(use_policy) -> None:
     svc = use_policy("igretec")
-    expected = {"start_over": ["utter_restarted"], "no_consent": ["utter_consent_refused"],
-                "other_organisation": ["utter_other_organisation"], "cancelled": ["utter_cancelled"]}
+    expected = {"start_over": ["utter_restarted"], "no_consent": ["utter_consent_refused", ""],
+                "other_organisation": ["utter_other_organisation"], "cancelled": ["utter_cancelled", ""]}
     for ending, said in expected.items():
         d, slots = await submit({**FULL, "complaint_confirm": None, "intake_end": ending,
                                  "organisation_named": "Proximus"})

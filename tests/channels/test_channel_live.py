@@ -112,6 +112,30 @@ async def test_telegram_full_intake_with_a_document_ends_with_a_reference(stack:
     assert Path(files[0]["stored_path"]) == settings.attachments_dir / files[0]["sha256"]
 
 
+@pytest.mark.slow
+async def test_annuler_forgets_the_conversation_in_the_engine_store(stack: Stack) -> None:
+    """ "annuler" after giving a name: the engine's tracker store keeps nothing of the conversation."""
+    chat = 7770000 + int(time.time()) % 100000
+    sender, n = f"tg-{chat}", iter(range(30000, 31000))
+    with TelegramStandIn(TG_TOKEN) as api:
+        settings = live_settings(stack, TELEGRAM_BOT_TOKEN=TG_TOKEN, TELEGRAM_WEBHOOK_SECRET=TG_SECRET,
+                                 TELEGRAM_API_BASE_URL=api.url)
+        async with running(settings, EngineClient(stack.url)) as svc:
+            async def say(text: str) -> None:
+                resp = await svc.client.post("/channels/telegram/webhook", json=tg_message(next(n), text=text, chat_id=chat),
+                                             headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET})
+                assert resp.status_code == 200
+                await svc.drain()
+
+            await say("Bonjour, je m'appelle Gaëtane Vanderlinden et je veux porter plainte contre votre service.")
+            before = json.dumps(await asyncio.to_thread(stack.tracker, sender), ensure_ascii=False)
+            assert "Vanderlinden" in before
+            await say("annuler")
+            after = json.dumps(await asyncio.to_thread(stack.tracker, sender), ensure_ascii=False)
+    assert "annulé" in "\n".join(api.sent_texts()).lower()
+    assert "Vanderlinden" not in after and "annuler" not in after
+
+
 # ---------------------------------------------------------------------------- the widget in a browser
 class WebService:
     """The web service under uvicorn in a thread, on a free port."""

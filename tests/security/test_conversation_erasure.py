@@ -104,3 +104,28 @@ def test_a_persons_erasure_erases_their_conversations_in_the_engines_store(
 
 def test_no_tracker_store_is_not_an_error(registry: Registry) -> None:
     assert apply_retention(registry, {}, now=FRIDAY, dry_run=False) == []
+
+
+async def test_annuler_erases_the_conversation_at_once(registry: Registry, settings: Settings) -> None:
+    from bot.channels.relay import Incoming, Relay
+
+    path = tracker(settings, [("web-annule", FRIDAY.timestamp()), ("web-autre", FRIDAY.timestamp())])
+    store_upload(registry, settings.attachments_dir, conversation_id="web-annule", filename="x.pdf", data=PDF,
+                 now=FRIDAY, max_bytes=10**6, max_files=5)
+
+    class Engine:  # what the engine's REST channel answers to "annuler" (actions/intake.py)
+        async def send(self, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
+            return [{"recipient_id": sender, "text": "C'est annulé : rien n'a été enregistré."},
+                    {"recipient_id": sender, "custom": {"forget_conversation": True}}]
+
+    said: list = []
+
+    async def outlet(replies: list) -> None:
+        said.extend(replies)
+
+    relay = Relay(Engine(), registry, settings, clock=lambda: FRIDAY + timedelta(minutes=1))
+    await relay.submit(Incoming("webchat", "web-annule", None, text="annuler"), outlet)
+    await relay.drain()
+    assert [r.text for r in said] == ["C'est annulé : rien n'a été enregistré."]  # the marker is not shown
+    assert senders(path) == ["web-autre"]
+    assert conversation_attachments(registry, "web-annule") == []
