@@ -188,7 +188,9 @@ class ActionStatusLookup(Action):
         ref, contact = tracker.get_slot("status_reference"), tracker.get_slot("status_contact")
         if not ref or not contact:
             return []  # the lookup was cancelled
-        answer = status.lookup_status(svc.registry, ref, contact, key=tracker.sender_id, now=svc.now())
+        client = (tracker.latest_message.get("metadata") or {}).get("client")  # the widget's caller, hashed
+        answer = status.lookup_status(svc.registry, ref, contact, key=tracker.sender_id, now=svc.now(),
+                                      also=(f"address:{client}",) if client else ())
         reset = [SlotSet("status_reference", None), SlotSet("status_contact", None)]
         if answer.get("result") == "too_many_attempts":
             dispatcher.utter_message(response="utter_status_throttled", wait_minutes=answer.get("retry_after_minutes", 15))

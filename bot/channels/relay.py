@@ -73,6 +73,7 @@ class Incoming:
     text: str | None = None
     files: list[IncomingFile] = field(default_factory=list)
     dedup_channel: str | None = None  # namespace of message_id (default: channel)
+    client: str | None = None  # the web widget's caller, hashed (status lookups are throttled per address)
 
 
 @dataclass
@@ -232,7 +233,9 @@ class Relay:
         text = (incoming.text or "").strip()
         if not text and not outcome.attachments:
             return outcome
-        metadata = {"channel": incoming.channel, "attachments": outcome.attachments}
+        metadata: dict[str, Any] = {"channel": incoming.channel, "attachments": outcome.attachments}
+        if incoming.client:
+            metadata["client"] = incoming.client
         forget = False
         try:
             messages = await self.engine.send(incoming.sender, text or FILE_ONLY_TEXT, metadata)

@@ -8,6 +8,7 @@ caps: bot/web/guards.py, before any body is read).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 import secrets
@@ -22,7 +23,7 @@ from bot.channels.relay import Incoming, IncomingFile, Outcome, Relay, Reply, To
 from bot.channels.web import adapter_of
 from bot.config import Settings
 from bot.web.guards import CORS_HEADERS as CORS
-from bot.web.guards import RateLimiter, rate_limited_body
+from bot.web.guards import RateLimiter, client_address, rate_limited_body
 
 log = logging.getLogger("bot.channels")
 
@@ -92,6 +93,12 @@ async def chat_preflight(rest: str) -> Response:
     return Response(status_code=204, headers=CORS)
 
 
+def client_key(address: str) -> str:
+    """The caller's address as the engine sees it: a short hash (an address is personal data and
+    the engine keeps every message's metadata), enough to throttle status lookups per address."""
+    return hashlib.sha256(address.encode()).hexdigest()[:16]
+
+
 @router.post("/chat/session")
 async def chat_session() -> Response:
     """A new conversation id for the widget."""
@@ -99,14 +106,15 @@ async def chat_session() -> Response:
 
 
 @router.post("/chat/messages")
-async def chat_message(body: ChatIn, chat: WebChatDep) -> Response:
+async def chat_message(body: ChatIn, chat: WebChatDep, request: Request) -> Response:
     """A typed message; the answers come back in the response."""
     check_web_ids(body.sender, body.message_id)
     if (refused := chat.throttled("messages", body.sender)) is not None:
         return refused
     if not (text := typed_text(body.message)):
         raise HTTPException(422, "message vide")
-    outcome = await chat.run(Incoming("webchat", body.sender, body.message_id, text=text))
+    client = client_key(client_address(request.scope, request.app.state.settings.trust_forwarded_for))
+    outcome = await chat.run(Incoming("webchat", body.sender, body.message_id, text=text, client=client))
     return JSONResponse({"messages": public(outcome.replies), "duplicate": outcome.duplicate}, headers=CORS)
 
 

@@ -24,7 +24,8 @@ NOT_FOUND: dict[str, Any] = {"result": "not_found", "found": False}
 
 
 def lookup_status(
-    registry: Registry, reference: str | None, contact: str | None, *, key: str, now: datetime
+    registry: Registry, reference: str | None, contact: str | None, *, key: str, now: datetime,
+    also: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """What the complainant may know of a complaint.
 
@@ -34,25 +35,28 @@ def lookup_status(
     `MAX_FAILURES` failures for `key` (e.g. a sender id) within `WINDOW`, the answer is
     `{"result": "too_many_attempts", "found": False, "retry_after_minutes": n}`; so it is, for
     everyone during a minute, after `STATUS_FAILURES_GLOBAL_PER_MINUTE` failures overall.
+    `also`: more keys counted the same way (the web widget's client address, whose sender ids
+    are chosen by the client): throttled as soon as one of them is.
     Found: `{"result": "found", "found": True, reference, status, received_at, ack_due,
     answer_due, acknowledged_at, answered_at, closed_at, outcome, decision, mediator}`,
     `mediator` being the route given when the complaint was refused or its answer rejected
     it (in whole or in part), else None.
     """
     require_aware("now", now)
-    key = (key or "anonymous")[:200]
+    keys = [k[:200] for k in dict.fromkeys([key or "anonymous", *also]) if k]
     with registry.unit_of_work() as uow:
-        answer = _throttled(uow, key, now, _global_limit(registry)) or _look_up(uow, reference, contact, key, now)
+        answer = _throttled(uow, keys, now, _global_limit(registry)) or _look_up(uow, reference, contact, keys, now)
         uow.commit()
     return answer
 
 
-def _throttled(uow: UnitOfWork, key: str, now: datetime, global_limit: int) -> dict[str, Any] | None:
-    """The "too many attempts" answer when `key`, or everyone, failed too often lately; else None."""
-    failures, window_start = uow.lookups.current(key, now=now, window=WINDOW)
-    if failures >= MAX_FAILURES:
-        wait = (window_start + WINDOW - now).total_seconds() / 60
-        return {"result": "too_many_attempts", "found": False, "retry_after_minutes": max(1, math.ceil(wait))}
+def _throttled(uow: UnitOfWork, keys: list[str], now: datetime, global_limit: int) -> dict[str, Any] | None:
+    """The "too many attempts" answer when one of `keys`, or everyone, failed too often lately; else None."""
+    for key in keys:
+        failures, window_start = uow.lookups.current(key, now=now, window=WINDOW)
+        if failures >= MAX_FAILURES:
+            wait = (window_start + WINDOW - now).total_seconds() / 60
+            return {"result": "too_many_attempts", "found": False, "retry_after_minutes": max(1, math.ceil(wait))}
     # overall, whoever asks: a sender id is chosen by the web widget's client, so many ids
     # cannot enumerate the sequential references faster than this
     overall, _ = uow.counters.peek(GLOBAL_KEY, GLOBAL_WINDOW, now)
@@ -61,17 +65,20 @@ def _throttled(uow: UnitOfWork, key: str, now: datetime, global_limit: int) -> d
     return None
 
 
-def _look_up(uow: UnitOfWork, reference: str | None, contact: str | None, key: str, now: datetime) -> dict[str, Any]:
-    """The answer for a lookup not throttled; a failure is counted for `key` and overall."""
+def _look_up(uow: UnitOfWork, reference: str | None, contact: str | None, keys: list[str],
+             now: datetime) -> dict[str, Any]:
+    """The answer for a lookup not throttled; a failure is counted for each key and overall."""
     normalised = normalise_reference(reference)
     complaint = uow.complaints.get(normalised) if normalised else None
     if complaint is None or complaint.anonymised_at is not None or not contact_matches(
         contact, complaint.email, complaint.phone
     ):
-        uow.lookups.fail(key)
+        for key in keys:
+            uow.lookups.fail(key)
         uow.counters.hit(GLOBAL_KEY, GLOBAL_WINDOW, now)
         return dict(NOT_FOUND)
-    uow.lookups.forget_if_clean(key)
+    for key in keys:
+        uow.lookups.forget_if_clean(key)
     return _found(complaint)
 
 

@@ -28,8 +28,10 @@ async def test_chat_session_then_message_is_relayed_as_webchat(make_settings, en
     assert resp.status_code == 200
     assert resp.json()["messages"] == [{"text": "Bonjour !", "buttons": [
         {"title": "Déposer une réclamation", "payload": "je veux me plaindre"}]}]
+    client = engine.calls[0]["metadata"].get("client")
     assert engine.calls == [{"sender": sender, "message": "Bonjour",
-                             "metadata": {"channel": "webchat", "attachments": []}}]
+                             "metadata": {"channel": "webchat", "attachments": [], "client": client}}]
+    assert client and len(client) == 16  # the caller's address, hashed (status lookups per address)
 
 
 async def test_chat_refuses_a_sender_of_another_channel(make_settings, engine: FakeEngine) -> None:

@@ -81,3 +81,23 @@ def test_counter_is_atomic_under_parallel_hits(registry: Registry) -> None:
     for th in threads:
         th.join()
     assert sorted(values) == list(range(1, 21))
+
+
+def test_new_sender_ids_from_one_address_are_throttled_by_the_address(registry: Registry) -> None:
+    """The widget's client chooses its sender ids; its (hashed) address is counted too."""
+    ref = _file(registry)
+    for i in range(3):  # MAX_FAILURES wrong guesses, each from a fresh sender id
+        answer = lookup_status(registry, f"IGR-2026-00099{i}", CITIZEN["email"], key=f"web-fresh{i}", now=FRIDAY,
+                               also=("address:abc123",))
+        assert answer["result"] == "not_found"
+    blocked = lookup_status(registry, ref, CITIZEN["email"], key="web-fresh-9", now=FRIDAY, also=("address:abc123",))
+    assert blocked["result"] == "too_many_attempts"  # even the right pair, from that address
+    elsewhere = lookup_status(registry, ref, CITIZEN["email"], key="web-fresh-10", now=FRIDAY, also=("address:def456",))
+    assert elsewhere["result"] == "found"
+
+
+def test_the_widget_passes_a_hashed_address_to_the_engine() -> None:
+    from bot.channels.webchat import client_key
+
+    assert client_key("203.0.113.7") == client_key("203.0.113.7") != client_key("203.0.113.8")
+    assert "203" not in client_key("203.0.113.7") and len(client_key("203.0.113.7")) == 16
