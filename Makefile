@@ -14,7 +14,7 @@ export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup run test test-fast test-faults train validate lint bench bench-load nlu-cv clean
+.PHONY: setup run test test-without-engine test-with-engine test-fast test-faults train validate lint bench bench-load nlu-cv clean
 
 setup: $(APP) $(RASA) $(RASA_PLUGIN) $(SYSDEPS)
 
@@ -49,12 +49,19 @@ train: $(MODEL)
 run: $(APP) $(RASA) $(RASA_PLUGIN) $(MODEL)
 	.venv/bin/python -m bot.runner
 
-# The two environments install side by side (and the model trains while .venv installs); the
-# fault run (processes killed under load, several minutes) is `make test-faults`: here the
-# supervised-restart tests of tests/unit/test_runner_supervised.py are its short version.
+# Every test but the fault run, in two halves run side by side: the tests that need no engine
+# start as soon as .venv is installed, while .venv-rasa installs and the model trains; the
+# engine's tests follow once the model is there. The fault run (processes killed under load,
+# several minutes) is `make test-faults`: here the supervised-restart tests of
+# tests/unit/test_runner_supervised.py are its short version.
 test:
-	$(MAKE) --no-print-directory -j2 setup $(MODEL)
-	.venv/bin/pytest -q -m "not faults"
+	$(MAKE) --no-print-directory -j2 test-without-engine test-with-engine
+
+test-without-engine: $(APP) $(SYSDEPS)
+	.venv/bin/pytest -q -p no:cacheprovider -m "not slow and not faults"
+
+test-with-engine: $(APP) $(RASA) $(RASA_PLUGIN) $(SYSDEPS) $(MODEL)
+	.venv/bin/pytest -q -p no:cacheprovider -m "slow and not faults"
 
 test-fast: $(APP)
 	.venv/bin/pytest -q -m "not slow and not browser"
