@@ -14,7 +14,7 @@ export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup run test test-without-engine test-with-engine test-fast test-faults train validate lint bench bench-load nlu-cv clean
+.PHONY: setup run test test-without-engine test-with-engine test-engine-a test-engine-b test-fast test-faults train validate lint bench bench-load nlu-cv clean
 
 setup: $(APP) $(RASA) $(RASA_PLUGIN) $(SYSDEPS)
 
@@ -54,14 +54,24 @@ run: $(APP) $(RASA) $(RASA_PLUGIN) $(MODEL)
 # engine's tests follow once the model is there. The fault run (processes killed under load,
 # several minutes) is `make test-faults`: here the supervised-restart tests of
 # tests/unit/test_runner_supervised.py are its short version.
+# The engine's tests themselves are two groups run side by side (most of their time is spent
+# waiting for engines to start and to answer).
+ENGINE_GROUP_A := tests/e2e
+ENGINE_GROUP_B := --ignore=tests/e2e --ignore=tests/faults
+
 test:
-	$(MAKE) --no-print-directory -j2 test-without-engine test-with-engine
+	$(MAKE) --no-print-directory -j3 test-without-engine test-engine-a test-engine-b
 
 test-without-engine: $(APP) $(SYSDEPS)
 	.venv/bin/pytest -q -p no:cacheprovider -m "not slow and not faults"
 
-test-with-engine: $(APP) $(RASA) $(RASA_PLUGIN) $(SYSDEPS) $(MODEL)
-	.venv/bin/pytest -q -p no:cacheprovider -m "slow and not faults"
+test-with-engine: test-engine-a test-engine-b
+
+test-engine-a: $(APP) $(RASA) $(RASA_PLUGIN) $(SYSDEPS) $(MODEL)
+	.venv/bin/pytest -q -p no:cacheprovider -m "slow and not faults" $(ENGINE_GROUP_A)
+
+test-engine-b: $(APP) $(RASA) $(RASA_PLUGIN) $(SYSDEPS) $(MODEL)
+	.venv/bin/pytest -q -p no:cacheprovider -m "slow and not faults" $(ENGINE_GROUP_B)
 
 test-fast: $(APP)
 	.venv/bin/pytest -q -m "not slow and not browser"
