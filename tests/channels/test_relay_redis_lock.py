@@ -5,9 +5,6 @@ they do (what the lock is for); Redis stopped does not stop the messages."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -17,31 +14,13 @@ import redis
 
 from bot.channels.relay import Incoming, Relay, Reply
 from bot.config import Settings
-from bot.devstack import free_port
+from tests.servers import throwaway_redis
 
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is installed by `make setup` (apt package redis-server)"
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-    client.close()
-    try:
+    with throwaway_redis() as port:
         yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 class SlowEngine:

@@ -4,8 +4,6 @@ lock store, the registry is on PostgreSQL; one conversation alternates between t
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,8 +14,9 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from bot.devstack import MODEL, Stack, free_port
+from bot.devstack import MODEL, Stack
 from tests.e2e.test_conversations import BE, FIRST
+from tests.servers import throwaway_redis
 
 pytestmark = pytest.mark.slow
 REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
@@ -25,21 +24,8 @@ REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
 
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[int]:
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is installed by `make setup` (apt package redis-server)"
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield port
-    proc.terminate()
-    proc.wait(10)
+    with throwaway_redis() as port:
+        yield port
 
 
 @pytest.fixture(scope="module")

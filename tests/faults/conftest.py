@@ -8,33 +8,16 @@ them out (tests/unit/test_runner_supervised.py kills each process once instead).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
-import redis
 
-from bot.devstack import free_port
+from tests.servers import throwaway_redis
 
 FULL = os.environ.get("COMPLAINTBOT_FAULTS") == "full"
 
 
 @pytest.fixture(scope="module")
 def redis_port() -> Iterator[int]:
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is installed by `make setup` (apt package redis-server)"
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield port
-    proc.terminate()
-    proc.wait(10)
+    with throwaway_redis() as port:
+        yield port
