@@ -339,14 +339,23 @@ def _checked_move(to: str, answer_text: str | None, outcome: str | None, reason_
     return _Move(target, answer_text, outcome, reason_code)
 
 
-def _check_allowed(current: Status, target: Status, role: str, policy: Policy | None, may_answer: bool) -> None:
-    """Reopening is for managers; where the preset wants it, answering is for authorised people."""
+def transition_allowed(current: Status, target: Status, role: str, policy: Policy | None,
+                       may_answer: bool) -> bool:
+    """Reopening is for managers; where the preset wants it (the plan), answering is for managers,
+    admins and accounts given the right to answer. The dashboard shows its buttons by this rule."""
     if (current, target) in MANAGER_ONLY and role not in MANAGER_ROLES:
+        return False
+    return not (target is Status.ANSWERED and policy is not None and policy.answer_by_authorised_only
+                and role not in MANAGER_ROLES and not may_answer)
+
+
+def _check_allowed(current: Status, target: Status, role: str, policy: Policy | None, may_answer: bool) -> None:
+    if transition_allowed(current, target, role, policy, may_answer):
+        return
+    if (current, target) in MANAGER_ONLY:
         raise Forbidden("Seul un responsable peut rouvrir ce dossier.")
-    if (target is Status.ANSWERED and policy is not None and policy.answer_by_authorised_only
-            and role not in MANAGER_ROLES and not may_answer):
-        raise Forbidden("Cette procédure demande que la réponse soit donnée par une personne habilitée "
-                        "à répondre : un responsable ou un compte autorisé.")
+    raise Forbidden("Cette procédure demande que la réponse soit donnée par une personne habilitée "
+                    "à répondre : un responsable ou un compte autorisé.")
 
 
 def _apply(complaint: Complaint, move: _Move, current: Status, policy: Policy | None, *,

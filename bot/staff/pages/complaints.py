@@ -79,9 +79,6 @@ _ACTION_TEXT = {
 def _actions(status: str, user: dict[str, Any], policy: Policy) -> list[dict[str, Any]]:
     """The transitions open from `status`: {to, label, form ("answer", "refuse" or None), allowed}.
     Where the preset wants the answer from an authorised person, only they see the answer form."""
-    role = user["role"]
-    may_answer = (not policy.answer_by_authorised_only or role in staff.MANAGER_ROLES
-                  or bool(user.get("can_answer")))
     current = Status(status)
     out = []
     for target, sources in TRANSITIONS.items():
@@ -90,7 +87,7 @@ def _actions(status: str, user: dict[str, Any], policy: Policy) -> list[dict[str
         manager_only = (current, target) in MANAGER_ONLY
         text = "Rouvrir (responsable)" if manager_only else _ACTION_TEXT.get(target, target.value)
         form = {Status.ANSWERED: "answer", Status.INADMISSIBLE: "refuse"}.get(target)
-        allowed = (not manager_only or role in staff.MANAGER_ROLES) and (target is not Status.ANSWERED or may_answer)
+        allowed = staff.transition_allowed(current, target, user["role"], policy, bool(user.get("can_answer")))
         out.append({"to": target.value, "label": text, "form": form, "allowed": allowed})
     return out
 
