@@ -78,9 +78,22 @@ def matches(slot: str, expected: str, value: Any) -> bool:
     return re.search(fold(expected), fold(value)) is not None
 
 
+# the details a letter can write out (yes/no answers, consent and documents are asked in any case)
+WRITTEN = ("last_name", "first_name", "address", "email", "phone", "file_reference", "facts_date", "facts_place",
+           "persons_contacted", "objective", "subject", "service_concerned", "other_parties", "persons_targeted")
+
+
+def is_complete(policy: str, letter: dict[str, Any]) -> bool:
+    """A complete letter gives every detail the preset asks that can be written out (its `expect`
+    names them all; the description of the facts is the letter itself)."""
+    from bot.policies import load_policy
+    return all(f in letter["expect"] for f in load_policy(policy).ask_fields if f in WRITTEN)
+
+
 @dataclass
 class Result:
     letter: dict[str, Any]
+    complete: bool = False
     filed: bool = False
     turns: int = 0
     asked: list[str] = field(default_factory=list)
@@ -126,7 +139,7 @@ class Conversation:
 
 
 def play_letter(stack: Stack, policy: str, letter: dict[str, Any], max_turns: int) -> Result:
-    res = Result(letter)
+    res = Result(letter, complete=is_complete(policy, letter))
     answers = answers_for(policy)
     conv = Conversation(stack, f"letters-{policy}-{letter['id']}-{time.time_ns()}")
     last_slots: dict[str, Any] = {}
@@ -192,9 +205,11 @@ def row(name: str, results: list[Result]) -> str:
     again = sum(len(r.missed) for r in results)
     done = [r.turns for r in results if r.filed]
     turns = f"{sum(done) / len(done):.1f}" if done else "-"
+    whole = [r.turns for r in results if r.filed and r.complete]
+    complete = f"{sum(whole) / len(whole):.1f} ({len(whole)}, max {max(whole)})" if whole else "-"
     pct = f"{100 * right / total:.0f}%" if total else "-"
     return (f"{name:<22}{f'{filed}/{n}':>8}{f'{right}/{total}':>10}{pct:>6}{wrong:>7}{again:>8}"
-            f"{turns:>8}")
+            f"{turns:>8}   {complete}")
 
 
 def main() -> int:
@@ -229,7 +244,9 @@ def main() -> int:
                 for x in xs:
                     r = play_letter(stack, policy, x, args.max_turns)
                     results[policy].append(r)
-                    print(f"{'PASS' if r.ok else 'FAIL'} {policy} {x['id']}: filed={r.filed} turns={r.turns}",
+                    print(f"{'PASS' if r.ok else 'FAIL'} {policy} {x['id']}: filed={r.filed} turns={r.turns}"
+                          f"{' (complete)' if r.complete else ''} "
+                          f"asked={','.join(r.asked) or '-'}",
                           file=sys.stderr, flush=True)
         except Exception as e:  # noqa: BLE001 - report what was measured before the stack failed
             print(f"stack error: {e!r}")
@@ -238,7 +255,8 @@ def main() -> int:
         elapsed = time.perf_counter() - t0
 
     print()
-    print(f"{'preset':<22}{'filed':>8}{'right':>10}{'':>6}{'wrong':>7}{'asked':>8}{'turns':>8}")
+    print(f"{'preset':<22}{'filed':>8}{'right':>10}{'':>6}{'wrong':>7}{'asked':>8}{'turns':>8}"
+          "   turns, complete letters (n, max)")
     everything: list[Result] = []
     for policy, rs in results.items():
         print(row(policy, rs))
@@ -246,7 +264,8 @@ def main() -> int:
     if len(results) > 1:
         print(row("total", everything))
     print("(right: not asked and matching the summary; wrong: not asked but wrong; asked: asked again; "
-          f"turns: user turns to the reference, filed letters only) {elapsed:.0f} s")
+          f"turns: user turns to the reference, filed letters only; complete letters: those that give every "
+          f"detail the preset asks that can be written) {elapsed:.0f} s")
 
     failing = [(p, r) for p, rs in results.items() for r in rs if not r.ok]
     if failing:

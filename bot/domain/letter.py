@@ -126,7 +126,7 @@ _PERSON_RE = re.compile(
     rf"(?<![\w])(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Monsieur|Madame|Mademoiselle)\s*(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)",
 )
 _SERVICE_CONTACT_RE = re.compile(
-    r"(?<![\w])(?:(?:le|au|du|votre|vos|un|une|l['’])\s+)?(?:service\s+(?:client(?:[eè]le)?|technique|facturation|comptabilit[ée]|des?\s+\w+|du\s+\w+|d['’]\w+|\w+)"
+    r"(?<![\w])(?:(?:le|au|du|votre|vos|un|une|l['’])\s+)?(?:service\s+(?:client(?:[eè]le)?|technique|facturation|comptabilit[ée]|en\s+charge\s+de\s+(?:mon|ma|mes|notre|votre)\s+\w+|des?\s+\w+|du\s+\w+|d['’]\w+|(?!en\b|à\b|a\b|qui\b|que\b|et\b|ne\b|n['’])\w+)"
     r"|call[\s-]?cent(?:er|re)|centre\s+d['’]appels?|helpdesk|help\s+desk|standard|accueil|guichet|secr[ée]tariat"
     r"|(?:votre|un|une|l['’]|le|la)\s*(?:{role})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+|\s+[A-Za-zà-ÿ]+(?=\s+(?:veut|a|m['’]|ne|n['’]|qui)))?)".replace("{role}", _ROLE),
     re.IGNORECASE,
@@ -134,6 +134,28 @@ _SERVICE_CONTACT_RE = re.compile(
 _CONTACT_VERBS = re.compile(
     r"(?i)\b(?:contact|appel|t[ée]l[ée]phon|[ée]crit|envoy|parl|rencontr|vu|reçu|re[çc]u|rendu|adress|signal|dit|"
     r"expliqu|r[ée]pondu|refus|promis|affirm|inform|joint|mail|veut|voulu|fait|accept|raccroch|vendu|factur)"
+)
+# "j'ai appelé deux fois le service", "mes courriels restent sans réponse", "je me suis présentée à
+# l'accueil": the citizen already went to the organisation (never read as a "no")
+_PRIOR_CONTACT_RE = re.compile(
+    r"(?i)(?<![\w])(?:j['’]ai\s+(?:d[ée]j[àa]\s+|bien\s+|plusieurs\s+fois\s+|\w+\s+fois\s+)?"
+    r"(?:appel[ée]|contact[ée]|t[ée]l[ée]phon[ée]|[ée]crit|envoy[ée]|relanc[ée]|signal[ée]|sollicit[ée]|interpell[ée])"
+    r"|je\s+me\s+suis\s+(?:d[ée]j[àa]\s+)?(?:rendu|pr[ée]sent[ée]|adress[ée]|d[ée]plac[ée])"
+    r"|(?:mes|plusieurs|deux|trois|nombreux|nombreuses)\s+(?:appels|courriels|e-?mails|mails|courriers|messages|relances|lettres)"
+    r"|malgr[ée]\s+(?:mes|deux|trois|plusieurs|de\s+nombreux|mon|ma)\s+(?:appels?|courriels?|e-?mails?|mails?|courriers?|relances?|visites?)"
+    r"|jai\s+(?:appele|contacte|telephone|ecrit))"
+)
+_NO_PRIOR_CONTACT_RE = re.compile(
+    r"(?i)\b(?:je\s+n['’]ai\s+(?:pas|jamais|encore)\s+(?:encore\s+)?(?:pu\s+)?(?:appel|contact|t[ée]l[ée]phon|[ée]crit|joint)"
+    r"|sans\s+avoir\s+(?:pu\s+)?(?:appel|contact|joint))"
+)
+_REACH_ME_RE = re.compile(r"(?i)joignable|joindre|contacter|r[ée]pon(?:dre|se)|coordonn[ée]es|ou\s*$")
+# where facts happened on a line, not in a place: "l'accueil téléphonique", "par courriel"
+_CHANNEL_PLACES = (
+    (re.compile(r"(?i)\b(?:par|au)\s+t[ée]l[ée]phone\b|t[ée]l[ée]phoniques?\b"), "par téléphone"),
+    (re.compile(r"(?i)\bpar\s+(?:courriel|e-?mail|mail)\b"), "par courriel"),
+    (re.compile(r"(?i)\b(?:sur\s+(?:votre|le)\s+site|en\s+ligne|sur\s+(?:votre|l['’])\s*(?:application|appli))\b"),
+     "en ligne"),
 )
 _OBJECTIVE_RE = re.compile(
     r"(?i)(?:^|(?<=[.!?\n])|(?<=,)|(?<=\bet\b))\s*(?P<obj>(?:je\s+(?:vous\s+)?(?:demande|veux|voudrais|souhaite|souhaiterais|"
@@ -366,11 +388,13 @@ def _read_acting_for(text: str, r: Reading) -> None:
 
 
 def _read_facts(work: str, text: str, f: dict[str, object]) -> None:
-    """The place, the persons contacted and the objective, unless a label gave them."""
+    """The place, the persons contacted, an earlier contact and the objective, unless a label gave them."""
     if "facts_place" not in f:
-        place = _find_place(work)
+        place = _find_place(work) or _channel_place(work)
         if place:
             f["facts_place"] = place
+    if _PRIOR_CONTACT_RE.search(work) and not _NO_PRIOR_CONTACT_RE.search(work):
+        f["prior_contact"] = True
     if "persons_contacted" not in f:
         persons = _find_persons(work, f)
         if persons:
@@ -513,7 +537,7 @@ _SIG_LINE_RE = re.compile(
 # "… Antoine Leroy, 06 98 76 54 32, …": a name right before the contact details
 _NAME_BEFORE_CONTACT_RE = re.compile(
     rf"(?:^|[.!?\n]\s*|,\s*)(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}}|[a-zà-ÿ]{{2,}}[ \t]+[a-zà-ÿ-]{{2,}})"
-    rf"\s*[,(]?\s*(?=(?:\+|0)\d[\d .]{{7,}}|[\w.+-]+@)"
+    rf"\s*[,(]?\s*(?=(?:\+|0)\d[\d .]{{7,}}|[\w.+-]+@|(?i:{_STREET_TYPES})\s[^,\n]{{2,40}}?\d{{1,4}}\b[^\n]{{0,12}}?\d{{4,5}}\s)"
 )
 
 
@@ -663,6 +687,13 @@ def _find_place(work: str) -> str | None:
             continue
         return place
     return _tidy(home.group(0)) if home else _event_town(work)
+
+
+def _channel_place(work: str) -> str | None:
+    """"Par téléphone", "par courriel", "en ligne" when the facts happened there and only there."""
+    found = [place for pattern, place in _CHANNEL_PLACES
+             if any(not _REACH_ME_RE.search(work[max(0, m.start() - 40):m.start()]) for m in pattern.finditer(work))]
+    return found[0] if len(found) == 1 else None
 
 
 def _find_persons(work: str, f: dict[str, object]) -> str | None:

@@ -51,6 +51,7 @@ FIELD_LABELS: dict[str, str] = {
     "other_parties": "Autres intervenants",
     "persons_targeted": "Personnes visées",
 }
+PRIOR_CONTACT_LABEL = "Contact préalable avec le service"  # a yes/no answer, shown before the name
 EXAMPLES_REPRESENTED = "ASBL Les Amis du Parc"
 
 # Words a citizen uses to name a field at the summary ("mon e-mail est faux", "changer la date").
@@ -62,6 +63,7 @@ FIELD_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("file_reference", ("référence", "reference", "numéro de dossier", "numero de dossier", "dossier")),
     ("facts_date", ("date", "quand", "jour")),
     ("facts_place", ("lieu", "endroit", "où")),
+    ("prior_contact", ("contact préalable", "contact prealable")),
     ("persons_contacted", ("personnes contactées", "contacts", "personne contactée", "contacté")),
     ("attachments", ("document", "pièce", "piece", "fichier", "photo")),
     ("objective", ("objectif", "demande", "ce que je veux", "ce que j'attends")),
@@ -78,8 +80,9 @@ STORY_MIN_WORDS = 20  # a first message this long is the account of the facts
 # details taken from any answer, whatever was asked (their form leaves no doubt)
 STRONG_FIELDS = ("email", "phone", "file_reference", "address", "last_name", "first_name", "facts_date")
 # details taken from a message long enough to be an account of the facts
-LETTER_FIELDS = STRONG_FIELDS + ("acting_for", "facts_place", "persons_contacted", "objective", "subject",
-                                 "service_concerned", "other_parties", "persons_targeted", "facts_description")
+LETTER_FIELDS = STRONG_FIELDS + ("acting_for", "prior_contact", "facts_place", "persons_contacted", "objective",
+                                 "subject", "service_concerned", "other_parties", "persons_targeted",
+                                 "facts_description")
 # fields whose doubtful value is kept as typed once confirmed (names have their own rule)
 KEEPABLE = ("phone", "address", "file_reference", "facts_date", "facts_place", "persons_contacted", "objective",
             "subject", "service_concerned", "other_parties", "persons_targeted")
@@ -239,13 +242,13 @@ class Intake:
         if reading.represented and "acting_for" in self.policy.ask_fields and not state.get("represented_person"):
             slots["represented_person"] = reading.represented
         step = Step(slots=slots)
-        noted = [k for k in slots if k in FIELD_LABELS and k != "facts_description"]
+        noted = [k for k in slots if (k in FIELD_LABELS or k == "prior_contact") and k != "facts_description"]
         if noted:
             if letter and len(noted) >= 3:
-                labels = ", ".join(FIELD_LABELS[k].lower() for k in noted)
+                labels = ", ".join(_label(k).lower() for k in noted)
                 step.say.append(Say("utter_letter_noted", kwargs={"volunteered_list": labels}))
             else:
-                listed = [f"{FIELD_LABELS[k].lower()} : {self.display(k, slots[k], slots)}" for k in noted]
+                listed = [f"{_label(k).lower()} : {self.display(k, slots[k], slots)}" for k in noted]
                 step.say.append(Say("utter_volunteered", kwargs={"volunteered_list": " ; ".join(listed)}))
         return step
 
@@ -683,6 +686,8 @@ class Intake:
             return f"{acting}, pour {who}" if who else acting
         if key == "attachments":
             return ", ".join(a.get("filename", "?") for a in value) if value else "aucun"
+        if isinstance(value, bool):
+            return "oui" if value else "non"
         return str(value)
 
     def summary(self, state: dict[str, Any]) -> str:
@@ -690,8 +695,9 @@ class Intake:
         for key, label in FIELD_LABELS.items():
             if key not in self.policy.ask_fields:
                 continue
-            value = self.display(key, state.get(key), state)
-            lines.append(f"• {label} : {value}")
+            if key == "last_name" and self.policy.prior_contact.ask and isinstance(state.get("prior_contact"), bool):
+                lines.append(f"• {PRIOR_CONTACT_LABEL} : {self.display('prior_contact', state['prior_contact'])}")
+            lines.append(f"• {label} : {self.display(key, state.get(key), state)}")
         return "\n".join(lines)
 
     def filing_data(self, state: dict[str, Any]) -> dict[str, Any]:
@@ -719,6 +725,10 @@ class Intake:
 
 
 _OWN_NUMBERS: dict[str, tuple[str, ...]] = {}
+
+
+def _label(key: str) -> str:
+    return PRIOR_CONTACT_LABEL if key == "prior_contact" else FIELD_LABELS[key]
 
 
 def _own_numbers(policy: Policy) -> tuple[str, ...]:

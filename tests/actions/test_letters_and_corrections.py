@@ -7,6 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import ActionOtherMessage, ActionTriage
 from actions.form import ValidateComplaintForm
 from actions.intake import ActionStartIntake
+from actions.wiring import services
+from bot.services.intake import Intake
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 LETTER = ("Bonjour, je m'appelle Marc Dupuis, j'habite rue de la Station 8 à 6000 Charleroi "
@@ -212,3 +214,26 @@ async def test_after_a_letter_the_spf_asks_only_what_its_seed_requires(use_polic
     _, slots = await start(letter)
     _, after = await form(slots, {"consent": "oui"})
     assert after["requested_slot"] == "address"
+
+
+SOLIDARIS_LETTER = ("Madame, Monsieur, affiliée sous le numéro d'affiliation 123-4567890-12, je vous écris car le "
+                    "remboursement de mes séances de kiné, demandé le 9 septembre 2026 à l'agence d'Anderlecht, "
+                    "n'a toujours pas été versé. J'ai appelé deux fois le service en charge de mon dossier, sans "
+                    "résultat. Je demande le versement des remboursements dus. Anne Wauters, rue Wayez 101, "
+                    "1070 Anderlecht, anne.wauters@example.be, 0478 23 45 67")
+
+
+def responses_kwargs(d: CollectingDispatcher) -> str:
+    return " ".join(str(v) for m in d.messages for v in m.values())
+
+
+async def test_a_letter_that_says_the_service_was_called_is_not_asked_about_it_again(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    d, slots = await start(SOLIDARIS_LETTER)
+    assert slots["prior_contact"] is True
+    _, after = await form(slots, {"consent": "oui"})
+    assert after["requested_slot"] == "attachments", "the prior-contact question is not asked"
+    svc = services()
+    summary = Intake(svc.policy, svc.now()).summary({**slots, **after})
+    assert "• Contact préalable avec le service : oui" in summary, "the citizen can check what was read"
+    assert "contact préalable avec le service" in responses_kwargs(d), "and heard it was noted"

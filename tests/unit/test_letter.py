@@ -205,3 +205,44 @@ def test_nothing_found_in_an_empty_or_odd_message():
 ])
 def test_reads_as_complaint(text, expected):
     assert reads_as_complaint(text, read(text)) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "J'ai appelé deux fois le service en charge de mon dossier, sans résultat.",
+    "Mon conseiller ne répond plus à mes appels depuis le 4 novembre.",
+    "Je me suis présentée à l'accueil de votre agence le 3 novembre.",
+    "Malgré mes relances, je n'ai reçu aucune réponse.",
+    "jai appele 3 fois et personne repond",
+])
+def test_an_earlier_contact_with_the_organisation_is_read_as_such(text: str) -> None:
+    assert read(text).fields.get("prior_contact") is True
+
+
+@pytest.mark.parametrize("text", [
+    "Je n'ai pas encore contacté le service, je ne sais pas à qui m'adresser.",
+    "Le remboursement de mes lunettes n'a toujours pas été versé.",
+    "Je n'ai jamais appelé, je préfère écrire.",
+])
+def test_no_earlier_contact_is_never_invented(text: str) -> None:
+    assert "prior_contact" not in read(text).fields
+
+
+def test_facts_that_happened_on_the_phone_have_the_phone_as_their_place() -> None:
+    f = read("Le 2 juillet, l'accueil téléphonique de votre service m'a raccroché au nez. "
+             "Je reste joignable par courriel à jean@example.be.").fields
+    assert f["facts_place"] == "par téléphone", "the contact line 'par courriel' is not where it happened"
+    both = read("J'ai appelé par téléphone puis écrit par courriel, sans réponse.").fields
+    assert "facts_place" not in both, "two channels: the citizen says which"
+    assert read("Au guichet de Mons, puis par téléphone, on m'a refusé le formulaire.").fields["facts_place"] \
+        == "Au guichet de Mons"
+
+
+def test_a_name_written_just_before_the_address_is_the_signature() -> None:
+    f = read("Je demande le versement des remboursements dus. Anne Wauters, rue Wayez 101, 1070 Anderlecht, "
+             "anne.wauters@example.be").fields
+    assert (f["first_name"], f["last_name"]) == ("Anne", "Wauters")
+
+
+def test_the_service_in_charge_of_the_file_is_named_whole() -> None:
+    f = read("J'ai appelé deux fois le service en charge de mon dossier, sans résultat.").fields
+    assert f["persons_contacted"] == "le service en charge de mon dossier"
