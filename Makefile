@@ -14,7 +14,7 @@ export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup run test test-without-engine test-with-engine test-engine-a test-engine-b test-fast test-faults train validate lint bench bench-load nlu-cv clean
+.PHONY: setup run test test-without-engine test-with-engine test-engine-a test-engine-b test-fast test-faults train validate lint bench bench-load nlu-cv nlu-heldout clean
 
 setup: $(APP) $(RASA) $(RASA_PLUGIN) $(SYSDEPS)
 
@@ -96,6 +96,14 @@ test-faults: setup $(MODEL)
 
 nlu-cv: $(RASA)
 	.venv-rasa/bin/rasa test nlu --nlu nlu_data/nlu --config config.yml --cross-validation --folds 3 --out var/nlu-cv
+
+# The trained model on the held-out sets tests/nlu/heldout*.yml (never trained on): per-intent and macro F1.
+HELDOUT := $(wildcard tests/nlu/heldout*.yml)
+nlu-heldout: $(RASA) $(MODEL)
+	@for f in $(HELDOUT); do n=$$(basename $$f .yml); echo "== $$f"; \
+	  .venv-rasa/bin/rasa test nlu --nlu $$f --model $(MODEL) --out var/nlu-$$n > var/nlu-$$n.log 2>&1 \
+	    || { tail -20 var/nlu-$$n.log; exit 1; }; \
+	  .venv/bin/python bench/nlu_report.py var/nlu-$$n/intent_report.json; done
 
 clean:
 	rm -rf models var/tracker.db
