@@ -11,90 +11,23 @@ Binaries: $PG_BIN, else /usr/local/bin, else /usr/lib/postgresql/15/bin, else $P
 
 from __future__ import annotations
 
-import os
-import pwd
 import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.servers import PostgresServer, throwaway_postgres
+
 _PG_STARTUP: list[float] = []
-
-
-@dataclass(frozen=True)
-class PostgresServer:
-    host: str
-    port: int
-    directory: Path
-    startup_seconds: float
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://postgres@{self.host}:{self.port}/{database}"
-
-
-def _pg_binary(name: str) -> str:
-    candidates = [os.environ.get("PG_BIN", ""), "/usr/local/bin", "/usr/lib/postgresql/15/bin"]
-    for folder in candidates:
-        if folder and (Path(folder) / name).is_file():
-            return str(Path(folder) / name)
-    found = shutil.which(name)
-    if found:
-        return found
-    raise RuntimeError(f"PostgreSQL binary {name!r} not found (set PG_BIN)")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _as_postgres(cmd: list[str]) -> list[str]:
-    """initdb and pg_ctl refuse to run as root: run them as the `postgres` user then."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
-    return cmd
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    started = time.monotonic()
-    directory = Path(tempfile.mkdtemp(prefix="complaintbot-pg-"))
-    if os.geteuid() == 0:
-        pg = pwd.getpwnam("postgres")
-        os.chown(directory, pg.pw_uid, pg.pw_gid)
-    data = directory / "data"
-    initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
-    subprocess.run(
-        _as_postgres([initdb, "-A", "trust", "-U", "postgres", "-D", str(data), "-E", "UTF8", "--locale=C",
-                      "--no-sync"]),
-        check=True, capture_output=True, text=True,
-    )
-    port = _free_port()
-    options = (f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60")
-    start = subprocess.run(
-        _as_postgres([pg_ctl, "-D", str(data), "-o", options, "-l", str(directory / "server.log"), "-w", "start"]),
-        capture_output=True, text=True,
-    )
-    if start.returncode != 0:
-        log = (directory / "server.log").read_text() if (directory / "server.log").exists() else ""
-        raise RuntimeError(f"pg_ctl start failed: {start.stdout}{start.stderr}\n{log}")
-    server = PostgresServer("127.0.0.1", port, directory, time.monotonic() - started)
-    _PG_STARTUP.append(server.startup_seconds)
-    try:
+    with throwaway_postgres() as server:
+        _PG_STARTUP.append(server.startup_seconds)
         yield server
-    finally:
-        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                       capture_output=True, text=True)
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture

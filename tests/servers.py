@@ -1,17 +1,91 @@
-"""Throw-away servers the tests start on free ports and stop (Redis; PostgreSQL lives in
-tests/conftest.py)."""
+"""Throw-away servers the tests (and bench/load.py) start on free ports and stop: PostgreSQL 15
+and Redis.
+
+PostgreSQL runs as the `postgres` user (initdb and pg_ctl refuse root) in a temporary directory
+it owns. Binaries: $PG_BIN, else /usr/local/bin, else /usr/lib/postgresql/15/bin, else $PATH.
+"""
 
 from __future__ import annotations
 
+import os
+import pwd
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import redis
 
 from bot.devstack import free_port
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    host: str
+    port: int
+    directory: Path
+    startup_seconds: float
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@{self.host}:{self.port}/{database}"
+
+
+def _pg_binary(name: str) -> str:
+    candidates = [os.environ.get("PG_BIN", ""), "/usr/local/bin", "/usr/lib/postgresql/15/bin"]
+    for folder in candidates:
+        if folder and (Path(folder) / name).is_file():
+            return str(Path(folder) / name)
+    found = shutil.which(name)
+    if found:
+        return found
+    raise RuntimeError(f"PostgreSQL binary {name!r} not found (set PG_BIN)")
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    """initdb and pg_ctl refuse to run as root: run them as the `postgres` user then."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *cmd]
+    return cmd
+
+
+@contextmanager
+def throwaway_postgres(*, durable: bool = False, max_connections: int = 60) -> Iterator[PostgresServer]:
+    """A PostgreSQL server on 127.0.0.1 and a free port, removed afterwards. Tests run it without
+    fsync (`durable=False`); the load benchmark with the server's defaults."""
+    started = time.monotonic()
+    directory = Path(tempfile.mkdtemp(prefix="complaintbot-pg-"))
+    if os.geteuid() == 0:
+        pg = pwd.getpwnam("postgres")
+        os.chown(directory, pg.pw_uid, pg.pw_gid)
+    data = directory / "data"
+    initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
+    subprocess.run(
+        _as_postgres([initdb, "-A", "trust", "-U", "postgres", "-D", str(data), "-E", "UTF8", "--locale=C",
+                      "--no-sync"]),
+        check=True, capture_output=True, text=True,
+    )
+    port = free_port()
+    options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    start = subprocess.run(
+        _as_postgres([pg_ctl, "-D", str(data), "-o", options, "-l", str(directory / "server.log"), "-w", "start"]),
+        capture_output=True, text=True,
+    )
+    if start.returncode != 0:
+        log = (directory / "server.log").read_text() if (directory / "server.log").exists() else ""
+        shutil.rmtree(directory, ignore_errors=True)
+        raise RuntimeError(f"pg_ctl start failed: {start.stdout}{start.stderr}\n{log}")
+    try:
+        yield PostgresServer("127.0.0.1", port, directory, time.monotonic() - started)
+    finally:
+        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
+                       capture_output=True, text=True)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @contextmanager
