@@ -1,7 +1,7 @@
 """Load: N full intakes at C concurrent conversations through the web service's public chat
 endpoint (`POST /chat/session`, then `POST /chat/messages`), as the widget does.
 
-    .venv/bin/python bench/load.py --start [--engines 1,2] [-n 48] [-c 16] [--plugin on|off]
+    .venv/bin/python bench/load.py --start [--engines 1,2] [--stores postgres] [-n 48] [-c 16] [--plugin on|off]
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 [-n 48] [-c 16]   # a running `make run`
 
 `--start` runs `bot.runner` (supervised, as `make run`) in a throw-away var/ on free ports, once
@@ -31,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,7 +178,8 @@ def supervised_cpu(var_dir: Path) -> dict[str, float]:
 class Started:
     """`python -m bot.runner` in a throw-away folder on free ports."""
 
-    def __init__(self, engines: int, plugin: str, tmp: Path, action_workers: int | None = None) -> None:
+    def __init__(self, engines: int, plugin: str, tmp: Path, action_workers: int | None = None,
+                 stores: dict[str, str] | None = None) -> None:
         self.tmp = tmp
         self.web_port, self.engine_port, self.action_port = free_port(), free_port(), free_port()
         # consecutive engine ports from engine_port: pick a base whose next ports are free too
@@ -194,6 +197,7 @@ class Started:
         # one client address plays every conversation: lift the per-address limits of the chat
         self.env.update(RATE_CHAT_SESSION="1000000/60", RATE_CHAT_MESSAGES_PER_ADDRESS="1000000/60",
                         RATE_CHAT_MESSAGES_PER_CONVERSATION="1000/60")
+        self.env.update(stores or {})
         self.env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'registry.db'}")
         self.log = (tmp / "runner.log").open("wb")
         self.proc = subprocess.Popen([sys.executable, "-m", "bot.runner"], cwd=ROOT, env=self.env,
@@ -270,6 +274,9 @@ def main() -> int:
     ap.add_argument("--start", action="store_true", help="start bot.runner in a throw-away folder")
     ap.add_argument("--engines", default="1", help="with --start: engine counts to run, e.g. 1,2")
     ap.add_argument("--action-workers", type=int, default=None, help="with --start: ACTION_WORKERS")
+    ap.add_argument("--stores", default="env", choices=["env", "postgres"],
+                    help="with --start: the environment's stores (SQLite when unset), or a throw-away "
+                         "PostgreSQL + Redis")
     ap.add_argument("--plugin", default="on", choices=["on", "off"], help="with --start: the engine plug-in")
     ap.add_argument("--warmup", type=int, default=4, help="conversations played before measuring")
     ap.add_argument("--timeout", type=float, default=60.0)
@@ -283,18 +290,38 @@ def main() -> int:
         report(label, res, supervised_rss(var_dir), cpu)
         return 0
     for engines in [int(x) for x in args.engines.split(",")]:
-        with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-            stack = Started(engines, args.plugin, Path(tmp), args.action_workers)
+        with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp, own_stores(args.stores) as stores:
+            stack = Started(engines, args.plugin, Path(tmp), args.action_workers, stores)
             try:
                 stack.wait_ready()
                 res, cpu = asyncio.run(run_once(f"http://127.0.0.1:{stack.web_port}",
                                                 f"http://127.0.0.1:{stack.engine_port}", stack.token, args, Path(tmp)))
-                stores = "PostgreSQL+Redis" if os.environ.get("REDIS_URL") else "SQLite"
-                report(f"{engines} engine(s), {stores}, plug-in {args.plugin}, {label}", res,
+                kind = "PostgreSQL+Redis" if (stores or os.environ).get("REDIS_URL") else "SQLite"
+                report(f"{engines} engine(s), {kind}, plug-in {args.plugin}, {label}", res,
                        supervised_rss(Path(tmp)), cpu)
             finally:
                 stack.stop()
     return 0
+
+
+@contextmanager
+def own_stores(kind: str) -> Iterator[dict[str, str]]:
+    """`--stores postgres`: a throw-away PostgreSQL (durable: fsync on, the server's defaults) and
+    Redis for one run, with a tracker and a registry database; nothing for `env` (the environment's)."""
+    if kind != "postgres":
+        yield {}
+        return
+    import psycopg
+
+    from tests.servers import throwaway_postgres, throwaway_redis
+
+    with throwaway_postgres(durable=True, max_connections=200) as pg, throwaway_redis() as redis_port:
+        with psycopg.connect(pg.url().replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE tracker")
+            conn.execute("CREATE DATABASE registry")
+        yield {"DATABASE_URL": pg.url("registry"),
+               "TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:{pg.port}/tracker",
+               "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Python imports `sitecustomize` at every start of that interpreter (`site` module). This one
 imports nothing heavy: it registers an import hook that patches two Rasa modules once they are
-loaded, each time to do once what Rasa redoes at every call, with the same result:
+loaded: the first two do once what Rasa redoes at every call, with the same result; the third
+stops a database outage from starting conversations over:
 
 1. `rasa.core.actions.action`: the JSON-schema validator of action-server replies is built once.
 2. `rasa.shared.core.events`: `Event.resolve_by_type` (the class of an event from its name, for
@@ -19,6 +20,15 @@ message). A subclass with its own `action_response_format_spec` keeps Rasa's met
 2. The table maps each type name to the first subclass that Rasa's own walk would return; a
 name not in it rebuilds the table (an `Event` subclass defined later) and then falls back to
 Rasa's method (its `topic`, default and unknown-name answers).
+
+3. `rasa.core.tracker_store`: a tracker that cannot be read (the database is stopped or
+   unreachable) is an error, not a new conversation. Rasa's `FailSafeTrackerStore.retrieve`
+   logs the error and returns None, so the engine starts the citizen over on an empty tracker
+   (kept in memory only): the message is answered as the first of a conversation and, once the
+   database is back, forgotten. Patched, it logs the same error and raises it: the engine
+   answers nothing to that message, and the web service tells the citizen to send it again
+   (the conversation goes on where it was once the database answers). Saving keeps Rasa's
+   fallback (the answer has already been given by then).
 
 `COMPLAINTBOT_RASA_PLUGIN=off` leaves the engine as shipped (to measure the difference).
 `tests/unit/test_runner_rasa_plugin.py` fails if a Rasa or jsonschema upgrade breaks the patch.
@@ -93,7 +103,33 @@ def patch_event_lookup(module: Any) -> bool:
     return True
 
 
-PATCHES = {"rasa.core.actions.action": patch_remote_action, "rasa.shared.core.events": patch_event_lookup}
+def patch_fail_safe_retrieve(module: Any) -> bool:
+    """`FailSafeTrackerStore.retrieve` (and `retrieve_full_tracker`) re-raise the store's error
+    after logging it instead of returning None; True if done."""
+    store = module.FailSafeTrackerStore
+
+    def make(name: str, original: Any) -> Any:
+        async def retrieve(self: Any, sender_id: str) -> Any:
+            try:
+                return await getattr(self._tracker_store, name)(sender_id)
+            except Exception as e:
+                self.on_tracker_store_retrieve_error(e)  # Rasa's own log line
+                raise
+
+        setattr(retrieve, MARK, True)
+        retrieve.__wrapped__ = original  # type: ignore[attr-defined]
+        retrieve.__doc__, retrieve.__name__ = original.__doc__, name
+        return retrieve
+
+    for name in ("retrieve", "retrieve_full_tracker"):
+        original = store.__dict__[name]
+        if not getattr(original, MARK, False):
+            setattr(store, name, make(name, original))
+    return True
+
+
+PATCHES = {"rasa.core.actions.action": patch_remote_action, "rasa.shared.core.events": patch_event_lookup,
+           "rasa.core.tracker_store": patch_fail_safe_retrieve}
 
 
 class _PatchingLoader(importlib.abc.Loader):

@@ -29,9 +29,21 @@ class PostgresServer:
     port: int
     directory: Path
     startup_seconds: float
+    options: str = ""
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@{self.host}:{self.port}/{database}"
+
+    def stop(self) -> None:
+        """Stopped at once (`-m immediate`: every connection cut, as when the server dies)."""
+        subprocess.run(_as_postgres([_pg_binary("pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate",
+                                     "-w", "stop"]), capture_output=True, text=True)
+
+    def start(self) -> None:
+        """Started again on the same port and data (after `stop`)."""
+        subprocess.run(_as_postgres([_pg_binary("pg_ctl"), "-D", str(self.directory / "data"), "-o", self.options,
+                                     "-l", str(self.directory / "server.log"), "-w", "start"]),
+                       check=True, capture_output=True, text=True)
 
 
 def _pg_binary(name: str) -> str:
@@ -81,33 +93,57 @@ def throwaway_postgres(*, durable: bool = False, max_connections: int = 60) -> I
         shutil.rmtree(directory, ignore_errors=True)
         raise RuntimeError(f"pg_ctl start failed: {start.stdout}{start.stderr}\n{log}")
     try:
-        yield PostgresServer("127.0.0.1", port, directory, time.monotonic() - started)
+        yield PostgresServer("127.0.0.1", port, directory, time.monotonic() - started, options)
     finally:
         subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
                        capture_output=True, text=True)
         shutil.rmtree(directory, ignore_errors=True)
 
 
+class RedisServer:
+    """Debian's redis-server on 127.0.0.1 and a free port, no persistence."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server is installed by `make setup` (apt package redis-server)"
+        self.binary, self.port = binary, free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                      "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis(port=self.port)
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError:
+                    assert time.monotonic() < deadline, "redis-server did not start"
+                    time.sleep(0.05)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        """Killed (SIGKILL: its locks vanish, as when the server dies)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+@contextmanager
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @contextmanager
 def throwaway_redis() -> Iterator[int]:
     """Debian's redis-server on 127.0.0.1, no persistence; yields its port once it answers."""
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is installed by `make setup` (apt package redis-server)"
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
-        yield port
-    finally:
-        client.close()
-        proc.terminate()
-        proc.wait(10)
+    with redis_server() as server:
+        yield server.port

@@ -29,14 +29,26 @@ from bot.config import Settings
 from bot.services.attachments import FILE_ONLY_TEXT, AttachmentRefused, refusal, store_upload
 from bot.services.messages import first_time_seen
 from bot.services.privacy import forget_conversation
-from bot.services.uow import Registry
+from bot.services.uow import Registry, Unavailable
 
 log = logging.getLogger("bot.channels")
-LOCK_SECONDS = 120  # the longest a relayed turn may hold a conversation (engine timeout and retries)
+LOCK_SECONDS = 45  # the longest a relayed turn may hold a conversation (engine timeout 30 s and retries 8 s)
+LOCK_WAIT_SECONDS = 10  # the longest a message waits for the one before it (a dead worker's lock lasts longer)
 
 # what is relayed when a message carries files and no text (the form acknowledges the files)
 ENGINE_DOWN = ("Un instant, je reviens… Le service redémarre : renvoyez votre message dans quelques "
                "secondes, s'il vous plaît.")
+
+
+# the registry's database cannot be reached: nothing was relayed, the citizen writes again
+REGISTRY_DOWN = ("Un instant, je reviens… Notre service est momentanément indisponible : renvoyez votre message "
+                 "dans quelques secondes, s'il vous plaît. Ce que vous nous avez déjà donné est conservé.")
+# the conversation's previous message is still held (by a busy or a dead worker): not relayed
+STILL_BUSY = ("Un instant, je reviens… Votre message précédent est encore en cours de traitement : renvoyez "
+              "celui-ci dans quelques secondes, s'il vous plaît.")
+# the engine took the message but answered nothing (its stores failed while it was handling it)
+NO_ANSWER = ("Un instant, je reviens… Je n'ai pas pu traiter votre message : renvoyez-le dans quelques "
+             "secondes, s'il vous plaît.")
 
 
 class TooLarge(Exception):
@@ -155,14 +167,22 @@ class Relay:
 
     async def _process_locked(self, incoming: Incoming, outlet: Outlet) -> Outcome:
         """`_process` under the sender's Redis lock, held at most LOCK_SECONDS (a worker that dies
-        frees it then). Redis unreachable: the message still goes, unlocked (the engine's own
-        lock store still orders its turns), and the failure is logged."""
+        frees it then). A message that waits more than LOCK_WAIT_SECONDS is not relayed: the
+        citizen is asked to send it again (never a silence longer than that). Redis unreachable:
+        the message still goes, unlocked (the engine's own lock store still orders its turns),
+        and the failure is logged."""
         from redis.exceptions import RedisError
 
         lock = self._redis.lock(f"complaintbot:relay:{incoming.sender}", timeout=LOCK_SECONDS,
-                                blocking_timeout=LOCK_SECONDS, sleep=0.02)
+                                blocking_timeout=LOCK_WAIT_SECONDS, sleep=0.02)
         try:
             acquired = await lock.acquire()
+            if not acquired:
+                log.warning("relay: %s still busy after %d s, message not relayed", sender_ref(incoming.sender),
+                            LOCK_WAIT_SECONDS)
+                busy = Outcome(engine_error=True, replies=[Reply(STILL_BUSY)])
+                await self._answer(outlet, busy.replies, sender_ref(incoming.sender))
+                return busy
         except RedisError as exc:
             log.warning("relay: Redis lock unavailable (%s), %s relayed unlocked", type(exc).__name__,
                         sender_ref(incoming.sender))
@@ -213,8 +233,14 @@ class Relay:
         who = sender_ref(incoming.sender)
         if incoming.message_id:
             namespace = incoming.dedup_channel or incoming.channel
-            first = await asyncio.to_thread(first_time_seen, self.registry, namespace, incoming.message_id,
-                                            now=self.clock())
+            try:
+                first = await asyncio.to_thread(first_time_seen, self.registry, namespace, incoming.message_id,
+                                                now=self.clock())
+            except Unavailable:
+                log.warning("relay: registry unavailable, message of %s not relayed", who)
+                down = Outcome(engine_error=True, replies=[Reply(REGISTRY_DOWN)])
+                await self._answer(outlet, down.replies, who)
+                return down
             if not first:
                 # logged as a hash: WhatsApp message ids embed the phone number (base64)
                 log.info("relay: %s message %s already processed, dropped", namespace, sender_ref(incoming.message_id))
@@ -241,6 +267,10 @@ class Relay:
             messages = await self.engine.send(incoming.sender, text or FILE_ONLY_TEXT, metadata)
             answers = replies_from_engine(messages)
             forget = asks_to_forget(messages)
+            if not messages:  # every turn answers: none means the engine failed while handling it
+                log.warning("relay: engine gave no answer for %s", who)
+                outcome.engine_error = True
+                answers = [Reply(NO_ANSWER)]
         except Exception as exc:  # the engine is down or answered an error: say so, keep the service up
             log.warning("relay: engine error for %s: %s", who, type(exc).__name__)
             outcome.engine_error = True

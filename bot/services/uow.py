@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
@@ -32,6 +32,9 @@ from bot.storage.repository import (
 #: A write refused by a unique key (e.g. a concurrent retry stored the same intake key first):
 #: the services catch this name, not the storage library's.
 Conflict = IntegrityError
+#: The database cannot be reached (stopped, restarting, network cut): callers that face a citizen
+#: say "un instant" and process nothing, instead of failing.
+Unavailable = OperationalError
 
 
 class Registry:

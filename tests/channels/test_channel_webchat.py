@@ -92,3 +92,43 @@ async def test_chat_says_so_when_the_engine_is_down(make_settings) -> None:
         resp = await svc.client.post("/chat/messages", json={"sender": SENDER, "message": "Bonjour"})
     assert resp.status_code == 200
     assert "Un instant, je reviens" in resp.json()["messages"][0]["text"]
+
+
+async def test_an_engine_that_answers_nothing_gets_a_please_resend(make_settings, engine: FakeEngine) -> None:
+    """The engine took the message but its stores failed (it answers [] then): the citizen is told
+    to send it again, never left with silence."""
+    engine.reply = lambda call: []
+    async with running(make_settings(), engine) as svc:
+        resp = await svc.client.post("/chat/messages", json={"sender": SENDER, "message": "marie@example.be"})
+    assert resp.status_code == 200
+    [message] = resp.json()["messages"]
+    assert message["text"].startswith("Un instant, je reviens") and "renvoyez-le" in message["text"]
+
+
+async def test_a_registry_that_cannot_be_reached_relays_nothing_and_says_so(make_settings, engine: FakeEngine,
+                                                                           monkeypatch) -> None:
+    """The database is stopped: nothing is relayed (the message is not marked as seen either), the
+    citizen reads a short French message, and the same message sent again once it is back goes."""
+    from sqlalchemy.exc import OperationalError
+
+    import bot.channels.relay as relay_module
+
+    real = relay_module.first_time_seen
+    down = {"on": True}
+
+    def first_time_seen(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if down["on"]:
+            raise OperationalError("INSERT", {}, ConnectionRefusedError("database stopped"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(relay_module, "first_time_seen", first_time_seen)
+    body = {"sender": SENDER, "message": "Bonjour", "message_id": "fedcba9876543210"}
+    async with running(make_settings(), engine) as svc:
+        during = await svc.client.post("/chat/messages", json=body)
+        down["on"] = False
+        after = await svc.client.post("/chat/messages", json=body)
+    assert during.status_code == 200
+    [message] = during.json()["messages"]
+    assert message["text"].startswith("Un instant, je reviens") and "conservé" in message["text"]
+    assert [m["text"] for m in after.json()["messages"]] == ["Reçu : Bonjour"]
+    assert len(engine.calls) == 1, "relayed once, when the database answered"

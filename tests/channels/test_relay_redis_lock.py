@@ -72,3 +72,30 @@ async def test_redis_down_messages_still_go(redis_url: str) -> None:
     redis.Redis(port=port).shutdown(nosave=True)
     engine = await _two_workers(Settings(redis_url=redis_url), messages=4)
     assert len(engine.seen) == 4
+
+
+async def test_a_conversation_held_by_a_dead_worker_gets_a_please_resend_not_silence(redis_url: str,
+                                                                                    monkeypatch) -> None:
+    """A worker killed while relaying leaves its lock until it expires: the next message of that
+    conversation waits at most LOCK_WAIT_SECONDS, then the citizen is asked to send it again, and
+    nothing is relayed meanwhile; once the lock has expired the message goes."""
+    import bot.channels.relay as relay_module
+
+    monkeypatch.setattr(relay_module, "LOCK_WAIT_SECONDS", 0.3)
+    client = redis.Redis.from_url(redis_url)
+    client.set("complaintbot:relay:web-abc", "a-dead-worker", px=1200)  # its lock, expiring in 1.2 s
+    engine = SlowEngine()
+    relay = Relay(engine, None, Settings(redis_url=redis_url))  # type: ignore[arg-type]
+    said: list[list[Reply]] = []
+
+    async def outlet(replies: list[Reply]) -> None:
+        said.append(replies)
+
+    held = await relay.submit(Incoming("webchat", "web-abc", None, text="mon e-mail"), outlet)
+    assert held.engine_error and engine.seen == []
+    assert said[0][0].text.startswith("Un instant, je reviens") and "renvoyez" in said[0][0].text
+    await asyncio.sleep(1.2)
+    again = await relay.submit(Incoming("webchat", "web-abc", None, text="mon e-mail"), outlet)
+    await relay.drain()
+    client.close()
+    assert not again.engine_error and engine.seen == ["mon e-mail"]

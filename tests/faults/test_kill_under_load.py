@@ -1,5 +1,5 @@
-"""Kill -9 an engine, the action server and the web service, in turn, while intakes run through
-the web chat endpoint (as the widget: /chat/session, /chat/messages). Each citizen writes again
+"""Kill -9 an engine, the action server and the web service, and stop PostgreSQL and Redis for a
+few seconds, in turn, while intakes run through the web chat endpoint (as the widget: /chat/session, /chat/messages). Each citizen writes again
 when an answer does not come, answering what the engine asks (its tracker) as a person would
 answer what is on the screen. Afterwards: every conversation filed exactly once, no complaint
 with another conversation's data, no stack trace shown, every HTTP answer a 200 (or no answer
@@ -29,10 +29,11 @@ from bot.config import ROOT
 from bot.devstack import FIRST_MESSAGE, HAPPY_ANSWERS, MODEL, free_port
 from bot.runner import supervisorctl
 from tests.faults.conftest import FULL
+from tests.servers import PostgresServer, RedisServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.faults]
 REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
-CONVERSATIONS = 100 if FULL else 16
+CONVERSATIONS = 100 if FULL else 32
 DEADLINE_S = 600 if FULL else 300
 
 
@@ -44,6 +45,8 @@ class Stack:
     engines: list[str]
     token: str
     db_url: str
+    postgres: PostgresServer
+    redis: RedisServer
 
     def pid(self, program: str) -> int:
         out = supervisorctl(self.var, "pid", program).stdout.strip()
@@ -51,7 +54,9 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, postgres_server, redis_port: int) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, fault_postgres: PostgresServer,
+          fault_redis: RedisServer) -> Iterator[Stack]:
+    postgres_server, redis_port = fault_postgres, fault_redis.port
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train`")
     suffix = uuid.uuid4().hex[:8]
@@ -82,7 +87,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, postgres_server, redis_port:
             assert proc.poll() is None and time.monotonic() < end, (var / "runner.log").read_text()[-3000:]
             time.sleep(1)
         yield Stack(proc, var, f"http://127.0.0.1:{web_port}",
-                    [f"http://127.0.0.1:{engine_port}", f"http://127.0.0.1:{engine_port + 1}"], token, db_url)
+                    [f"http://127.0.0.1:{engine_port}", f"http://127.0.0.1:{engine_port + 1}"], token, db_url,
+                    fault_postgres, fault_redis)
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -181,9 +187,22 @@ async def intake(i: int, http: httpx.AsyncClient, stack: Stack, seen: Seen, end:
     seen.unfinished.append(sender)
 
 
+STORE_DOWN_S = 4.0
+
+
 async def kill_in_turn(stack: Stack, log: list[str]) -> None:
-    for program, pause in (("engine-0", 6.0), ("actions", 12.0), ("web", 12.0), ("engine-1", 12.0)):
+    """Each process killed, each store stopped for a few seconds, one after the other."""
+    stores = {"postgres": stack.postgres, "redis": stack.redis}
+    for program, pause in (("engine-0", 5.0), ("postgres", 8.0), ("actions", 8.0), ("redis", 8.0),
+                           ("web", 8.0), ("engine-1", 8.0)):
         await asyncio.sleep(pause)
+        if program in stores:
+            server = stores[program]
+            await asyncio.to_thread(server.stop)
+            log.append(f"{time.strftime('%H:%M:%S')} stop {program} for {STORE_DOWN_S:.0f} s")
+            await asyncio.sleep(STORE_DOWN_S)
+            await asyncio.to_thread(server.start)
+            continue
         pid = stack.pid(program)
         if pid:
             os.kill(pid, signal.SIGKILL)
@@ -216,8 +235,9 @@ def test_faults_kill_each_process_under_load_nothing_lost_doubled_or_crossed(sta
     print(f"\nfaults: {CONVERSATIONS} intakes in {elapsed:.0f} s; kills: {kills}; HTTP {dict(seen.statuses)}; "
           f"no answer (web down) {dict(seen.transport_errors)}; 'wait' answers {seen.waiting_answers}; "
           f"lost {len(lost)}, filed twice {len(doubled)}, crossed {len(crossed)}, unfinished {len(seen.unfinished)}")
-    assert len(kills) == 4, kills
+    assert len(kills) == 6, kills
     assert not seen.bad_texts, seen.bad_texts[:5]
     assert set(seen.statuses) <= {200}, seen.statuses
+    assert not seen.transport_errors.get("ReadTimeout"), "a citizen waited a minute for an answer"
     assert not seen.unfinished and not lost, (seen.unfinished[:5], lost[:5])
     assert not doubled and not crossed and not strangers, (doubled, crossed, strangers)

@@ -65,6 +65,26 @@ try:
     out["events_fallbacks"].append(False)
 except ValueError:
     out["events_fallbacks"].append(True)
+import asyncio
+from rasa.core import tracker_store as ts
+class Broken(ts.InMemoryTrackerStore):
+    async def retrieve(self, sender_id):
+        raise ConnectionError("database stopped")
+    async def retrieve_full_tracker(self, sender_id):
+        raise ConnectionError("database stopped")
+from rasa.shared.core.domain import Domain
+safe = ts.FailSafeTrackerStore(Broken(Domain.empty()))
+outcomes = []
+for name in ("retrieve", "retrieve_full_tracker"):
+    try:
+        outcomes.append(repr(asyncio.run(getattr(safe, name)("x"))))
+    except ConnectionError as e:
+        outcomes.append("raised " + str(e))
+out["fail_safe"] = outcomes
+ok = ts.FailSafeTrackerStore(ts.InMemoryTrackerStore(Domain.empty()))
+out["fail_safe_missing"] = repr(asyncio.run(ok.retrieve("nobody")))
+out["fail_safe_source"] = inspect.getsource(getattr(ts.FailSafeTrackerStore.retrieve, "__wrapped__",
+                                                    ts.FailSafeTrackerStore.retrieve))
 print("RESULT " + json.dumps(out))
 '''
 
@@ -124,3 +144,14 @@ def test_plugin_off_leaves_the_engine_as_shipped() -> None:
     off = run_check(COMPLAINTBOT_RASA_PLUGIN="off")
     assert not off["patched"] and not off["events_patched"]
     assert [row[0] for row in off["results"]] == [row[1] for row in off["results"]]
+
+
+def test_plugin_a_tracker_that_cannot_be_read_is_an_error_not_a_new_conversation(patched: dict) -> None:
+    assert patched["fail_safe"] == ["raised database stopped", "raised database stopped"]
+    assert patched["fail_safe_missing"] == "None", "an unknown conversation is still None (a new one)"
+    assert "return None" in patched["fail_safe_source"], "Rasa's own method returned None on error"
+
+
+def test_plugin_off_leaves_the_fail_safe_store_as_shipped() -> None:
+    plain = run_check(COMPLAINTBOT_RASA_PLUGIN="off")
+    assert plain["fail_safe"] == ["None", "None"]
