@@ -11,7 +11,6 @@ from bot.domain.complaint import Complaint
 from bot.services._records import filing_result, require_aware
 from bot.services.references import normalise_reference
 from bot.services.uow import Registry, UnitOfWork
-from bot.storage.counters import RateCounters
 
 MAX_FAILURES = 3
 WINDOW = timedelta(minutes=15)
@@ -144,19 +143,6 @@ def _iso(value: datetime | None) -> str | None:
 # Fixed-window counters in the database, so that they hold across workers and processes: failed
 # status lookups overall (here), login failures (bot/staff/session.py), staff notices per
 # conversation (bot/services/notifications.py).
-
-
-def count_hit(session: Any, key: str, window: timedelta, now: datetime, by: int = 1) -> int:
-    """Add `by` to the counter `key` (a new window when the current one is older than `window`)
-    and return its value in the current window: `uow.counters.hit` for the callers that still
-    pass `uow.session` (bot/staff/session.py)."""
-    require_aware("now", now)
-    return RateCounters(session).hit(key, window, now, by)
-
-
-def undo_hit(session: Any, key: str) -> None:
-    """Take back one hit: `uow.counters.undo` for the callers that still pass `uow.session`."""
-    RateCounters(session).undo(key)
 
 
 def forget_counters_before(registry: Registry, before: datetime) -> int:

@@ -16,8 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete
-
 from bot.config import Settings, rate
 from bot.services.uow import Registry
 
@@ -99,12 +97,10 @@ def reserve_login_attempt(registry: Registry, address: str, email: str, limits: 
                           now: datetime) -> bool:
     """Count one login attempt for the address and for the account (atomically); False when
     either is over its limit (the password must then not even be checked)."""
-    from bot.services.status import count_hit
-
     address_key, account_key = _keys(address, email)
     with registry.unit_of_work() as uow:
-        by_address = count_hit(uow.session, address_key, timedelta(seconds=limits.address_window), now)
-        by_account = count_hit(uow.session, account_key, timedelta(seconds=limits.account_window), now)
+        by_address = uow.counters.hit(address_key, timedelta(seconds=limits.address_window), now)
+        by_account = uow.counters.hit(account_key, timedelta(seconds=limits.account_window), now)
         uow.commit()
     return (limits.per_address <= 0 or by_address <= limits.per_address) and \
         (limits.per_account <= 0 or by_account <= limits.per_account)
@@ -113,11 +109,8 @@ def reserve_login_attempt(registry: Registry, address: str, email: str, limits: 
 def login_succeeded(registry: Registry, address: str, email: str) -> None:
     """The password was right: the attempt was not a failure (the address gets it back) and the
     account's failures are forgotten."""
-    from bot.services.status import undo_hit
-    from bot.storage.models import RateCounterRow
-
     address_key, account_key = _keys(address, email)
     with registry.unit_of_work() as uow:
-        undo_hit(uow.session, address_key)
-        uow.session.execute(delete(RateCounterRow).where(RateCounterRow.key == account_key))
+        uow.counters.undo(address_key)
+        uow.counters.reset(account_key)
         uow.commit()

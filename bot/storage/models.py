@@ -205,7 +205,7 @@ class StatusLookupAttemptRow(Base):
 
 
 class RateCounterRow(Base):
-    """A fixed-window counter (`bot.services.status.count_hit`): login failures per address and
+    """A fixed-window counter (`bot.storage.counters.RateCounters`): login failures per address and
     per account, staff notices per conversation, failed status lookups overall."""
 
     __tablename__ = "rate_counters"

@@ -14,7 +14,7 @@ import pytest
 from bot.config import Settings
 from bot.policies import load_policy
 from bot.services import filing
-from bot.services.status import GLOBAL_MAX_FAILURES, count_hit, lookup_status
+from bot.services.status import GLOBAL_MAX_FAILURES, lookup_status
 from bot.services.uow import Registry
 from tests.sample_data import CITIZEN, FRIDAY
 
@@ -70,7 +70,7 @@ def test_counter_is_atomic_under_parallel_hits(registry: Registry) -> None:
 
     def hit() -> None:
         with registry.unit_of_work() as uow:
-            value = count_hit(uow.session, "k", timedelta(minutes=1), FRIDAY)
+            value = uow.counters.hit("k", timedelta(minutes=1), FRIDAY)
             uow.commit()
         with lock:
             values.append(value)

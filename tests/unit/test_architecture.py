@@ -79,3 +79,13 @@ def test_domain_does_not_import_services_or_storage() -> None:
     for path in (ROOT / "bot" / "domain").glob("*.py"):
         src = path.read_text()
         assert "bot.services" not in src and "bot.storage" not in src, path.name
+
+
+EDGE = sorted(p for folder in ("staff", "web", "channels") for p in (ROOT / "bot" / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", EDGE, ids=lambda p: str(p.relative_to(ROOT / "bot")))
+def test_routers_channels_and_dashboard_reach_the_database_only_through_services(path: Path) -> None:
+    """bot/staff, bot/web and bot/channels call services; no SQL, no models, no session."""
+    assert not storage_imports(path), f"{path.name} imports {storage_imports(path)}: call a service"
+    assert "uow.session" not in path.read_text(), f"{path.name} writes through the session: use uow.<repository>"
