@@ -2,8 +2,8 @@
 
 Python imports `sitecustomize` at every start of that interpreter (`site` module). This one
 imports nothing heavy: it registers an import hook that patches two Rasa modules once they are
-loaded: the first two do once what Rasa redoes at every call, with the same result; the third
-stops a database outage from starting conversations over:
+loaded: the first two do once what Rasa redoes at every call, with the same result; the last
+two keep a conversation alive through a fault (a database outage, a circuit break):
 
 1. `rasa.core.actions.action`: the JSON-schema validator of action-server replies is built once.
 2. `rasa.shared.core.events`: `Event.resolve_by_type` (the class of an event from its name, for
@@ -29,6 +29,13 @@ Rasa's method (its `topic`, default and unknown-name answers).
    answers nothing to that message, and the web service tells the citizen to send it again
    (the conversation goes on where it was once the database answers). Saving keeps Rasa's
    fallback (the answer has already been given by then).
+
+4. `rasa.core.processor`: a circuit break (more than `max_number_of_predictions` actions after
+   one message, e.g. every custom action failing while the action server restarts) ends that
+   turn, as in Rasa, but no longer every later one. Rasa counts the actions since the latest
+   `action_listen`; a circuit break stops before listening, so each later message of that
+   conversation finds the same count and is dropped with no answer, forever (found by the fault
+   run: 23 of 100 conversations dead). Patched, the count also stops at the latest user message.
 
 `COMPLAINTBOT_RASA_PLUGIN=off` leaves the engine as shipped (to measure the difference).
 `tests/unit/test_runner_rasa_plugin.py` fails if a Rasa or jsonschema upgrade breaks the patch.
@@ -128,8 +135,37 @@ def patch_fail_safe_retrieve(module: Any) -> bool:
     return True
 
 
+def patch_action_limit(module: Any) -> bool:
+    """`MessageProcessor.is_action_limit_reached` counts the actions since the latest user message
+    (or listen, or session start) instead of since the latest listen only; True if done."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    processor = module.MessageProcessor
+    original = processor.__dict__["is_action_limit_reached"]
+    if getattr(original, MARK, False):
+        return True
+    stops = (module.ACTION_LISTEN_NAME, module.ACTION_SESSION_START_NAME)
+
+    def is_action_limit_reached(self: Any, tracker: Any, should_predict_another_action: bool) -> bool:
+        count = 0
+        for e in reversed(tracker.events):
+            if isinstance(e, UserUttered):
+                break
+            if isinstance(e, ActionExecuted):
+                if e.action_name in stops:
+                    break
+                count += 1
+        return count >= self.max_number_of_predictions and should_predict_another_action
+
+    setattr(is_action_limit_reached, MARK, True)
+    is_action_limit_reached.__wrapped__ = original  # type: ignore[attr-defined]
+    is_action_limit_reached.__doc__ = original.__doc__
+    processor.is_action_limit_reached = is_action_limit_reached
+    return True
+
+
 PATCHES = {"rasa.core.actions.action": patch_remote_action, "rasa.shared.core.events": patch_event_lookup,
-           "rasa.core.tracker_store": patch_fail_safe_retrieve}
+           "rasa.core.tracker_store": patch_fail_safe_retrieve, "rasa.core.processor": patch_action_limit}
 
 
 class _PatchingLoader(importlib.abc.Loader):

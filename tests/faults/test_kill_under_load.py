@@ -118,6 +118,7 @@ class Seen:
     bad_texts: list[str] = field(default_factory=list)
     unfinished: list[str] = field(default_factory=list)
     emails: dict[str, str] = field(default_factory=dict)  # email -> its objective's tag
+    left_in: dict[str, dict] = field(default_factory=dict)  # unfinished conversation -> its last state
 
 
 def tag_of(i: int) -> str:
@@ -185,6 +186,12 @@ async def intake(i: int, http: httpx.AsyncClient, stack: Stack, seen: Seen, end:
                 seen.waiting_answers += 1
                 await asyncio.sleep(1)
     seen.unfinished.append(sender)
+    state = await tracker(http, stack, sender)  # what an unfinished conversation was left in
+    tail = [{k: e.get(k) for k in ("event", "name", "text", "value") if e.get(k) is not None}
+            for e in (state or {}).get("events", [])[-12:]]
+    seen.left_in[sender] = {"slots": {k: v for k, v in ((state or {}).get("slots") or {}).items()
+                                      if k in ("requested_slot", "complaint_confirm", "intake_end", "refusal")},
+                            "active_loop": (state or {}).get("active_loop"), "events": tail}
 
 
 STORE_DOWN_S = 4.0
@@ -239,5 +246,5 @@ def test_faults_kill_each_process_under_load_nothing_lost_doubled_or_crossed(sta
     assert not seen.bad_texts, seen.bad_texts[:5]
     assert set(seen.statuses) <= {200}, seen.statuses
     assert not seen.transport_errors.get("ReadTimeout"), "a citizen waited a minute for an answer"
-    assert not seen.unfinished and not lost, (seen.unfinished[:5], lost[:5])
+    assert not seen.unfinished and not lost, (lost[:5], list(seen.left_in.items())[:2])
     assert not doubled and not crossed and not strangers, (doubled, crossed, strangers)

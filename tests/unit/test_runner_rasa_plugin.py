@@ -85,6 +85,19 @@ ok = ts.FailSafeTrackerStore(ts.InMemoryTrackerStore(Domain.empty()))
 out["fail_safe_missing"] = repr(asyncio.run(ok.retrieve("nobody")))
 out["fail_safe_source"] = inspect.getsource(getattr(ts.FailSafeTrackerStore.retrieve, "__wrapped__",
                                                     ts.FailSafeTrackerStore.retrieve))
+from rasa.core import processor as proc
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+def limit(events):
+    tracker = DialogueStateTracker.from_events("x", events)
+    fake = type("P", (), {"max_number_of_predictions": 10})()
+    fn = proc.MessageProcessor.is_action_limit_reached
+    plain = getattr(fn, "__wrapped__", fn)
+    return [fn(fake, tracker, True), plain(fake, tracker, True)]
+broken = [ActionExecuted("action_listen"), UserUttered("a")] + [ActionExecuted("validate_x")] * 10
+out["limit_after_break"] = limit(broken + [UserUttered("b")])
+out["limit_in_turn"] = limit(broken)
+out["limit_patched"] = bool(getattr(proc.MessageProcessor.is_action_limit_reached, "__complaintbot_patched__", False))
 print("RESULT " + json.dumps(out))
 '''
 
@@ -155,3 +168,9 @@ def test_plugin_a_tracker_that_cannot_be_read_is_an_error_not_a_new_conversation
 def test_plugin_off_leaves_the_fail_safe_store_as_shipped() -> None:
     plain = run_check(COMPLAINTBOT_RASA_PLUGIN="off")
     assert plain["fail_safe"] == ["None", "None"]
+
+
+def test_plugin_a_circuit_break_ends_its_turn_but_not_the_conversation(patched: dict) -> None:
+    assert patched["limit_patched"]
+    assert patched["limit_in_turn"] == [True, True], "ten actions after one message still trip the breaker"
+    assert patched["limit_after_break"] == [False, True], "Rasa would drop every later message"
