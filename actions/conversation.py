@@ -233,9 +233,20 @@ class ActionDefaultFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         first = before_triage(dispatcher, tracker)
         if first is not None:
-            return first
+            return first if _goes_on(first) else [*first, LISTEN]
         previous = [e.get("name") for e in tracker.events if e.get("event") == "action"
                     and e.get("name") not in ("action_listen", None)]
         count = 2 if previous and previous[-1] == "action_default_fallback" else 1
         dispatcher.utter_message(response="utter_default" if count == 1 else "utter_default_human")
-        return [SlotSet("fallback_count", count), *keep_for_later(tracker)]
+        # The fallback ends the turn: predicted because no rule fits the conversation's state (a
+        # state a fault can leave), it would be predicted again after itself until Rasa's
+        # circuit breaker, uttering each time.
+        return [SlotSet("fallback_count", count), *keep_for_later(tracker), LISTEN]
+
+
+LISTEN = FollowupAction("action_listen")
+
+
+def _goes_on(events: list[EventType]) -> bool:
+    """The events start something (the intake) that must run next."""
+    return any(e.get("event") in ("followup", "active_loop") for e in events)

@@ -126,6 +126,21 @@ async def test_fallback_first_rephrase_then_offer_a_human(use_policy) -> None:
     assert responses(d) == ["utter_default_human"]
 
 
+async def test_the_fallback_always_ends_the_turn_unless_it_starts_the_intake(use_policy) -> None:
+    """Predicted where no rule fits (a state a fault can leave), it must not be predicted again
+    after itself until the circuit breaker: it hands over to the citizen."""
+    use_policy("igretec")
+    events = await ActionDefaultFallback().run(CollectingDispatcher(), make_tracker(
+        {}, text="blabla", intent="nlu_fallback", loop=None), {})
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
+    letter = ("Bonjour, je m'appelle Marc Dupuis, rue de la Station 8 à 6000 Charleroi. Le 6 novembre 2026 au "
+              "guichet de Mons, Mme Lambert a refusé mon formulaire. Je demande qu'il me soit envoyé.")
+    events = await ActionDefaultFallback().run(CollectingDispatcher(), make_tracker(
+        {}, text=letter, intent="nlu_fallback", loop=None), {})
+    assert {"event": "followup", "timestamp": None, "name": "complaint_form"} in events
+    assert {"event": "followup", "timestamp": None, "name": "action_listen"} not in events
+
+
 async def test_session_start_says_plainly_that_an_unfinished_intake_expired(use_policy) -> None:
     use_policy("igretec")
     d = CollectingDispatcher()
