@@ -311,17 +311,10 @@ def own_stores(kind: str) -> Iterator[dict[str, str]]:
     if kind != "postgres":
         yield {}
         return
-    import psycopg
-
-    from tests.servers import throwaway_postgres, throwaway_redis
+    from tests.servers import production_stores, throwaway_postgres, throwaway_redis
 
     with throwaway_postgres(durable=True, max_connections=200) as pg, throwaway_redis() as redis_port:
-        with psycopg.connect(pg.url().replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE tracker")
-            conn.execute("CREATE DATABASE registry")
-        yield {"DATABASE_URL": pg.url("registry"),
-               "TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:{pg.port}/tracker",
-               "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+        yield production_stores(pg, redis_port)
 
 
 if __name__ == "__main__":

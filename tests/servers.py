@@ -100,6 +100,20 @@ def throwaway_postgres(*, durable: bool = False, max_connections: int = 60) -> I
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def production_stores(pg: PostgresServer, redis_port: int, suffix: str = "") -> dict[str, str]:
+    """A tracker and a registry database created on `pg` (named tracker<suffix>, registry<suffix>)
+    and the Redis on `redis_port`: the environment of the production stores (DATABASE_URL,
+    TRACKER_STORE_URL, REDIS_URL)."""
+    import psycopg
+
+    with psycopg.connect(pg.url().replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE tracker{suffix}")
+        conn.execute(f"CREATE DATABASE registry{suffix}")
+    return {"DATABASE_URL": pg.url(f"registry{suffix}"),
+            "TRACKER_STORE_URL": f"postgresql://postgres@{pg.host}:{pg.port}/tracker{suffix}",
+            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
+
+
 class RedisServer:
     """Debian's redis-server on 127.0.0.1 and a free port, no persistence."""
 

@@ -180,9 +180,7 @@ class Relay:
             if not acquired:
                 log.warning("relay: %s still busy after %d s, message not relayed", sender_ref(incoming.sender),
                             LOCK_WAIT_SECONDS)
-                busy = Outcome(engine_error=True, replies=[Reply(STILL_BUSY)])
-                await self._answer(outlet, busy.replies, sender_ref(incoming.sender))
-                return busy
+                return await self._not_relayed(outlet, STILL_BUSY, sender_ref(incoming.sender))
         except RedisError as exc:
             log.warning("relay: Redis lock unavailable (%s), %s relayed unlocked", type(exc).__name__,
                         sender_ref(incoming.sender))
@@ -238,9 +236,7 @@ class Relay:
                                                 now=self.clock())
             except Unavailable:
                 log.warning("relay: registry unavailable, message of %s not relayed", who)
-                down = Outcome(engine_error=True, replies=[Reply(REGISTRY_DOWN)])
-                await self._answer(outlet, down.replies, who)
-                return down
+                return await self._not_relayed(outlet, REGISTRY_DOWN, who)
             if not first:
                 # logged as a hash: WhatsApp message ids embed the phone number (base64)
                 log.info("relay: %s message %s already processed, dropped", namespace, sender_ref(incoming.message_id))
@@ -281,6 +277,12 @@ class Relay:
         await self._answer(outlet, answers, who)
         if forget:
             await self._forget(incoming.sender)
+        return outcome
+
+    async def _not_relayed(self, outlet: Outlet, text: str, who: str) -> Outcome:
+        """The message was not relayed: the citizen reads `text` (send it again shortly)."""
+        outcome = Outcome(engine_error=True, replies=[Reply(text)])
+        await self._answer(outlet, outcome.replies, who)
         return outcome
 
     async def _forget(self, sender: str) -> None:

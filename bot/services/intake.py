@@ -52,6 +52,8 @@ FIELD_LABELS: dict[str, str] = {
     "persons_targeted": "Personnes visées",
 }
 PRIOR_CONTACT_LABEL = "Contact préalable avec le service"  # a yes/no answer, shown before the name
+# what "j'ai noté : …" may name: the summary's fields and the yes/no answer a letter can give
+NOTED_LABELS = {**FIELD_LABELS, "prior_contact": PRIOR_CONTACT_LABEL}
 EXAMPLES_REPRESENTED = "ASBL Les Amis du Parc"
 
 # Words a citizen uses to name a field at the summary ("mon e-mail est faux", "changer la date").
@@ -242,13 +244,13 @@ class Intake:
         if reading.represented and "acting_for" in self.policy.ask_fields and not state.get("represented_person"):
             slots["represented_person"] = reading.represented
         step = Step(slots=slots)
-        noted = [k for k in slots if (k in FIELD_LABELS or k == "prior_contact") and k != "facts_description"]
+        noted = [k for k in slots if k in NOTED_LABELS and k != "facts_description"]
         if noted:
             if letter and len(noted) >= 3:
-                labels = ", ".join(_label(k).lower() for k in noted)
+                labels = ", ".join(NOTED_LABELS[k].lower() for k in noted)
                 step.say.append(Say("utter_letter_noted", kwargs={"volunteered_list": labels}))
             else:
-                listed = [f"{_label(k).lower()} : {self.display(k, slots[k], slots)}" for k in noted]
+                listed = [f"{NOTED_LABELS[k].lower()} : {self.display(k, slots[k], slots)}" for k in noted]
                 step.say.append(Say("utter_volunteered", kwargs={"volunteered_list": " ; ".join(listed)}))
         return step
 
@@ -725,10 +727,6 @@ class Intake:
 
 
 _OWN_NUMBERS: dict[str, tuple[str, ...]] = {}
-
-
-def _label(key: str) -> str:
-    return PRIOR_CONTACT_LABEL if key == "prior_contact" else FIELD_LABELS[key]
 
 
 def _own_numbers(policy: Policy) -> tuple[str, ...]:

@@ -9,14 +9,13 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
 import pytest
 import redis
 from sqlalchemy import create_engine, text
 
 from bot.devstack import MODEL, Stack
 from tests.e2e.test_conversations import BE, FIRST
-from tests.servers import throwaway_redis
+from tests.servers import production_stores, throwaway_redis
 
 pytestmark = pytest.mark.slow
 REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
@@ -32,15 +31,7 @@ def redis_server() -> Iterator[int]:
 def replicated(tmp_path_factory, postgres_server, redis_server) -> Iterator[tuple[Stack, str]]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train`")
-    suffix = uuid.uuid4().hex[:8]
-    with psycopg.connect(postgres_server.url().replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE tracker_{suffix}")
-        conn.execute(f"CREATE DATABASE registry_{suffix}")
-    env = {
-        "DATABASE_URL": postgres_server.url(f"registry_{suffix}"),
-        "TRACKER_STORE_URL": f"postgresql://postgres@127.0.0.1:{postgres_server.port}/tracker_{suffix}",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_server}/0",
-    }
+    env = production_stores(postgres_server, redis_server, f"_{uuid.uuid4().hex[:8]}")
     stack = Stack(tmp_path_factory.mktemp("replicas"), extra_env=env)
     try:
         stack.start_engine()

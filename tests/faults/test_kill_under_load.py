@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -29,7 +28,7 @@ from bot.config import ROOT
 from bot.devstack import FIRST_MESSAGE, HAPPY_ANSWERS, MODEL, free_port
 from bot.runner import supervisorctl
 from tests.faults.conftest import FULL
-from tests.servers import PostgresServer, RedisServer
+from tests.servers import PostgresServer, RedisServer, production_stores
 
 pytestmark = [pytest.mark.slow, pytest.mark.faults]
 REF = re.compile(r"\b[A-Z]{3}-\d{4}-\d{6}\b")
@@ -59,22 +58,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory, fault_postgres: PostgresServ
     postgres_server, redis_port = fault_postgres, fault_redis.port
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train`")
-    suffix = uuid.uuid4().hex[:8]
-    with psycopg.connect(postgres_server.url().replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE tracker_{suffix}")
-        conn.execute(f"CREATE DATABASE registry_{suffix}")
+    stores = production_stores(postgres_server, redis_port, f"_{uuid.uuid4().hex[:8]}")
     var = tmp_path_factory.mktemp("faults")
     web_port, action_port = free_port(), free_port()
     engine_port = next(p for p in range(free_port(), 65000, 7) if _free(p) and _free(p + 1))
     token = "f-" + os.urandom(6).hex()
-    db_url = postgres_server.url(f"registry_{suffix}")
+    db_url = stores["DATABASE_URL"]
     env = dict(os.environ, COMPLAINT_VAR_DIR=str(var), RASA_AUTH_TOKEN=token, WEB_PORT=str(web_port),
                WEB_HOST="127.0.0.1", ENGINE_URL=f"http://127.0.0.1:{engine_port}",
                ACTION_SERVER_URL=f"http://127.0.0.1:{action_port}/webhook", ENGINE_WORKERS="2",
-               DATABASE_URL=db_url,
-               TRACKER_STORE_URL=f"postgresql://postgres@127.0.0.1:{postgres_server.port}/tracker_{suffix}",
-               REDIS_URL=f"redis://127.0.0.1:{redis_port}/0", RASA_TELEMETRY_ENABLED="false",
-               TF_CPP_MIN_LOG_LEVEL="3",
+               **stores, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3",
                # one client address plays every citizen: lift the chat's per-address limits
                RATE_CHAT_SESSION="1000000/60", RATE_CHAT_MESSAGES_PER_ADDRESS="1000000/60",
                RATE_CHAT_MESSAGES_PER_CONVERSATION="1000/60")
