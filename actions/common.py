@@ -34,9 +34,12 @@ def say(dispatcher: CollectingDispatcher, messages: list[Say]) -> None:
             dispatcher.utter_message(text=m.text)
 
 
-def emit(dispatcher: CollectingDispatcher, step: Step) -> list[EventType]:
+def emit(dispatcher: CollectingDispatcher, step: Step, current: dict[str, Any] | None = None) -> list[EventType]:
+    """The step's messages, and a SlotSet for each slot it sets, except those already holding that
+    value in `current` (the tracker's slots): every event is stored and replayed at every turn."""
     say(dispatcher, step.say)
-    return [SlotSet(k, v) for k, v in step.slots.items()]
+    current = current or {}
+    return [SlotSet(k, v) for k, v in step.slots.items() if k not in current or current[k] != v]
 
 
 def reset_intake(tracker: Tracker | None = None) -> list[EventType]:

@@ -46,8 +46,8 @@ class ValidateComplaintForm(FormValidationAction):
                 events.append(SlotSet(slot, None))
                 continue
             step = intake.answer(slot, value, state, history=history)
+            events += emit(dispatcher, step, current=state)  # before the step: only what it changes
             state.update(step.slots)
-            events += emit(dispatcher, step)
         events.append(SlotSet("requested_slot", intake.next_slot(state)))
         return events
 

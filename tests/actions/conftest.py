@@ -52,6 +52,12 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
+def validated(set_now: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slots after the form's validation: those extracted from the message (`set_now`), then
+    the validation's changes (a value it keeps as extracted is not set a second time)."""
+    return {**set_now, **slot_events(events)}
+
+
 def responses(dispatcher) -> list[str]:  # type: ignore[no-untyped-def]
     return [m.get("response") or "" for m in dispatcher.messages]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.form import ValidateComplaintForm
-from tests.actions.conftest import make_tracker, responses, slot_events
+from tests.actions.conftest import make_tracker, responses, slot_events, validated
 
 IDENTITY = {"consent": True, "acting_for": "self", "last_name": "Lambert", "first_name": "Sophie",
             "address": "Rue des Écoles 7, 7000 Mons", "email": "sophie.lambert@example.be",
@@ -16,7 +16,7 @@ async def run(slots, set_now, text=None, **kw):  # type: ignore[no-untyped-def]
     d = CollectingDispatcher()
     text = text if text is not None else str(next(iter(set_now.values())))
     events = await ValidateComplaintForm().run(d, make_tracker(slots, text=text, set_now=set_now, **kw), {})
-    return d, slot_events(events)
+    return d, validated(set_now, events)
 
 
 async def test_form_invalid_email_asks_again_with_a_message(use_policy) -> None:
@@ -156,8 +156,9 @@ async def test_form_file_sent_during_another_question_answers_nothing(use_policy
 
 async def test_form_cancel_inside_a_question_ends_the_form_and_keeps_nothing(use_policy) -> None:
     use_policy("igretec")
-    _, slots = await run(IDENTITY, {"facts_place": "annuler"})
-    assert slots == {"intake_end": "cancelled", "requested_slot": None}
+    events = await ValidateComplaintForm().run(CollectingDispatcher(), make_tracker(
+        IDENTITY, text="annuler", set_now={"facts_place": "annuler"}), {})
+    assert slot_events(events) == {"intake_end": "cancelled", "requested_slot": None}
 
 
 async def test_form_an_answer_mentioning_a_counsellor_is_an_answer_not_a_handover(use_policy) -> None:
@@ -194,3 +195,16 @@ async def test_form_a_different_wrong_name_is_still_refused(use_policy) -> None:
         _, slots = await run(state, {"last_name": answer})
         state.update(slots)
     assert state["last_name"] is None
+
+
+async def test_form_sets_again_only_what_the_validation_changes(use_policy) -> None:
+    # every event is stored and replayed at each turn: an answer kept as typed is not set twice
+    use_policy("igretec")
+    kept = await ValidateComplaintForm().run(CollectingDispatcher(), make_tracker(
+        {"consent": True, "acting_for": "self"}, text="Lambert", set_now={"last_name": "Lambert"},
+        requested="last_name"), {})
+    assert "last_name" not in slot_events(kept) and slot_events(kept)["requested_slot"] == "first_name"
+    changed = await ValidateComplaintForm().run(CollectingDispatcher(), make_tracker(
+        {**IDENTITY, "phone": None}, text="0475 98 76 54", set_now={"phone": "0475 98 76 54"},
+        requested="phone"), {})
+    assert slot_events(changed)["phone"] == "+32475987654"

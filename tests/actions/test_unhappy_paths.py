@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.form import ValidateComplaintForm
 from actions.intake import ActionStartIntake, ActionSubmitComplaint
 from bot.services.intake import FIELD_LABELS
-from tests.actions.conftest import make_tracker, responses, slot_events, texts
+from tests.actions.conftest import make_tracker, responses, slot_events, texts, validated
 
 IDENTITY = {"consent": True, "acting_for": "self", "last_name": "Lambert", "first_name": "Sophie",
             "address": "Rue des Écoles 7, 7000 Mons", "email": "sophie.lambert@example.be",
@@ -32,7 +32,7 @@ async def form(slots, set_now, text=None, events=None, **kw):  # type: ignore[no
     text = text if text is not None else str(set_now[slot])
     evts = await ValidateComplaintForm().run(d, make_tracker(slots, text=text, set_now=set_now, requested=slot,
                                                              events=events, **kw), {})
-    return d, slot_events(evts)
+    return d, validated(set_now, evts)
 
 
 @pytest.mark.parametrize("slot", [s for s in ORDER if s in FIELD_LABELS and s != "attachments"])
