@@ -133,16 +133,23 @@ def engine_urls(settings: Settings, count: int) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- commands
+# `rasa run` with its token read from RASA_AUTH_TOKEN instead of the command line, which every
+# user of the machine can read (ps, /proc/<pid>/cmdline); Rasa has no other way to be given it.
+ENGINE_MAIN = ("import os, sys; from rasa.__main__ import main; "
+               "sys.argv = ['rasa', *sys.argv[1:], '--auth-token', os.environ['RASA_AUTH_TOKEN']]; main()")
+
+
 def commands(settings: Settings, model: Path, endpoints: Path, *, engine_port: int = 5005,
-             action_port: int = 5055, web_port: int | None = None, token: str | None = None) -> dict[str, list[str]]:
-    """The command of each process. The action server goes through `bot.runner actions`, which
-    binds it to 127.0.0.1 whoever starts it (rasa-sdk reads SANIC_HOST, default 0.0.0.0)."""
+             action_port: int = 5055, web_port: int | None = None) -> dict[str, list[str]]:
+    """The command of each process (none holds a secret: the engine reads RASA_AUTH_TOKEN from its
+    environment). The action server goes through `bot.runner actions`, which binds it to 127.0.0.1
+    whoever starts it (rasa-sdk reads SANIC_HOST, default 0.0.0.0)."""
     venv = ROOT / ".venv" / "bin"
     return {
         "actions": [str(venv / "python"), "-m", "bot.runner", "actions", "--actions", "actions",
                     "-p", str(action_port)],
-        "engine": [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "-m", str(model), "--enable-api",
-                   "--auth-token", token or settings.rasa_auth_token, "-i", settings.engine_host,
+        "engine": [str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", ENGINE_MAIN, "run", "-m", str(model),
+                   "--enable-api", "-i", settings.engine_host,
                    "-p", str(engine_port), "--endpoints", str(endpoints), "--credentials",
                    str(ROOT / "credentials.yml")],
         "web": [str(venv / "python"), "-m", "uvicorn", "bot.web.app:create_app", "--factory",
@@ -166,13 +173,13 @@ def serve_actions(argv: list[str]) -> None:
 
 def programs(settings: Settings, model: Path, endpoints: Path, *, engines: int,
              actions: int) -> dict[str, tuple[list[str], dict[str, str]]]:
-    """Each supervised program: (command, extra environment). The engine token is left out of
-    the commands (expanded by supervisord from RASA_AUTH_TOKEN), so the config holds no secret."""
+    """Each supervised program: (command, extra environment). The engine reads its token from
+    RASA_AUTH_TOKEN (supervisord's environment), so neither the config nor a command holds it."""
     action_port = port_of(settings.action_server_url, 5055)
     urls = engine_urls(settings, engines)
     out: dict[str, tuple[list[str], dict[str, str]]] = {}
     for i, url in enumerate(urls):
-        cmd = commands(settings, model, endpoints, engine_port=port_of(url, 5005), token="\0TOKEN\0")["engine"]
+        cmd = commands(settings, model, endpoints, engine_port=port_of(url, 5005))["engine"]
         out[f"engine-{i}"] = (cmd, {})
     out["actions"] = (commands(settings, model, endpoints, action_port=action_port)["actions"],
                       {"ACTION_SERVER_SANIC_WORKERS": str(actions)})
@@ -198,7 +205,7 @@ def supervisor_conf(progs: dict[str, tuple[list[str], dict[str, str]]], var_dir:
     for name, (cmd, extra) in progs.items():
         # each program ends with supervisord: a kill -9 of `make run` leaves nothing on the ports
         cmd = [str(ROOT / ".venv" / "bin" / "python"), "-m", "bot.runner", "exec", *cmd]
-        command = q(shlex.join(cmd)).replace(shlex.quote("\0TOKEN\0"), "%(ENV_RASA_AUTH_TOKEN)s")
+        command = q(shlex.join(cmd))
         lines += [
             f"[program:{name}]", f"command={command}", f"directory={q(str(ROOT))}",
             "autostart=true", "autorestart=true", "startsecs=3", "startretries=100",

@@ -1,9 +1,10 @@
 """Engine plug-in, installed as `sitecustomize.py` into .venv-rasa's site-packages by `make`.
 
 Python imports `sitecustomize` at every start of that interpreter (`site` module). This one
-imports nothing heavy: it registers an import hook that patches two Rasa modules once they are
-loaded: the first two do once what Rasa redoes at every call, with the same result; the last
-two keep a conversation alive through a fault (a database outage, a circuit break):
+imports nothing heavy: it registers an import hook that patches five Rasa modules once they are
+loaded: the first two do once what Rasa redoes at every call, with the same result; the next
+two keep a conversation alive through a fault (a database outage, a circuit break); the last
+keeps the citizens' words out of the engine's logs:
 
 1. `rasa.core.actions.action`: the JSON-schema validator of action-server replies is built once.
 2. `rasa.shared.core.events`: `Event.resolve_by_type` (the class of an event from its name, for
@@ -36,6 +37,13 @@ Rasa's method (its `topic`, default and unknown-name answers).
    `action_listen`; a circuit break stops before listening, so each later message of that
    conversation finds the same count and is dropped with no answer, forever (found by the fault
    run: 23 of 100 conversations dead). Patched, the count also stops at the latest user message.
+
+5. `rasa.utils.log_utils`: no citizen's words in the engine's logs. Rasa passes every structured
+   log line through `_anonymizer`, which only acts with Rasa Pro's anonymisation pipeline; in
+   Rasa Open Source its REST channel logs the whole message (`text=`) at ERROR level when
+   handling it fails or times out (a stopped database, a dead action server: the fault run's
+   logs held citizens' names and addresses). Patched, the values of the keys Rasa lists as
+   anonymizable are replaced by their length, at every level.
 
 `COMPLAINTBOT_RASA_PLUGIN=off` leaves the engine as shipped (to measure the difference).
 `tests/unit/test_runner_rasa_plugin.py` fails if a Rasa or jsonschema upgrade breaks the patch.
@@ -164,8 +172,38 @@ def patch_action_limit(module: Any) -> bool:
     return True
 
 
+def patch_log_redaction(module: Any) -> bool:
+    """`log_utils._anonymizer` (the first processor of every engine log line) replaces the values
+    Rasa lists as anonymizable (the user's text, slot values, entities…) by their length; True if done."""
+    original = module.__dict__["_anonymizer"]
+    if getattr(original, MARK, False):
+        return True
+    keys = _anonymizable_keys(original)
+
+    def _anonymizer(logger: Any, method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+        for key in keys.intersection(event_dict):
+            event_dict[key] = f"[masqué : {len(str(event_dict[key]))} caractères]"
+        return event_dict
+
+    setattr(_anonymizer, MARK, True)
+    _anonymizer.__wrapped__ = original  # type: ignore[attr-defined]
+    _anonymizer.__doc__ = original.__doc__
+    module._anonymizer = _anonymizer
+    return True
+
+
+def _anonymizable_keys(anonymizer: Any) -> set[str]:
+    """The keys Rasa's own anonymizer lists (read from its code: a Rasa upgrade that adds one adds
+    it here too), never fewer than those its 3.6 REST channel logs."""
+    consts = [c for const in anonymizer.__code__.co_consts
+              for c in (const if isinstance(const, tuple) else (const,))]
+    names = {c for c in consts if isinstance(c, str) and c.isidentifier()}
+    return names | {"text", "user_text", "slot_values", "parse_data_text", "message", "response"}
+
+
 PATCHES = {"rasa.core.actions.action": patch_remote_action, "rasa.shared.core.events": patch_event_lookup,
-           "rasa.core.tracker_store": patch_fail_safe_retrieve, "rasa.core.processor": patch_action_limit}
+           "rasa.core.tracker_store": patch_fail_safe_retrieve, "rasa.core.processor": patch_action_limit,
+           "rasa.utils.log_utils": patch_log_redaction}
 
 
 class _PatchingLoader(importlib.abc.Loader):

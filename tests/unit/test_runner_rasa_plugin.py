@@ -98,6 +98,17 @@ broken = [ActionExecuted("action_listen"), UserUttered("a")] + [ActionExecuted("
 out["limit_after_break"] = limit(broken + [UserUttered("b")])
 out["limit_in_turn"] = limit(broken)
 out["limit_patched"] = bool(getattr(proc.MessageProcessor.is_action_limit_reached, "__complaintbot_patched__", False))
+import io, logging
+import structlog
+from rasa.utils import log_utils
+for handler in list(logging.getLogger().handlers):
+    logging.getLogger().removeHandler(handler)
+stdout, sys.stdout = sys.stdout, io.StringIO()
+log_utils.configure_structlog(logging.INFO)
+structlog.get_logger().error("rest.message.received.failure", text="Sophie Lambert, rue des Écoles 7")
+structlog.get_logger().info("form.slots", slot_values={"email": "sophie@example.be"}, sender_id="web-1")
+out["log_lines"], sys.stdout = sys.stdout.getvalue(), stdout
+out["log_patched"] = bool(getattr(log_utils._anonymizer, "__complaintbot_patched__", False))
 print("RESULT " + json.dumps(out))
 '''
 
@@ -174,3 +185,17 @@ def test_plugin_a_circuit_break_ends_its_turn_but_not_the_conversation(patched: 
     assert patched["limit_patched"]
     assert patched["limit_in_turn"] == [True, True], "ten actions after one message still trip the breaker"
     assert patched["limit_after_break"] == [False, True], "Rasa would drop every later message"
+
+
+def test_plugin_keeps_the_citizens_words_out_of_the_engine_logs(patched: dict) -> None:
+    assert patched["log_patched"]
+    lines = patched["log_lines"]
+    assert "rest.message.received.failure" in lines and "web-1" in lines  # the lines are still written
+    assert "Sophie" not in lines and "sophie@example.be" not in lines
+    first = json.loads(lines.splitlines()[0])  # JSON lines when the output is not a terminal
+    assert first["text"] == "[masqué : 32 caractères]" and first["level"] == "error"
+
+
+def test_plugin_off_logs_the_message_as_rasa_does() -> None:
+    plain = run_check(COMPLAINTBOT_RASA_PLUGIN="off")
+    assert "Sophie Lambert" in plain["log_lines"], "Rasa Open Source logs the text: the patch is needed"

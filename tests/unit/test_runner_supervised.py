@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class Running:
     web_port: int
     engine_port: int
     action_port: int
+    token: str
 
     def pid(self, program: str) -> int:
         out = supervisorctl(self.var, "pid", program).stdout.strip()
@@ -91,6 +93,14 @@ def http(url: str, body: dict | None = None, timeout: float = 30) -> dict:
         return json.loads(r.read() or b"{}")
 
 
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return int(r.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
+
+
 def wait_http(url: str, timeout: float) -> None:
     end = time.monotonic() + timeout
     while True:
@@ -127,7 +137,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     log = (var / "runner.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "bot.runner"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
-    r = Running(proc, var, web_port, engine_port, action_port)
+    r = Running(proc, var, web_port, engine_port, action_port, env["RASA_AUTH_TOKEN"])
     try:
         end = time.monotonic() + 420
         while "Prêt en" not in (var / "runner.log").read_text(errors="replace"):
@@ -150,6 +160,16 @@ def test_runner_internal_servers_listen_on_loopback_only(running: Running) -> No
     assert listeners(running.action_port) and set(listeners(running.action_port)) == {"127.0.0.1"}
     assert listeners(running.engine_port) and set(listeners(running.engine_port)) == {"127.0.0.1"}
     assert set(listeners(running.web_port)) == {"127.0.0.1"}  # WEB_HOST given by the test
+
+
+def test_runner_engine_token_is_on_no_command_line_yet_protects_the_engine(running: Running) -> None:
+    pid = running.pid("engine-0")
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    assert "rasa.__main__" in cmdline and "os.environ['RASA_AUTH_TOKEN']" in cmdline
+    token = running.token
+    assert token and token not in cmdline
+    base = f"http://127.0.0.1:{running.engine_port}"
+    assert http_status(f"{base}/status") == 401 and http_status(f"{base}/status?token={token}") == 200
 
 
 def test_runner_action_server_killed_is_restarted_and_its_workers_do_not_linger(running: Running) -> None:
