@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -105,9 +107,20 @@ class Engine(Protocol):
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
 
+_log_key = {"key": secrets.token_bytes(32)}  # replaced by the installation's key at start-up
+
+
+def use_log_key(secret: str) -> None:
+    """Key the log pseudonyms with a secret of the installation (the web service's start-up gives
+    the engine token), so that the same sender has the same id across workers and restarts."""
+    if secret:
+        _log_key["key"] = hashlib.sha256(b"complaintbot log pseudonym\0" + secret.encode()).digest()
+
+
 def sender_ref(sender: str) -> str:
-    """A short pseudonymous id for the logs (sender and message ids can contain phone numbers)."""
-    return hashlib.sha256(sender.encode()).hexdigest()[:12]
+    """A short pseudonymous id for the logs (sender and message ids can contain phone numbers): a
+    keyed hash, since an unkeyed one of a phone number is reversed by trying every number."""
+    return hmac.new(_log_key["key"], sender.encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def replies_from_engine(messages: list[dict[str, Any]]) -> list[Reply]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
 
 from bot.channels.engine import EngineClient
+from bot.channels.relay import use_log_key
 from bot.channels.web import install_channels
 from bot.config import Settings
 from bot.policies import load_policy
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, engine: EngineClient | None = N
     app = FastAPI(title="Assistant réclamations", lifespan=_lifespan(engine), docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.settings = settings
+    use_log_key(settings.rasa_auth_token)  # log pseudonyms keyed by a secret of this installation
     app.state.on_start = []  # async callables(app) run at start-up (channels, outbox worker)
     app.state.on_stop = []
     app.state.registry = registry or Registry.from_settings(settings)
