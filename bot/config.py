@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated, Any, get_type_hints
@@ -189,9 +189,19 @@ def _stored_token(var_dir: Path) -> str:
 
 def ensure_token(var_dir: Path) -> str:
     """Create var/rasa_token with a random token when missing; return the token."""
-    var_dir.mkdir(parents=True, exist_ok=True)
-    path = var_dir / "rasa_token"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+    return ensure_secret_file(var_dir / "rasa_token", lambda: secrets.token_urlsafe(32))
+
+
+def ensure_secret_file(path: Path, make: Callable[[], str]) -> str:
+    """The secret kept in `path`, created when missing with `make()`: the file is created with mode
+    600 (never readable by others, not even between its creation and a chmod), and exclusively,
+    so that two processes starting together keep the same secret."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(make())
     return path.read_text().strip()

@@ -37,7 +37,7 @@ from bot.staff.common import (
     today_of,
     with_deadlines,
 )
-from bot.staff.session import SESSION_COOKIE, SESSION_HOURS, same_token
+from bot.staff.session import SESSION_COOKIE, SESSION_HOURS, same_token, session_ended
 
 RegistryDep = Annotated[Registry, Depends(registry_of)]
 PolicyDep = Annotated[Policy, Depends(policy_of)]
@@ -109,6 +109,8 @@ class LoginRequired(Exception):
 def session_user(request: Request, registry: RegistryDep) -> dict[str, Any]:
     """The active account of the signed session cookie, with the session's CSRF token."""
     data = signer_of(request).unsign(request.cookies.get(SESSION_COOKIE), SESSION_HOURS * 3600)
+    if data is not None and session_ended(registry, data, now=now_of(request)):
+        data = None  # logged out: the cookie may be replayed, the session is over
     account = staff.staff_account(registry, data["email"]) if data else None
     if data is None or account is None or not account["active"]:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.config import Settings, rate
+from bot.config import Settings, ensure_secret_file, rate
 from bot.services.uow import Registry
 
 SESSION_COOKIE = "staff_session"
@@ -27,12 +27,7 @@ SESSION_HOURS = 10
 
 def load_key(var_dir: Path) -> bytes:
     """The signing key, created once per installation."""
-    path = var_dir / "staff_session_key"
-    if not path.exists():
-        var_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip().encode()
+    return ensure_secret_file(var_dir / "staff_session_key", lambda: secrets.token_urlsafe(48)).encode()
 
 
 class Signer:
@@ -63,6 +58,24 @@ class Signer:
 
 def new_session(email: str) -> dict[str, Any]:
     return {"email": email, "csrf": secrets.token_urlsafe(24), "iat": time.time()}
+
+
+def _ended_key(session: dict[str, Any]) -> str:
+    return "session:ended:" + hashlib.sha256(str(session.get("csrf")).encode()).hexdigest()[:32]
+
+
+def end_session(registry: Registry, session: dict[str, Any], *, now: datetime) -> None:
+    """Logout: this session (its random CSRF token is its id) is refused from now on by every
+    worker, even if its cookie is replayed, until it would have expired anyway."""
+    with registry.unit_of_work() as uow:
+        uow.counters.hit(_ended_key(session), timedelta(hours=SESSION_HOURS), now)
+        uow.commit()
+
+
+def session_ended(registry: Registry, session: dict[str, Any], *, now: datetime) -> bool:
+    with registry.unit_of_work() as uow:
+        count, _ = uow.counters.peek(_ended_key(session), timedelta(hours=SESSION_HOURS), now)
+    return count > 0
 
 
 def same_token(given: str | None, expected: str | None) -> bool:

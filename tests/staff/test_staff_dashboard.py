@@ -116,3 +116,21 @@ def test_register_analytics_csv_and_logout_pages(web: StaffWeb) -> None:
     logout = web.client.post("/staff/logout", data={"csrf": _csrf(analytics.text)}, follow_redirects=False)
     assert logout.status_code == 303
     assert web.client.get("/staff/", follow_redirects=False).status_code == 303
+
+
+def test_logout_ends_the_session_on_the_server_a_replayed_cookie_is_refused(web: StaffWeb) -> None:
+    from bot.staff.session import SESSION_COOKIE
+
+    _login(web)
+    page = web.client.get("/staff/")
+    assert page.status_code == 200
+    stolen = web.client.cookies.get(SESSION_COOKIE)
+    assert stolen
+    logout = web.client.post("/staff/logout", data={"csrf": _csrf(page.text)}, follow_redirects=False)
+    assert logout.status_code == 303
+    web.client.cookies.set(SESSION_COOKIE, stolen, path="/staff")  # a copy kept before the logout
+    replay = web.client.get("/staff/", follow_redirects=False)
+    assert replay.status_code == 303 and "/staff/login" in replay.headers["location"]
+    web.client.cookies.clear()
+    _login(web)  # a new login is a new session
+    assert web.client.get("/staff/", follow_redirects=False).status_code == 200

@@ -20,6 +20,7 @@ from bot.staff.session import (
     SESSION_COOKIE,
     SESSION_HOURS,
     LoginLimits,
+    end_session,
     login_succeeded,
     new_session,
     reserve_login_attempt,
@@ -68,7 +69,8 @@ def _signed_in(request: Request, email: str, next_url: str) -> RedirectResponse:
 
 
 @router.post("/logout")
-def logout(user: FormUser) -> Response:
+def logout(user: FormUser, registry: RegistryDep, now: NowDep) -> Response:
+    end_session(registry, user, now=now)  # refused server-side too, not only forgotten by the browser
     response = RedirectResponse("/staff/login?error=logged_out", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/staff")
     return response
