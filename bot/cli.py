@@ -268,7 +268,8 @@ def _staff_tools(args: argparse.Namespace, settings: Settings) -> int:
                 if not settings.staff_notify_email:
                     print("STAFF_NOTIFY_EMAIL non défini : seuls les dossiers attribués sont signalés")
             result = outbox.flush_outbox(registry, smtp_host=settings.smtp_host, smtp_port=settings.smtp_port,
-                                         mail_from=settings.mail_from, now=now)
+                                         mail_from=settings.mail_from, now=now,
+                                         security=outbox.SmtpSecurity.from_settings(settings))
             print(f"{result['sent']} e-mail(s) envoyé(s), {result['failed']} refusé(s), {result['waiting']} en attente")
             if result["error"]:
                 print(f"erreur : {result['error']}", file=sys.stderr)

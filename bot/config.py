@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Annotated, Any, get_type_hints
+from typing import Annotated, Any, Literal, get_type_hints
 
 from pydantic import AfterValidator, BeforeValidator, Field, create_model
 from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
@@ -61,6 +61,10 @@ class Settings:
     rasa_auth_token: str = ""
     smtp_host: str | None = None
     smtp_port: int = 25
+    smtp_tls: Literal["auto", "starttls", "ssl", "off"] = "auto"  # auto (STARTTLS when offered), starttls (required), ssl (port 465), off
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_ca_file: str | None = None
     staff_notify_email: str | None = None
     mail_from: str = "reclamations@localhost"
     telegram_bot_token: str | None = None

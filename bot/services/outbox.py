@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -43,6 +45,29 @@ class SmtpUnavailable(Exception):
     """The SMTP server cannot be reached or dropped the connection."""
 
 
+@dataclass(frozen=True)
+class SmtpSecurity:
+    """How the connection to the SMTP server is protected. `tls`: "auto" (STARTTLS whenever the
+    server offers it), "starttls" (required), "ssl" (implicit TLS, port 465) or "off". A login
+    (`username`) is only ever sent over TLS; `ca_file` trusts a private authority."""
+
+    tls: str = "auto"
+    username: str | None = None
+    password: str | None = None
+    ca_file: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SmtpSecurity:
+        return cls(settings.smtp_tls, settings.smtp_username, settings.smtp_password, settings.smtp_ca_file)
+
+    def context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.ca_file or None)
+
+
+class SmtpRefused(Exception):
+    """The connection could be made but not used (no TLS where required, login refused)."""
+
+
 def flush_outbox(
     registry: Registry,
     *,
@@ -52,6 +77,7 @@ def flush_outbox(
     now: datetime | None = None,
     limit: int = 200,
     timeout: float = SMTP_TIMEOUT,
+    security: SmtpSecurity = SmtpSecurity(),
 ) -> dict[str, Any]:
     """Send the waiting e-mails, oldest first. Returns {sent, failed, waiting, error}:
     `failed` are the refusals of this run, `waiting` what is still to send, `error` the
@@ -66,7 +92,7 @@ def flush_outbox(
     if not smtp_host:
         result["error"] = "SMTP non configuré (SMTP_HOST) : les e-mails restent dans la file d'attente."
         return result
-    smtp = _connect(registry, smtp_host, smtp_port, timeout, ids, result)
+    smtp = _connect(registry, smtp_host, smtp_port, timeout, ids, result, security)
     if smtp is None:
         return result
     try:
@@ -85,17 +111,51 @@ def flush_outbox(
 
 
 def _connect(
-    registry: Registry, host: str, port: int, timeout: float, ids: list[int], result: dict[str, Any]
+    registry: Registry, host: str, port: int, timeout: float, ids: list[int], result: dict[str, Any],
+    security: SmtpSecurity,
 ) -> smtplib.SMTP | None:
-    """The SMTP connection; None when the server cannot be reached (noted on the waiting e-mails
-    and in `result`)."""
+    """The SMTP connection, secured and logged in as `security` says; None when the server cannot
+    be reached or used (noted on the waiting e-mails and in `result`)."""
+    smtp: smtplib.SMTP | None = None
     try:
-        return smtplib.SMTP(host, port, timeout=timeout)
-    except (OSError, smtplib.SMTPException) as exc:
+        smtp = _open(host, port, timeout, security)
+        return smtp
+    except SmtpRefused as exc:
+        result["error"] = f"Serveur SMTP inutilisable : {exc}"
+    except smtplib.SMTPAuthenticationError as exc:
+        result["error"] = f"Identifiants SMTP refusés (code {exc.smtp_code})"
+    except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError is an OSError
         result["error"] = f"Serveur SMTP injoignable : {type(exc).__name__}"
-        log.warning("outbox: SMTP server unreachable (%s), %d e-mail(s) kept", type(exc).__name__, len(ids))
-        _note_outage(registry, ids, result["error"])
-        return None
+    log.warning("outbox: SMTP server not usable (%s), %d e-mail(s) kept", result["error"], len(ids))
+    _note_outage(registry, ids, result["error"])
+    return None
+
+
+def _open(host: str, port: int, timeout: float, security: SmtpSecurity) -> smtplib.SMTP:
+    if security.tls == "ssl":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=security.context())
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    try:
+        if security.tls != "ssl":
+            smtp.ehlo()
+            offered = smtp.has_extn("starttls")
+            if security.tls == "starttls" and not offered:
+                raise SmtpRefused("STARTTLS exigé (SMTP_TLS=starttls) mais non proposé par le serveur")
+            if offered and security.tls in ("auto", "starttls"):
+                smtp.starttls(context=security.context())
+                smtp.ehlo()
+            elif security.username:
+                raise SmtpRefused("identifiants non envoyés sans TLS (le serveur ne propose pas STARTTLS)")
+        if security.username:
+            try:
+                smtp.login(security.username, security.password or "")
+            except smtplib.SMTPServerDisconnected as exc:  # some servers hang up on a failed AUTH
+                raise SmtpRefused("identifiants refusés (le serveur a coupé la connexion)") from exc
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
 
 
 def _send_one(registry: Registry, smtp: smtplib.SMTP, outbox_id: int, mail_from: str, result: dict[str, Any]) -> None:

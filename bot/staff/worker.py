@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from bot.config import Settings
 from bot.services.notifications import queue_staff_notices
-from bot.services.outbox import flush_outbox
+from bot.services.outbox import SmtpSecurity, flush_outbox
 from bot.services.uow import Registry
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def run_once(registry: Registry, settings: Settings, now: datetime | None = None
     notices = queue_staff_notices(registry, staff_email=settings.staff_notify_email, now=now,
                                   base_url=settings.public_base_url)
     sent = flush_outbox(registry, smtp_host=settings.smtp_host, smtp_port=settings.smtp_port,
-                        mail_from=settings.mail_from)
+                        mail_from=settings.mail_from, security=SmtpSecurity.from_settings(settings))
     return {"notices": notices, "outbox": sent}
 
 
