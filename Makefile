@@ -14,7 +14,7 @@ export TF_INTRA_OP_PARALLELISM_THREADS := 2
 export TF_INTER_OP_PARALLELISM_THREADS := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup run test test-without-engine test-with-engine test-engine-a test-engine-b test-fast test-faults train validate lint bench bench-load nlu-cv nlu-heldout clean
+.PHONY: setup run test test-without-engine test-with-engine test-engine-a test-engine-b test-fast test-faults train validate lint audit fuzz bench bench-load nlu-cv nlu-heldout clean
 
 setup: $(APP) $(RASA) $(RASA_PLUGIN) $(SYSDEPS)
 
@@ -82,6 +82,20 @@ validate: $(RASA)
 lint: $(APP)
 	.venv/bin/ruff check bot actions tests bench rasa_plugins
 	.venv/bin/mypy
+	.venv/bin/bandit -q -c pyproject.toml -r bot actions rasa_plugins rasa_sdk_plugins
+	.venv/bin/python .ci/audit.py
+
+# Known vulnerabilities of the pinned versions of both lock files (part of lint).
+audit: $(APP)
+	.venv/bin/python .ci/audit.py
+
+# Hostile requests to every webhook and chat endpoint (FUZZ_CASES, 10,000), then the domain's
+# properties with PROPERTY_EXAMPLES examples each (2,000); both print their counts.
+FUZZ_CASES ?= 10000
+PROPERTY_EXAMPLES ?= 2000
+fuzz: $(APP)
+	.venv/bin/python -m tests.security.fuzzing --cases $(FUZZ_CASES)
+	PROPERTY_EXAMPLES=$(PROPERTY_EXAMPLES) .venv/bin/pytest -q -p no:cacheprovider tests/unit/test_properties.py --hypothesis-show-statistics
 
 bench: setup $(MODEL)
 	.venv/bin/python bench/run_all.py

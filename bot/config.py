@@ -86,7 +86,7 @@ class Settings:
     # shared secret the engine sends the action server (?token=) when they run apart; unset: none
     # (both on 127.0.0.1)
     action_server_token: str | None = None
-    web_host: str = "0.0.0.0"
+    web_host: str = "0.0.0.0"  # the public web service; internal ports are 127.0.0.1  # nosec B104
     web_port: int = 8000
     attachment_max_bytes: int = 10 * 1024 * 1024
     attachment_max_files: int = 5

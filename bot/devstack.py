@@ -119,11 +119,11 @@ class Stack:
         body = json.dumps({"sender": sender, "message": text, "metadata": metadata or {}}).encode()
         req = urllib.request.Request(f"{url or self.url}/webhooks/rest/webhook", data=body, method="POST",
                                      headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=60) as r:
+        with urllib.request.urlopen(req, timeout=60) as r:  # http://127.0.0.1 URL built here  # nosec B310
             return json.loads(r.read() or b"[]")
 
     def tracker(self, sender: str) -> dict:
-        with urllib.request.urlopen(f"{self.url}/conversations/{sender}/tracker?token={self.token}", timeout=30) as r:
+        with urllib.request.urlopen(f"{self.url}/conversations/{sender}/tracker?token={self.token}", timeout=30) as r:  # http://127.0.0.1 URL built here  # nosec B310
             return json.loads(r.read())
 
 

@@ -246,7 +246,7 @@ def wait_http(url: str, timeout: float) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with urllib.request.urlopen(url, timeout=2):  # a health URL of our own processes  # nosec B310
                 return True
         except urllib.error.HTTPError:
             return True
@@ -349,7 +349,7 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["exec"]:
         # `python -m bot.runner exec CMD…`: CMD with SIGTERM when its parent (supervisord) dies
         _die_with_parent()
-        os.execv(sys.argv[2], sys.argv[2:])
+        os.execv(sys.argv[2], sys.argv[2:])  # our own launcher, argv from bot.runner  # nosec B606
     if sys.argv[1:2] == ["actions"]:
         _die_with_parent()
         serve_actions(sys.argv[2:])

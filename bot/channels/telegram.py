@@ -87,10 +87,11 @@ class TelegramChannel:
     def parse(self, data: dict[str, Any]) -> Update | None:
         """The Update of a webhook body; None when it cannot be read."""
         try:
-            return Update.de_json(data, self.bot)
+            update = Update.de_json(data, self.bot)
         except Exception as exc:
             log.info("telegram: update not understood: %s", type(exc).__name__)
             return None
+        return update if update is not None and well_typed(update) else None
 
     def handle(self, update: Update) -> asyncio.Task[Any] | None:
         """Queue one update for the relay; None when it carries nothing to relay."""
@@ -282,3 +283,32 @@ register(Channel(
     "telegram", router, build=lambda settings, relay: TelegramChannel(make_bot(settings), relay),
     needs=lambda s: {"TELEGRAM_BOT_TOKEN": s.telegram_bot_token}, notes=_startup_notes,
 ))
+
+
+def _typed(value: Any, kind: type | tuple[type, ...], optional: bool = True) -> bool:
+    return (optional and value is None) or (isinstance(value, kind) and not isinstance(value, bool))
+
+
+def _chat_typed(chat: Any) -> bool:
+    return chat is not None and _typed(getattr(chat, "id", None), int, False) and _typed(getattr(chat, "type", None), str)
+
+
+def well_typed(update: Update) -> bool:
+    """Whether the fields the channel reads have the Bot API's documented types: `de_json` builds
+    an Update from any values (a text that is `true`, a file name that is an object)."""
+    if not _typed(update.update_id, int, optional=False):
+        return False
+    query = update.callback_query
+    if query is not None:
+        return _typed(query.data, str) and (query.message is None or _chat_typed(query.message.chat))
+    message = update.message
+    if message is None:
+        return True
+    if not (_chat_typed(message.chat) and _typed(message.text, str) and _typed(message.caption, str)):
+        return False
+    doc = message.document
+    if doc is not None and not (_typed(doc.file_id, str, False) and _typed(doc.file_name, str)
+                                and _typed(doc.file_size, int)):
+        return False
+    return all(_typed(p.file_id, str, False) and _typed(p.file_unique_id, str, False) and _typed(p.file_size, int)
+               for p in message.photo or ())

@@ -110,6 +110,6 @@ def json_object(body: bytes) -> dict[str, Any] | None:
     """A request body that is a JSON object; None otherwise."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         return None
     return data if isinstance(data, dict) else None

@@ -78,22 +78,22 @@ class WhatsAppChannel:
         tasks: list[asyncio.Task[Any]] = []
         if payload.get("object") != "whatsapp_business_account":
             return tasks
-        for entry in payload.get("entry") or []:
-            for change in entry.get("changes") or []:
-                value = change.get("value") or {}
+        for entry in _objects(payload.get("entry")):
+            for change in _objects(entry.get("changes")):
+                value = _object(change.get("value"))
                 if change.get("field") != "messages":
                     continue
-                phone_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
+                phone_id = str(_object(value.get("metadata")).get("phone_number_id") or "")
                 if phone_id and phone_id != self.settings.whatsapp_phone_number_id:
                     log.info("whatsapp: event for another phone number id ignored")
                     continue
-                if value.get("statuses"):
-                    log.info("whatsapp: %d status callback(s) ignored", len(value["statuses"]))
-                for message in value.get("messages") or []:
+                if statuses := _objects(value.get("statuses")):
+                    log.info("whatsapp: %d status callback(s) ignored", len(statuses))
+                for message in _objects(value.get("messages")):
                     incoming = self._incoming(message)
                     if incoming is None:
                         log.info("whatsapp: message %s of type %s ignored", sender_ref(str(message.get("id"))),
-                                 message.get("type"))
+                                 _text(message.get("type")))
                         continue
                     to = str(message.get("from"))
 
@@ -104,25 +104,29 @@ class WhatsAppChannel:
         return tasks
 
     def _incoming(self, message: dict[str, Any]) -> Incoming | None:
-        kind, wa_id, mid = message.get("type"), message.get("from"), message.get("id")
+        """The message to relay; None for a kind not relayed or a shape not understood."""
+        kind, wa_id, mid = _text(message.get("type")), _text(message.get("from")), _text(message.get("id"))
         if not wa_id or not mid:
             return None
         text: str | None = None
         files: list[IncomingFile] = []
         if kind == "text":
-            text = typed_text((message.get("text") or {}).get("body") or "")
+            text = typed_text(_text(_object(message.get("text")).get("body")))
         elif kind == "interactive":
-            inter = message.get("interactive") or {}
-            reply = inter.get(inter.get("type") or "") or {}  # button_reply or list_reply: {id, title}
-            text = reply.get("id") or reply.get("title")
+            inter = _object(message.get("interactive"))
+            reply = _object(inter.get(_text(inter.get("type"))))  # button_reply or list_reply: {id, title}
+            text = _text(reply.get("id")) or _text(reply.get("title"))
         elif kind == "button":  # quick-reply button of a template message
-            button = message.get("button") or {}
-            text = button.get("payload") or button.get("text")
+            button = _object(message.get("button"))
+            text = _text(button.get("payload")) or _text(button.get("text"))
         elif kind in ("image", "document"):
-            media = message.get(kind) or {}
-            text = typed_text(media.get("caption") or "") or None
-            name = media.get("filename") or (f"photo-{str(media.get('id'))[-8:]}.jpg" if kind == "image" else None)
-            files.append(IncomingFile(name, self._fetcher(str(media.get("id")))))
+            media = _object(message.get(kind))
+            text = typed_text(_text(media.get("caption"))) or None
+            media_id = _text(media.get("id"))
+            if not media_id:
+                return None
+            name = _text(media.get("filename")) or (f"photo-{media_id[-8:]}.jpg" if kind == "image" else None)
+            files.append(IncomingFile(name, self._fetcher(media_id)))
         elif kind in NOT_A_FILE:
             files.append(IncomingFile(None, no_fetch, refused="unsupported"))
         else:
@@ -250,3 +254,18 @@ register(Channel(
                      "WHATSAPP_VERIFY_TOKEN": s.whatsapp_verify_token,
                      "WHATSAPP_PHONE_NUMBER_ID": s.whatsapp_phone_number_id},
 ))
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object of the payload, or an empty one when Meta's documented shape is not there."""
+    return value if isinstance(value, dict) else {}
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON list (none when it is not a list)."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    """A string of the payload ('' for a number, a list or null where text was documented)."""
+    return value if isinstance(value, str) else ""

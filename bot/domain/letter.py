@@ -244,7 +244,7 @@ def read_message(text: str, *, now: datetime, country: str, tz: str, org_address
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\u00a0", " ")
     try:
         _read(text, now=now, country=country, tz=tz, org_address=org_address, org_phones=org_phones, r=reading)
-    except Exception:  # noqa: BLE001 - extraction is a bonus: never break the conversation
+    except Exception:  # noqa: BLE001 - extraction is a bonus, never break the conversation  # nosec B110
         pass
     return reading
 

@@ -163,7 +163,7 @@ def validate_name(text: str, field: str = "last_name") -> str:
     return _normalise_case(name)
 
 
-_NAME_TOKEN = r"[^\W\d_]+(?:['-][^\W\d_]+)*"
+_NAME_TOKEN = r"[^\W\d_]+(?:['-][^\W\d_]+)*"  # a regular expression, not a password  # nosec B105
 _PARTICLES = {"de", "du", "des", "van", "von", "der", "den", "le", "la", "d'", "di", "da", "ten", "ter"}
 _STOP_AFTER_NAME = {
     "et", "je", "j", "qui", "mais", "car", "donc", "pour", "avec", "habite", "ai", "suis", "est", "mon", "ma",

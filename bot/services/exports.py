@@ -14,7 +14,7 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # escapes text for reportlab, parses nothing  # nosec B406
 from zoneinfo import ZoneInfo
 
 from bot.domain.policy import Policy

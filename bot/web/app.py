@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse
 
 from bot.channels.engine import EngineClient
@@ -16,6 +17,7 @@ from bot.config import Settings
 from bot.policies import load_policy
 from bot.services.uow import Registry
 from bot.web.deps import SettingsDep
+from bot.web.errors import validation_error
 from bot.web.guards import BodySizeLimit
 from bot.web.headers import SecurityHeaders
 
@@ -37,6 +39,7 @@ def create_app(settings: Settings | None = None, engine: EngineClient | None = N
     # body caps (before any parsing, chunked bodies counted as they stream) and per-address rate limits
     app.add_middleware(BodySizeLimit, settings=settings)
     app.add_middleware(SecurityHeaders, https=(settings.public_base_url or "").startswith("https://"))
+    app.add_exception_handler(RequestValidationError, validation_error)  # French, never the input echoed
     install_channels(app)  # every channel's routes: bot/channels/registry.py
     from bot.staff import install_staff
 
