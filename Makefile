@@ -89,12 +89,15 @@ lint: $(APP)
 audit: $(APP)
 	.venv/bin/python .ci/audit.py
 
-# Hostile requests to every webhook and chat endpoint (FUZZ_CASES, 10,000), then the domain's
-# properties with PROPERTY_EXAMPLES examples each (2,000); both print their counts.
+# Hostile requests to every webhook and chat endpoint (FUZZ_CASES, 10,000), the staff API against
+# its description with each role's token (API_EXAMPLES per operation, 100), then the domain's
+# properties (PROPERTY_EXAMPLES each, 2,000); each prints its counts.
 FUZZ_CASES ?= 10000
+API_EXAMPLES ?= 100
 PROPERTY_EXAMPLES ?= 2000
 fuzz: $(APP)
 	.venv/bin/python -m tests.security.fuzzing --cases $(FUZZ_CASES)
+	API_EXAMPLES=$(API_EXAMPLES) .venv/bin/pytest -q -s -p no:cacheprovider tests/security/test_api_schema.py
 	PROPERTY_EXAMPLES=$(PROPERTY_EXAMPLES) .venv/bin/pytest -q -p no:cacheprovider tests/unit/test_properties.py --hypothesis-show-statistics
 
 bench: setup $(MODEL)

@@ -27,6 +27,8 @@ KEY = "complaint-widget"
 
 def answer(call: dict[str, Any]) -> list[dict[str, Any]]:
     text = call["message"].lower()
+    if "<img" in text:  # the summary repeats what the citizen wrote
+        return [{"text": f"Vous avez écrit : {call['message']}", "buttons": [{"title": call["message"], "payload": "x"}]}]
     if "annuler" in text:
         return [{"text": "C'est noté : votre démarche est annulée et rien n'a été enregistré."}]
     if "confirme" in text:
@@ -123,5 +125,32 @@ def test_widget_forgets_the_conversation_when_idle_filed_or_cancelled(served: st
             assert stored() is None
             page.reload()
             assert "Dupont" not in page.locator(".cw-log").inner_text()
+        finally:
+            browser.close()
+
+
+MARKUP = '<img src=x onerror="window.pwned=1"><b>Dupont</b>'
+
+
+@pytest.mark.browser
+def test_markup_typed_or_echoed_is_shown_as_text_never_run(served: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(locale="fr-BE")
+            page.goto(served + "/")
+            page.click(".cw-btn")
+            expect(page.locator(".cw-log .cw-bot")).to_have_count(1)
+            page.fill("#cw-input", MARKUP)
+            page.press("#cw-input", "Enter")
+            expect(page.locator(".cw-log .cw-bot")).to_have_count(2)
+            page.reload()  # and once more from what the widget kept
+            expect(page.locator(".cw-log .cw-bot")).to_have_count(2)
+            assert page.locator(".cw-log img, .cw-log b, #cw-panel img").count() == 0
+            assert page.evaluate("window.pwned") is None
+            log = page.locator(".cw-log").inner_text()
+            assert log.count(MARKUP) >= 2  # the citizen's line and the echo, as typed
         finally:
             browser.close()

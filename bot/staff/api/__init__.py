@@ -48,9 +48,28 @@ api_router.include_router(outbox.router)
 api_router.include_router(accounts.router)
 
 
+# What a 422 really is (bot/staff/api/errors.py), instead of FastAPI's default shape it describes
+_INVALID_INPUT = {
+    "title": "InvalidInput", "type": "object", "required": ["detail", "code"],
+    "properties": {
+        "detail": {"type": "string", "title": "Detail", "description": "Les erreurs, en français"},
+        "code": {"type": "string", "description": "invalid_input, or the refusal of a rule (received_in_future…)"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "type": {"type": "string"}, "loc": {"type": "array", "items": {"anyOf": [{"type": "string"},
+                                                                                      {"type": "integer"}]}},
+            "msg": {"type": "string"}}}},
+    },
+}
+
+
 @cache
 def _description() -> dict[str, Any]:
-    return get_openapi(title=API_TITLE, version="1.0.0", routes=api_router.routes, description=API_DESCRIPTION)
+    described = get_openapi(title=API_TITLE, version="1.0.0", routes=api_router.routes, description=API_DESCRIPTION)
+    schemas = described.get("components", {}).get("schemas", {})
+    if "HTTPValidationError" in schemas:
+        schemas["HTTPValidationError"] = _INVALID_INPUT
+        schemas.pop("ValidationError", None)
+    return described
 
 
 @api_router.get("/openapi.json", include_in_schema=False)

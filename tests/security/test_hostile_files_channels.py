@@ -1,0 +1,150 @@
+"""Hostile files through every channel (the widget: test_hostile_files.py): Telegram, WhatsApp
+(Meta) and Twilio, each file downloaded from the platform's stand-in as the service would, refused
+with the French message sent back on that platform, and nothing stored. Also a file one byte over
+the limit and a sixth file."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from bot.channels.twilio import signature
+from bot.config import Settings
+from bot.services.attachments import conversation_attachments
+from tests.channels.harness import (
+    PUBLIC,
+    TG_SECRET,
+    TG_TOKEN,
+    TW_SID,
+    TW_TOKEN,
+    WA_PHONE_ID,
+    WA_SECRET,
+    WA_TOKEN,
+    WA_VERIFY,
+    running,
+)
+from tests.channels.standins import (
+    EXE,
+    PDF,
+    FakeEngine,
+    TelegramStandIn,
+    TwilioStandIn,
+    WhatsAppStandIn,
+    tg_document,
+    wa_document,
+    wa_payload,
+)
+from tests.security.test_hostile_files import docm, zip_bomb_named_docx
+
+LIMIT = 60_000
+HOSTILE = [
+    ("facture.pdf", EXE, "c'est un programme"),
+    ("lettre.docx", docm(), "il contient des macros"),
+    ("formulaire.pdf", b"%PDF-1.7\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.launchURL('x'))>>>>endobj",
+     "ce PDF contient du code"),
+    ("page.pdf", b"<html><script>alert(1)</script></html>", "n'est pas accepté"),
+    ("image.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "n'est pas accepté"),
+    ("rapport.docx", zip_bomb_named_docx(), "les archives"),
+    ("scan.pdf", PDF + b"%" * (LIMIT + 1 - len(PDF)), "dépasse la taille maximale"),  # one byte over
+]
+
+
+class Platform:
+    """Sends one document the way the platform would and reads back what the service answered."""
+
+    def __init__(self, name: str, api: Any, settings: Settings) -> None:
+        self.name, self.api, self.settings, self.n = name, api, settings, 0
+
+    async def send(self, svc: Any, filename: str, content: bytes) -> None:
+        self.n += 1
+        if self.name == "telegram":
+            file_id = f"BQACAgQAAxkBAAIB{self.n:04d}"
+            self.api.add_file(file_id, f"documents/file_{self.n}", content)
+            update = tg_document(20_000 + self.n, file_id, filename, "application/pdf", len(content))
+            await svc.client.post("/channels/telegram/webhook", json=update,
+                                  headers={"X-Telegram-Bot-Api-Secret-Token": TG_SECRET})
+        elif self.name == "whatsapp":
+            self.api.media[f"77{self.n}"] = ("application/pdf", content)
+            body = json.dumps(wa_payload(WA_PHONE_ID, wa_document(f"wamid.H{self.n}", f"77{self.n}", filename,
+                                                                  "application/pdf"))).encode()
+            sig = "sha256=" + hmac.new(WA_SECRET.encode(), body, hashlib.sha256).hexdigest()
+            await svc.client.post("/channels/whatsapp/webhook", content=body,
+                                  headers={"X-Hub-Signature-256": sig, "Content-Type": "application/json"})
+        else:
+            sid = f"MM{self.n:032d}"
+            self.api.media[f"ME{self.n}"] = content
+            form = {"MessageSid": sid, "AccountSid": TW_SID, "From": "whatsapp:+32475123456",
+                    "To": "whatsapp:+14155238886", "Body": "", "NumMedia": "1", "WaId": "32475123456",
+                    "MediaUrl0": self.api.media_url(sid, f"ME{self.n}"), "MediaContentType0": "application/pdf"}
+            headers = {"Content-Type": "application/x-www-form-urlencoded",
+                       "X-Twilio-Signature": signature(TW_TOKEN, PUBLIC + "/channels/twilio/webhook",
+                                                       list(form.items()))}
+            await svc.client.post("/channels/twilio/webhook", content=urlencode(form), headers=headers)
+        await svc.drain()
+
+    def answers(self) -> list[str]:
+        if self.name == "telegram":
+            return list(self.api.sent_texts())
+        if self.name == "whatsapp":
+            return [m.get("text", {}).get("body", "") for m in self.api.sent()]
+        return [m["Body"] for m in self.api.sent()]
+
+    @property
+    def sender(self) -> str:
+        return {"telegram": "tg-424242", "whatsapp": "wa-32475123456", "twilio": "tw-32475123456"}[self.name]
+
+
+@pytest.fixture(params=["telegram", "whatsapp", "twilio"])
+def platform(request: pytest.FixtureRequest, make_settings: Callable[..., Settings]) -> Any:
+    limits = {"ATTACHMENT_MAX_BYTES": str(LIMIT), "ATTACHMENT_MAX_FILES": "5"}
+    if request.param == "telegram":
+        with TelegramStandIn(TG_TOKEN) as api:
+            yield Platform("telegram", api, make_settings(TELEGRAM_BOT_TOKEN=TG_TOKEN, TELEGRAM_WEBHOOK_SECRET=TG_SECRET,
+                                                          TELEGRAM_API_BASE_URL=api.url, **limits))
+    elif request.param == "whatsapp":
+        with WhatsAppStandIn(WA_TOKEN, WA_PHONE_ID) as api:
+            yield Platform("whatsapp", api, make_settings(
+                WHATSAPP_ACCESS_TOKEN=WA_TOKEN, WHATSAPP_APP_SECRET=WA_SECRET, WHATSAPP_VERIFY_TOKEN=WA_VERIFY,
+                WHATSAPP_PHONE_NUMBER_ID=WA_PHONE_ID, WHATSAPP_API_BASE_URL=api.url, **limits))
+    else:
+        with TwilioStandIn(TW_SID, TW_TOKEN) as api:
+            yield Platform("twilio", api, make_settings(TWILIO_ACCOUNT_SID=TW_SID, TWILIO_AUTH_TOKEN=TW_TOKEN,
+                                                        TWILIO_API_BASE_URL=api.url, PUBLIC_BASE_URL=PUBLIC, **limits))
+
+
+def _stored(settings: Settings) -> list[Path]:
+    folder = settings.attachments_dir
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+async def test_hostile_files_are_refused_in_french_on_the_platform_and_nothing_is_stored(platform: Platform) -> None:
+    engine = FakeEngine()
+    async with running(platform.settings, engine) as svc:
+        for filename, content, _words in HOSTILE:
+            await platform.send(svc, filename, content)
+        kept = conversation_attachments(svc.registry, platform.sender)
+    answers = platform.answers()
+    assert len(answers) == len(HOSTILE), answers
+    for (filename, _content, words), answer in zip(HOSTILE, answers, strict=True):
+        assert "n'a pas été enregistré" in answer and words in answer, (filename, answer)
+        assert "Formats acceptés" in answer
+    assert kept == [] and _stored(platform.settings) == [] and engine.calls == []
+
+
+async def test_a_sixth_file_is_refused_the_five_before_it_are_kept(platform: Platform) -> None:
+    engine = FakeEngine()
+    async with running(platform.settings, engine) as svc:
+        for n in range(6):
+            await platform.send(svc, f"piece-{n}.pdf", PDF + f"% {n}\n".encode())
+        kept = conversation_attachments(svc.registry, platform.sender)
+    assert len(kept) == 5 and len(_stored(platform.settings)) == 5
+    refused = [a for a in platform.answers() if "n'a pas été enregistré" in a]
+    assert len(refused) == 1 and "déjà envoyé 5 documents" in refused[0]
+    assert len(engine.calls) == 5  # the five kept files reached the engine, the sixth did not
