@@ -9,11 +9,16 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import bindparam, inspect, text
 
 from bot.storage.db import make_engine
 
 _CHUNK = 500
+# constant statements: the senders are one expanding bound parameter, never SQL text
+_DELETE_SENDERS = text("DELETE FROM events WHERE sender_id IN :senders").bindparams(
+    bindparam("senders", expanding=True))
+_DELETE_IDLE = text("DELETE FROM events WHERE sender_id IN "
+                    "(SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cut)")
 
 
 @contextmanager
@@ -35,9 +40,7 @@ def delete_conversations(url: str, senders: list[str]) -> int:
         total = 0
         for i in range(0, len(senders), _CHUNK):
             chunk = senders[i:i + _CHUNK]
-            marks = ", ".join(f":s{j}" for j in range(len(chunk)))
-            total += conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({marks})"),  # noqa: S608  # nosec B608
-                                  {f"s{j}": s for j, s in enumerate(chunk)}).rowcount or 0
+            total += conn.execute(_DELETE_SENDERS, {"senders": chunk}).rowcount or 0
         return int(total)
 
 
@@ -47,7 +50,5 @@ def delete_idle_conversations(url: str, before: datetime) -> int:
     with _events(url) as conn:
         if conn is None:
             return 0
-        idle = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cut"
-        result = conn.execute(text(f"DELETE FROM events WHERE sender_id IN ({idle})"),  # noqa: S608  # nosec B608
-                              {"cut": before.timestamp()})
+        result = conn.execute(_DELETE_IDLE, {"cut": before.timestamp()})
         return int(result.rowcount or 0)
