@@ -303,10 +303,11 @@ HANDOVER_NOTICE_WINDOW = timedelta(hours=1)  # default of the setting HANDOVER_N
 
 def request_handover(registry: Registry, policy: Policy, *, conversation: str, channel: str,
                      staff_email: str | None, now: datetime) -> int:
-    """A citizen asked for a person: count it and queue a notice to staff (no personal data:
-    the conversation id and the channel let staff find the exchange). Returns the notices queued.
+    """A citizen asked for a person: count it, keep the request for the dashboard ("Demandes de
+    contact": the conversation id is shown there, not in the e-mail, since on WhatsApp it is a
+    phone number) and queue a notice to staff with the request's number. Returns the notices queued.
 
-    One notice (and one count) per conversation within `HANDOVER_NOTICE_SECONDS`: asking again,
+    One request (and one count) per conversation within `HANDOVER_NOTICE_SECONDS`: asking again,
     or a script asking in a loop, does not flood the staff mailbox (counted in the database, so
     it holds across action-server processes)."""
     import hashlib
@@ -319,19 +320,42 @@ def request_handover(registry: Registry, policy: Policy, *, conversation: str, c
     key = "handover:" + hashlib.sha256(conversation.encode()).hexdigest()[:32]
     with registry.unit_of_work() as uow:
         first = uow.counters.hit(key, window, now) == 1
+        number = uow.handovers.add(policy.id, channel, conversation, now) if first else None
         uow.commit()
-    if not first:
+    if number is None:
         return 0
     count_triage(registry, policy.id, "human_handover", now)
     recipients = staff_recipients(staff_email)
     if not recipients:
         return 0
-    mail = (f"[{policy.organisation.name}] Demande de contact avec une personne",
-            f"Un citoyen demande à parler à une personne.\n\nCanal : {label(CHANNEL_LABELS, channel)}\n"
-            f"Conversation : {conversation}\nÀ : {now.isoformat(timespec='minutes')}\n\n"
-            "Merci de reprendre contact avec lui dès que possible.")
+    base = (settings.public_base_url or "").rstrip("/") if settings is not None else ""
+    where = f"{base}/staff/handovers" if base else "le tableau de bord, page « Demandes de contact »"
+    mail = (f"[{policy.organisation.name}] Demande de contact avec une personne (n° {number})",
+            f"Un citoyen demande à parler à une personne.\n\nDemande n° {number}\n"
+            f"Canal : {label(CHANNEL_LABELS, channel)}\nÀ : {now.isoformat(timespec='minutes')}\n\n"
+            f"La conversation est indiquée dans {where} (pas dans cet e-mail : c'est une donnée "
+            "personnelle). Merci de reprendre contact avec lui dès que possible.")
     with registry.unit_of_work() as uow:
         for to in recipients:
             uow.outbox.add(to, *mail, now=now)
         uow.commit()
     return len(recipients)
+
+
+def handover_overview(registry: Registry, *, limit: int = 200) -> dict[str, Any]:
+    """For staff: the open requests to talk to a person (oldest first), then the latest handled."""
+    with registry.unit_of_work(read_only=True) as uow:
+        items = uow.handovers.recent(limit)
+        open_count = uow.handovers.count_open()
+    for item in items:
+        item["channel_label"] = label(CHANNEL_LABELS, item["channel"])
+    return {"open": open_count, "items": items}
+
+
+def mark_handover_handled(registry: Registry, request_id: int, *, actor: str, now: datetime) -> bool:
+    """Staff took a request in hand; False when it was handled already (or does not exist)."""
+    require_aware("now", now)
+    with registry.unit_of_work() as uow:
+        done = uow.handovers.mark_handled(request_id, actor, now)
+        uow.commit()
+    return done

@@ -23,6 +23,7 @@ from bot.services.retention import (
     anonymise,
     delete_files,
     erase_conversations,
+    forget_handovers,
     legal_hold_of,
     prune_unlinked_attachments,
     sender_of,
@@ -170,6 +171,7 @@ def forget_conversation(registry: Registry, sender: str, *, now: datetime) -> No
 def _erase_conversations_of(registry: Registry, senders: list[str], now: datetime) -> None:
     """The person's conversations too: the engine's tracker store and documents never linked."""
     prune_unlinked_attachments(registry, before=now, conversations=senders)
+    forget_handovers(registry, conversations=senders)
     if registry.settings is not None:
         events = erase_conversations(registry.settings, senders)
         log.info("erasure: %d conversation event(s) erased from the engine's store", events)

@@ -140,7 +140,18 @@ def purge_conversation_data(registry: Registry, settings: Settings, *, now: date
             registry, before=now - timedelta(hours=settings.unlinked_attachment_hours)),
         "processed_messages": forget_processed_before(registry, now - timedelta(days=settings.processed_message_days)),
         "rate_counters": forget_counters_before(registry, now - timedelta(days=1)),
+        "handover_requests": forget_handovers(
+            registry, before=now - timedelta(days=settings.conversation_retention_days)),
     }
+
+
+def forget_handovers(registry: Registry, *, before: datetime | None = None, conversations: list[str] | None = None) -> int:
+    """Requests to talk to a person name their conversation: gone with it (older than `before`, or
+    those of these conversations)."""
+    with registry.unit_of_work() as uow:
+        count = uow.handovers.delete(before=before, conversations=conversations or ())
+        uow.commit()
+    return count
 
 
 def sender_of(intake_key: str | None) -> str | None:

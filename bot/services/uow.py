@@ -25,6 +25,7 @@ from bot.storage.db import SQLITE_BEGIN_OPTION, make_engine, make_session_factor
 from bot.storage.repository import (
     AttachmentRepository,
     ComplaintRepository,
+    HandoverRepository,
     OutboxRepository,
     StaffRepository,
 )
@@ -85,6 +86,7 @@ class UnitOfWork:
     attachments: AttachmentRepository
     outbox: OutboxRepository
     staff: StaffRepository
+    handovers: HandoverRepository
     references: ReferenceCounters
     triage: TriageCounts
     processed: ProcessedMessages
@@ -104,6 +106,7 @@ class UnitOfWork:
         self.attachments = AttachmentRepository(self.session)
         self.outbox = OutboxRepository(self.session, self.complaints)
         self.staff = StaffRepository(self.session)
+        self.handovers = HandoverRepository(self.session)
         self.references = ReferenceCounters(self.session)
         self.triage = TriageCounts(self.session)
         self.processed = ProcessedMessages(self.session)

@@ -243,3 +243,18 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class HandoverRequestRow(Base):
+    """A citizen asked to talk to a person ("parler à quelqu'un"): staff see the conversation here,
+    in the dashboard, instead of in an e-mail (a WhatsApp conversation id is a phone number)."""
+
+    __tablename__ = "handover_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(32))
+    conversation: Mapped[str] = mapped_column(String(255), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by: Mapped[str | None] = mapped_column(String(320))

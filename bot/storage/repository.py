@@ -30,6 +30,7 @@ from bot.storage.models import (
     AttachmentRow,
     ComplaintEventRow,
     ComplaintRow,
+    HandoverRequestRow,
     OutboxRow,
     StaffUserRow,
 )
@@ -721,3 +722,47 @@ class StaffRepository:
             .where(ApiTokenRow.token_hash == token_hash, ApiTokenRow.revoked.is_(False), StaffUserRow.active.is_(True))
         ).one_or_none()
         return self._account(user) if user is not None else None
+
+
+class HandoverRepository:
+    """Requests to talk to a person, for the dashboard (plain dicts out)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, policy_id: str, channel: str, conversation: str, now: datetime) -> int:
+        row = HandoverRequestRow(policy_id=policy_id, channel=channel, conversation=conversation[:255],
+                                 requested_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return int(row.id)
+
+    def recent(self, limit: int = 200) -> list[dict[str, Any]]:
+        """The open requests first (oldest first), then the latest handled ones."""
+        stmt = (select(HandoverRequestRow)
+                .order_by(HandoverRequestRow.handled_at.is_not(None), HandoverRequestRow.requested_at)
+                .limit(limit))
+        return [{"id": r.id, "policy_id": r.policy_id, "channel": r.channel, "conversation": r.conversation,
+                 "requested_at": r.requested_at, "handled_at": r.handled_at, "handled_by": r.handled_by}
+                for r in self.session.scalars(stmt)]
+
+    def count_open(self) -> int:
+        stmt = select(func.count()).select_from(HandoverRequestRow).where(HandoverRequestRow.handled_at.is_(None))
+        return int(self.session.scalar(stmt) or 0)
+
+    def mark_handled(self, request_id: int, by: str, now: datetime) -> bool:
+        """True when the request was open and is now handled."""
+        result = self.session.execute(update(HandoverRequestRow)
+                                      .where(HandoverRequestRow.id == request_id, HandoverRequestRow.handled_at.is_(None))
+                                      .values(handled_at=now, handled_by=by))
+        return bool(getattr(result, "rowcount", 0))
+
+    def delete(self, *, before: datetime | None = None, conversations: Collection[str] = ()) -> int:
+        """Forget the requests made before `before`, or those of these conversations."""
+        if before is not None:
+            where = HandoverRequestRow.requested_at < before
+        elif conversations:
+            where = HandoverRequestRow.conversation.in_(list(conversations))
+        else:
+            return 0
+        return int(getattr(self.session.execute(delete(HandoverRequestRow).where(where)), "rowcount", 0) or 0)

@@ -170,7 +170,10 @@ async def test_request_human_queues_a_notice_to_staff(use_policy) -> None:
     assert responses(d2) == ["utter_human_handover"] and d2.messages[0]["contact_way"] == "e-mail"
     with svc.registry.unit_of_work() as uow:
         rows = uow.session.execute(text('select "to", body from outbox')).all()
-    assert rows and rows[0][0] == "accueil@example.be" and "tg-42" in rows[0][1]
+        requests = uow.session.execute(text("select conversation from handover_requests order by id")).all()
+    assert rows and rows[0][0] == "accueil@example.be" and "Demande n° 1" in rows[0][1]
+    assert "tg-42" not in rows[0][1]  # the conversation is on the dashboard, not in the e-mail
+    assert [r[0] for r in requests] == ["tg-42", "tg-43"]
 
 
 async def test_each_ending_has_its_own_value_and_stores_nothing(use_policy) -> None:

@@ -61,7 +61,7 @@ def _file(registry: Registry, policy: Any, key: str | None = None, now: datetime
 def test_migrations_fresh_database_all_tables_at_head(db_url: str) -> None:
     upgrade(db_url)
     upgrade(db_url)  # a second run is a no-op
-    assert current(db_url) == "0003"
+    assert current(db_url) == "0004"
     reg = Registry.from_url(db_url)
     try:
         tables = set(inspect(reg.engine).get_table_names())
@@ -69,7 +69,7 @@ def test_migrations_fresh_database_all_tables_at_head(db_url: str) -> None:
         reg.dispose()
     assert {
         "complaints", "complaint_events", "attachments", "staff_users", "api_tokens", "reference_counters",
-        "triage_counts", "status_lookup_attempts", "processed_messages", "outbox", "alembic_version",
+        "triage_counts", "status_lookup_attempts", "processed_messages", "outbox", "handover_requests", "alembic_version",
     } <= tables
 
 

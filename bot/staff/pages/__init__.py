@@ -14,6 +14,7 @@ One module per resource, each with its `router` and module-level handlers; `dash
     register.py    GET, POST /staff/new (a complaint received elsewhere)
     persons.py     GET, POST /staff/persons (access and erasure requests, manager)
     outbox.py      GET, POST /staff/outbox (manager)
+    handovers.py   GET, POST /staff/handovers (requests to talk to a person)
     rendering.py   templates, `render`, the error page, cookies, redirects with a message
     errors.py      the route class: login redirects, errors as a message or an error page
     (here)         GET /staff, to /staff/ (a route of an included router cannot have an empty path)
@@ -27,7 +28,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from bot.staff.pages import complaints, exports, login, outbox, persons, register
+from bot.staff.pages import complaints, exports, handovers, login, outbox, persons, register
 from bot.staff.pages.errors import DashboardRoute
 
 dashboard_router = APIRouter(prefix="/staff", route_class=DashboardRoute, include_in_schema=False)
@@ -44,6 +45,7 @@ dashboard_router.include_router(exports.router)
 dashboard_router.include_router(register.router)
 dashboard_router.include_router(persons.router)
 dashboard_router.include_router(outbox.router)
+dashboard_router.include_router(handovers.router)
 
 
 def make_dashboard_router() -> APIRouter:
