@@ -116,10 +116,8 @@ def _connect(
 ) -> smtplib.SMTP | None:
     """The SMTP connection, secured and logged in as `security` says; None when the server cannot
     be reached or used (noted on the waiting e-mails and in `result`)."""
-    smtp: smtplib.SMTP | None = None
     try:
-        smtp = _open(host, port, timeout, security)
-        return smtp
+        return _open(host, port, timeout, security)
     except SmtpRefused as exc:
         result["error"] = f"Serveur SMTP inutilisable : {exc}"
     except smtplib.SMTPAuthenticationError as exc:

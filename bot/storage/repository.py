@@ -752,10 +752,10 @@ class HandoverRepository:
 
     def mark_handled(self, request_id: int, by: str, now: datetime) -> bool:
         """True when the request was open and is now handled."""
-        result = self.session.execute(update(HandoverRequestRow)
-                                      .where(HandoverRequestRow.id == request_id, HandoverRequestRow.handled_at.is_(None))
-                                      .values(handled_at=now, handled_by=by))
-        return bool(getattr(result, "rowcount", 0))
+        result: Any = self.session.execute(
+            update(HandoverRequestRow).where(HandoverRequestRow.id == request_id, HandoverRequestRow.handled_at.is_(None))
+            .values(handled_at=now, handled_by=by))
+        return bool(result.rowcount)
 
     def delete(self, *, before: datetime | None = None, conversations: Collection[str] = ()) -> int:
         """Forget the requests made before `before`, or those of these conversations."""
@@ -765,4 +765,5 @@ class HandoverRepository:
             where = HandoverRequestRow.conversation.in_(list(conversations))
         else:
             return 0
-        return int(getattr(self.session.execute(delete(HandoverRequestRow).where(where)), "rowcount", 0) or 0)
+        result: Any = self.session.execute(delete(HandoverRequestRow).where(where))
+        return int(result.rowcount or 0)

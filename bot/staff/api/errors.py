@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 
 from bot.domain.complaint import DomainError
 from bot.staff.common import error_status
-from bot.web.errors import french_validation
+from bot.web.errors import invalid_input
 
 
 class FrenchErrorsRoute(APIRoute):
@@ -28,9 +28,7 @@ class FrenchErrorsRoute(APIRoute):
             try:
                 return await original(request)
             except RequestValidationError as exc:
-                errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
-                return JSONResponse({"detail": french_validation(exc.errors()), "code": "invalid_input",
-                                     "errors": errors}, status_code=422)
+                return invalid_input(exc.errors())
             except DomainError as exc:
                 return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=error_status(exc))
 
