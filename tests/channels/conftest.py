@@ -10,15 +10,14 @@ import pytest
 
 from bot.config import Settings
 from tests.channels.harness import (
-    PUBLIC,
-    TG_SECRET,
     TG_TOKEN,
     TW_SID,
     TW_TOKEN,
     WA_PHONE_ID,
-    WA_SECRET,
     WA_TOKEN,
-    WA_VERIFY,
+    telegram_env,
+    twilio_env,
+    whatsapp_env,
 )
 from tests.channels.standins import FakeEngine, TelegramStandIn, TwilioStandIn, WhatsAppStandIn
 
@@ -57,18 +56,14 @@ def twilio_api() -> Any:
 
 @pytest.fixture
 def telegram_settings(make_settings: Callable[..., Settings], telegram_api: TelegramStandIn) -> Settings:
-    return make_settings(TELEGRAM_BOT_TOKEN=TG_TOKEN, TELEGRAM_WEBHOOK_SECRET=TG_SECRET,
-                         TELEGRAM_API_BASE_URL=telegram_api.url)
+    return make_settings(**telegram_env(telegram_api.url))
 
 
 @pytest.fixture
 def whatsapp_settings(make_settings: Callable[..., Settings], whatsapp_api: WhatsAppStandIn) -> Settings:
-    return make_settings(WHATSAPP_ACCESS_TOKEN=WA_TOKEN, WHATSAPP_APP_SECRET=WA_SECRET,
-                         WHATSAPP_VERIFY_TOKEN=WA_VERIFY, WHATSAPP_PHONE_NUMBER_ID=WA_PHONE_ID,
-                         WHATSAPP_API_BASE_URL=whatsapp_api.url)
+    return make_settings(**whatsapp_env(whatsapp_api.url))
 
 
 @pytest.fixture
 def twilio_settings(make_settings: Callable[..., Settings], twilio_api: TwilioStandIn) -> Settings:
-    return make_settings(TWILIO_ACCOUNT_SID=TW_SID, TWILIO_AUTH_TOKEN=TW_TOKEN, TWILIO_API_BASE_URL=twilio_api.url,
-                         PUBLIC_BASE_URL=PUBLIC)
+    return make_settings(**twilio_env(twilio_api.url))

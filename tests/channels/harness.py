@@ -4,8 +4,12 @@ with the platforms' test credentials."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -21,6 +25,34 @@ TG_SECRET = "s3cr3t-T0ken_for-webhook"
 WA_TOKEN, WA_SECRET, WA_VERIFY, WA_PHONE_ID = "EAAG-test-token", "app-secret-123", "verify-me-42", "106540352242922"
 TW_SID, TW_TOKEN = "AC" + "0" * 31 + "1", "twilio-auth-token-0123456789abcdef"
 PUBLIC = "https://reclamations.example.org"
+
+
+def telegram_env(api_url: str) -> dict[str, str]:
+    """The settings of the Telegram channel, its Bot API at `api_url` (a stand-in)."""
+    return {"TELEGRAM_BOT_TOKEN": TG_TOKEN, "TELEGRAM_WEBHOOK_SECRET": TG_SECRET, "TELEGRAM_API_BASE_URL": api_url}
+
+
+def whatsapp_env(api_url: str) -> dict[str, str]:
+    """The settings of the WhatsApp Cloud API channel, its Graph API at `api_url` (a stand-in)."""
+    return {"WHATSAPP_ACCESS_TOKEN": WA_TOKEN, "WHATSAPP_APP_SECRET": WA_SECRET, "WHATSAPP_VERIFY_TOKEN": WA_VERIFY,
+            "WHATSAPP_PHONE_NUMBER_ID": WA_PHONE_ID, "WHATSAPP_API_BASE_URL": api_url}
+
+
+def twilio_env(api_url: str) -> dict[str, str]:
+    """The settings of the Twilio channel, its REST API at `api_url` (a stand-in)."""
+    return {"TWILIO_ACCOUNT_SID": TW_SID, "TWILIO_AUTH_TOKEN": TW_TOKEN, "TWILIO_API_BASE_URL": api_url,
+            "PUBLIC_BASE_URL": PUBLIC}
+
+
+def wa_signature(body: bytes, secret: str = WA_SECRET) -> str:
+    """The `X-Hub-Signature-256` Meta sends: HMAC-SHA256 of the raw body with the app secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def wa_signed(payload: dict[str, Any], secret: str = WA_SECRET) -> tuple[bytes, dict[str, str]]:
+    """A webhook body as Meta posts it, with its signature header."""
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    return body, {"X-Hub-Signature-256": wa_signature(body, secret), "Content-Type": "application/json"}
 
 
 class Service:

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 from bot.channels.engine import EngineClient
 from bot.config import ROOT, Settings
 from bot.devstack import HAPPY_ANSWERS, MODEL, Stack, free_port
+from tests.browser import chromium_page
 from tests.channels.harness import TG_SECRET, TG_TOKEN, running
 from tests.channels.standins import PDF, TelegramStandIn, tg_callback, tg_document, tg_message
 
@@ -166,14 +167,10 @@ class WebService:
         self.thread.join(15)
 
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
 @pytest.mark.slow
 @pytest.mark.browser
 def test_widget_full_intake_with_upload_reload_and_keyboard_only(stack: Stack, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     document = tmp_path / "courrier-facturation.pdf"
     document.write_bytes(PDF)
@@ -181,116 +178,111 @@ def test_widget_full_intake_with_upload_reload_and_keyboard_only(stack: Stack, t
     refused.write_bytes(b"MZ\x90\x00" + b"\x00" * 200)
     screenshots = ROOT / "var" / "screenshots"
     screenshots.mkdir(parents=True, exist_ok=True)
-    with WebService(live_settings(stack)) as web, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                    locale="fr-BE")
-            # a listener from the start: Playwright turns file chooser interception on without waiting for
-            # the browser's reply, so enabling it just before the key press races with the press
-            page.on("filechooser", lambda chooser: None)
-            page.goto(web.url + "/")
-            bubbles = page.locator(".cw-log .cw-bot")
+    with WebService(live_settings(stack)) as web, \
+            chromium_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True) as page:
+        # a listener from the start: Playwright turns file chooser interception on without waiting for
+        # the browser's reply, so enabling it just before the key press races with the press
+        page.on("filechooser", lambda chooser: None)
+        page.goto(web.url + "/")
+        bubbles = page.locator(".cw-log .cw-bot")
 
-            known: list[str] = []
+        known: list[str] = []
 
-            def sender() -> str:  # kept: once filed, the widget forgets the conversation in localStorage
-                if not known:
-                    known.append(json.loads(page.evaluate("localStorage.getItem('complaint-widget')"))["sender"])
-                return known[0]
+        def sender() -> str:  # kept: once filed, the widget forgets the conversation in localStorage
+            if not known:
+                known.append(json.loads(page.evaluate("localStorage.getItem('complaint-widget')"))["sender"])
+            return known[0]
 
-            def requested() -> str | None:
-                return (stack.tracker(sender()).get("slots") or {}).get("requested_slot")
+        def requested() -> str | None:
+            return (stack.tracker(sender()).get("slots") or {}).get("requested_slot")
 
-            def settle() -> None:
-                expect(page.locator(".cw-typing")).to_have_text("", timeout=60_000)
+        def settle() -> None:
+            expect(page.locator(".cw-typing")).to_have_text("", timeout=60_000)
 
-            def type_answer(answer: str) -> None:
-                count = bubbles.count()
-                page.keyboard.type(answer)
-                page.keyboard.press("Enter")
-                settle()
-                expect(bubbles).not_to_have_count(count)
-
-            def choose(title: str) -> None:
-                """Reach a proposed answer with Shift+Tab from the message field and press it with Enter."""
-                expect(page.locator(".cw-choices button", has_text=title).first).to_be_visible()
-                for _ in range(12):
-                    page.keyboard.press("Shift+Tab")
-                    focused = page.evaluate("document.activeElement && document.activeElement.textContent")
-                    if focused == title:
-                        page.keyboard.press("Enter")
-                        settle()
-                        page.locator("#cw-input").focus()
-                        return
-                raise AssertionError(f"no button {title!r} reachable with the keyboard")
-
-            def attach(path: Path) -> None:
-                page.locator("#cw-input").focus()
-                page.keyboard.press("Tab")  # from the message field to the paper clip
-                assert page.evaluate("document.activeElement.className") == "cw-attach"
-                with page.expect_file_chooser(timeout=10_000) as chooser:
-                    page.keyboard.press("Enter")
-                chooser.value.set_files(str(path))
-                settle()
-                page.locator("#cw-input").focus()
-
-            # keyboard only: Tab to the "Réclamation" button, Enter opens the panel with the focus in the field
-            for _ in range(10):
-                page.keyboard.press("Tab")
-                if page.evaluate("document.activeElement.className") == "cw-btn":
-                    break
+        def type_answer(answer: str) -> None:
+            count = bubbles.count()
+            page.keyboard.type(answer)
             page.keyboard.press("Enter")
-            expect(page.locator("#cw-panel")).to_be_visible()
-            assert page.evaluate("document.activeElement.id") == "cw-input"
             settle()
-            expect(bubbles.first).to_be_visible()
-            type_answer(FIRST)
+            expect(bubbles).not_to_have_count(count)
 
-            reloaded = uploaded = refused_seen = False
-            for _ in range(45):
-                slot = requested()
-                if not slot:
-                    break
-                if slot == "consent":
-                    choose("J'accepte")
-                elif slot == "email" and not reloaded:  # a reload in the middle keeps the conversation
-                    before = page.locator(".cw-log .cw-msg").count()
-                    page.reload()
-                    expect(page.locator("#cw-panel")).to_be_visible()
-                    expect(page.locator(".cw-log .cw-msg")).to_have_count(before)
+        def choose(title: str) -> None:
+            """Reach a proposed answer with Shift+Tab from the message field and press it with Enter."""
+            expect(page.locator(".cw-choices button", has_text=title).first).to_be_visible()
+            for _ in range(12):
+                page.keyboard.press("Shift+Tab")
+                focused = page.evaluate("document.activeElement && document.activeElement.textContent")
+                if focused == title:
+                    page.keyboard.press("Enter")
+                    settle()
                     page.locator("#cw-input").focus()
-                    reloaded = True
-                elif slot == "attachments" and not refused_seen:
-                    attach(refused)
-                    expect(page.locator(".cw-alert")).to_have_text("Fichier non enregistré : outil.pdf")
-                    expect(page.locator(".cw-err").last).to_contain_text("n'a pas été enregistré : c'est un programme")
-                    expect(page.locator(".cw-choices button", has_text="J'ai terminé")).to_be_visible()
-                    page.screenshot(path=str(screenshots / "widget-refused-file.png"))
-                    refused_seen = True
-                elif slot == "attachments" and not uploaded:
-                    attach(document)
-                    expect(bubbles.filter(has_text="Document reçu : courrier-facturation.pdf")).to_have_count(1)
-                    uploaded = True
-                elif slot == "attachments":
-                    choose("J'ai terminé")
-                elif slot == "complaint_confirm":
-                    choose("Oui, c'est correct")
-                else:
-                    type_answer(ANSWERS.get(slot, "oui"))
-            assert reloaded and uploaded and refused_seen
-            banner = page.locator(".cw-ref")
-            expect(banner).to_be_visible()
-            reference = banner.locator("strong").inner_text()
-            assert REF.fullmatch(reference)
-            page.screenshot(path=str(screenshots / "widget.png"))
-            # filed: nothing of the conversation is kept in the browser (a shared computer)
-            assert page.evaluate("localStorage.getItem('complaint-widget')") is None
-            page.reload()
-            expect(page.locator(".cw-ref")).to_be_hidden()
-            expect(page.locator(".cw-log .cw-msg")).to_have_count(0)
-        finally:
-            browser.close()
+                    return
+            raise AssertionError(f"no button {title!r} reachable with the keyboard")
+
+        def attach(path: Path) -> None:
+            page.locator("#cw-input").focus()
+            page.keyboard.press("Tab")  # from the message field to the paper clip
+            assert page.evaluate("document.activeElement.className") == "cw-attach"
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Enter")
+            chooser.value.set_files(str(path))
+            settle()
+            page.locator("#cw-input").focus()
+
+        # keyboard only: Tab to the "Réclamation" button, Enter opens the panel with the focus in the field
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.className") == "cw-btn":
+                break
+        page.keyboard.press("Enter")
+        expect(page.locator("#cw-panel")).to_be_visible()
+        assert page.evaluate("document.activeElement.id") == "cw-input"
+        settle()
+        expect(bubbles.first).to_be_visible()
+        type_answer(FIRST)
+
+        reloaded = uploaded = refused_seen = False
+        for _ in range(45):
+            slot = requested()
+            if not slot:
+                break
+            if slot == "consent":
+                choose("J'accepte")
+            elif slot == "email" and not reloaded:  # a reload in the middle keeps the conversation
+                before = page.locator(".cw-log .cw-msg").count()
+                page.reload()
+                expect(page.locator("#cw-panel")).to_be_visible()
+                expect(page.locator(".cw-log .cw-msg")).to_have_count(before)
+                page.locator("#cw-input").focus()
+                reloaded = True
+            elif slot == "attachments" and not refused_seen:
+                attach(refused)
+                expect(page.locator(".cw-alert")).to_have_text("Fichier non enregistré : outil.pdf")
+                expect(page.locator(".cw-err").last).to_contain_text("n'a pas été enregistré : c'est un programme")
+                expect(page.locator(".cw-choices button", has_text="J'ai terminé")).to_be_visible()
+                page.screenshot(path=str(screenshots / "widget-refused-file.png"))
+                refused_seen = True
+            elif slot == "attachments" and not uploaded:
+                attach(document)
+                expect(bubbles.filter(has_text="Document reçu : courrier-facturation.pdf")).to_have_count(1)
+                uploaded = True
+            elif slot == "attachments":
+                choose("J'ai terminé")
+            elif slot == "complaint_confirm":
+                choose("Oui, c'est correct")
+            else:
+                type_answer(ANSWERS.get(slot, "oui"))
+        assert reloaded and uploaded and refused_seen
+        banner = page.locator(".cw-ref")
+        expect(banner).to_be_visible()
+        reference = banner.locator("strong").inner_text()
+        assert REF.fullmatch(reference)
+        page.screenshot(path=str(screenshots / "widget.png"))
+        # filed: nothing of the conversation is kept in the browser (a shared computer)
+        assert page.evaluate("localStorage.getItem('complaint-widget')") is None
+        page.reload()
+        expect(page.locator(".cw-ref")).to_be_hidden()
+        expect(page.locator(".cw-log .cw-msg")).to_have_count(0)
     row, files = complaint(stack, reference)
     assert row["channel"] == "webchat" and row["status"] == "received"
     assert [f["filename"] for f in files] == ["courrier-facturation.pdf"]

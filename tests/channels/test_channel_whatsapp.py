@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
-import json
 import logging
 
 import pytest
@@ -13,7 +11,7 @@ from bot.channels.relay import Button, Reply
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.config import Settings
 from bot.services.attachments import conversation_attachments
-from tests.channels.harness import WA_PHONE_ID, WA_SECRET, WA_VERIFY, running
+from tests.channels.harness import WA_PHONE_ID, WA_SECRET, WA_VERIFY, running, wa_signed
 from tests.channels.standins import (
     PDF,
     PNG,
@@ -33,10 +31,7 @@ from tests.channels.standins import (
 URL = "/channels/whatsapp/webhook"
 
 
-def signed(payload: dict, secret: str = WA_SECRET) -> tuple[bytes, dict[str, str]]:
-    body = json.dumps(payload, ensure_ascii=False).encode()
-    sig = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return body, {"X-Hub-Signature-256": sig, "Content-Type": "application/json"}
+signed = wa_signed
 
 
 async def post(svc, payload: dict, secret: str = WA_SECRET):  # type: ignore[no-untyped-def]

@@ -47,10 +47,13 @@ from tests.channels.harness import (
     TW_SID,
     TW_TOKEN,
     WA_PHONE_ID,
-    WA_SECRET,
     WA_TOKEN,
     WA_VERIFY,
     running,
+    telegram_env,
+    twilio_env,
+    wa_signature,
+    whatsapp_env,
 )
 from tests.channels.standins import (
     PDF,
@@ -229,7 +232,7 @@ def whatsapp_case(rng: random.Random, n: int, sign: bool) -> Case:
     body = _as_bytes(rng, payload, json.dumps(payload).encode())
     headers = _json_headers(rng)
     if sign:
-        headers["X-Hub-Signature-256"] = "sha256=" + hmac.new(WA_SECRET.encode(), body, hashlib.sha256).hexdigest()
+        headers["X-Hub-Signature-256"] = wa_signature(body)
     elif rng.random() < 0.7:
         forged = hmac.new(b"wrong", body, hashlib.sha256).hexdigest()
         headers["X-Hub-Signature-256"] = rng.choice(["", "sha256=", "sha256=" + forged, "sha1=" + forged[:40], forged])
@@ -340,11 +343,8 @@ def _fuzz_settings(var: Path, apis: dict[str, str]) -> Settings:
     off = "0/1"
     return Settings.from_env({
         "COMPLAINT_VAR_DIR": str(var), "DATABASE_URL": url, "RASA_AUTH_TOKEN": "t",
-        "TELEGRAM_BOT_TOKEN": TG_TOKEN, "TELEGRAM_WEBHOOK_SECRET": TG_SECRET,
-        "WHATSAPP_ACCESS_TOKEN": WA_TOKEN, "WHATSAPP_APP_SECRET": WA_SECRET, "WHATSAPP_VERIFY_TOKEN": WA_VERIFY,
-        "WHATSAPP_PHONE_NUMBER_ID": WA_PHONE_ID, "TWILIO_ACCOUNT_SID": TW_SID, "TWILIO_AUTH_TOKEN": TW_TOKEN,
-        "TELEGRAM_API_BASE_URL": apis["telegram"], "WHATSAPP_API_BASE_URL": apis["whatsapp"],
-        "TWILIO_API_BASE_URL": apis["twilio"], "PUBLIC_BASE_URL": PUBLIC, "RATE_CHAT_SESSION": off, "RATE_CHAT_MESSAGES_PER_ADDRESS": off,
+        **telegram_env(apis["telegram"]), **whatsapp_env(apis["whatsapp"]), **twilio_env(apis["twilio"]),
+        "RATE_CHAT_SESSION": off, "RATE_CHAT_MESSAGES_PER_ADDRESS": off,
         "RATE_CHAT_MESSAGES_PER_CONVERSATION": off, "RATE_CHAT_UPLOAD_PER_ADDRESS": off,
         "RATE_CHAT_UPLOAD_PER_CONVERSATION": off,
     })

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import socket
 import threading
@@ -15,7 +13,7 @@ import uvicorn
 
 from bot.config import Settings
 from bot.web.app import create_app
-from tests.channels.harness import TG_SECRET, WA_SECRET, running
+from tests.channels.harness import TG_SECRET, running, wa_signature
 from tests.channels.standins import PDF, FakeEngine
 
 SENDER = "web-AbCdEfGhIjKlMnOpQrStUvWx"
@@ -94,7 +92,7 @@ async def test_webhooks_are_capped_at_64_kb_before_the_signature_is_even_checked
 
 async def test_whatsapp_chunked_webhook_over_the_cap_is_413(whatsapp_settings: Settings, engine: FakeEngine) -> None:
     payload = b"{" + b" " * 100_000 + b"}"
-    signature = "sha256=" + hmac.new(WA_SECRET.encode(), payload, hashlib.sha256).hexdigest()
+    signature = wa_signature(payload)
 
     async def chunks() -> AsyncIterator[bytes]:
         for i in range(0, len(payload), CHUNK):

@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
 from collections.abc import Callable
 
 import pytest
 
 from bot.config import Settings
-from tests.channels.harness import TG_SECRET, WA_PHONE_ID, WA_SECRET, running
+from tests.channels.harness import TG_SECRET, WA_PHONE_ID, running, wa_signed
 from tests.channels.standins import FakeEngine, tg_message, wa_payload, wa_text
 from tests.security.fuzzing import fuzz
 
@@ -65,17 +62,12 @@ async def test_json_nested_thousands_deep_is_acknowledged_not_a_500(
 async def test_whatsapp_payloads_of_the_wrong_shape_are_acknowledged_and_ignored(
         whatsapp_settings: Settings, engine: FakeEngine, entry: list[object]) -> None:
     payload = {"object": "whatsapp_business_account", "entry": entry}
-    body = json.dumps(payload).encode()
-    headers = {"X-Hub-Signature-256": "sha256=" + hmac.new(WA_SECRET.encode(), body, hashlib.sha256).hexdigest(),
-               "Content-Type": "application/json"}
+    body, headers = wa_signed(payload)
     async with running(whatsapp_settings, engine) as svc:
         resp = await svc.client.post("/channels/whatsapp/webhook", content=body, headers=headers)
         await svc.drain()
-        good = wa_payload(WA_PHONE_ID, wa_text("wamid.OK1", "Bonjour"))
-        good_body = json.dumps(good).encode()
-        sig = "sha256=" + hmac.new(WA_SECRET.encode(), good_body, hashlib.sha256).hexdigest()
-        after = await svc.client.post("/channels/whatsapp/webhook", content=good_body,
-                                      headers={"X-Hub-Signature-256": sig, "Content-Type": "application/json"})
+        good_body, good_headers = wa_signed(wa_payload(WA_PHONE_ID, wa_text("wamid.OK1", "Bonjour")))
+        after = await svc.client.post("/channels/whatsapp/webhook", content=good_body, headers=good_headers)
         await svc.drain()
     assert resp.status_code == 200  # AttributeError ('list' has no .get) before: a 500, retried by Meta
     assert after.status_code == 200 and [c["message"] for c in engine.calls] == ["Bonjour"]

@@ -5,8 +5,6 @@ the limit and a sixth file."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -25,10 +23,12 @@ from tests.channels.harness import (
     TW_SID,
     TW_TOKEN,
     WA_PHONE_ID,
-    WA_SECRET,
     WA_TOKEN,
-    WA_VERIFY,
     running,
+    telegram_env,
+    twilio_env,
+    wa_signature,
+    whatsapp_env,
 )
 from tests.channels.standins import (
     EXE,
@@ -74,7 +74,7 @@ class Platform:
             self.api.media[f"77{self.n}"] = ("application/pdf", content)
             body = json.dumps(wa_payload(WA_PHONE_ID, wa_document(f"wamid.H{self.n}", f"77{self.n}", filename,
                                                                   "application/pdf"))).encode()
-            sig = "sha256=" + hmac.new(WA_SECRET.encode(), body, hashlib.sha256).hexdigest()
+            sig = wa_signature(body)
             await svc.client.post("/channels/whatsapp/webhook", content=body,
                                   headers={"X-Hub-Signature-256": sig, "Content-Type": "application/json"})
         else:
@@ -104,19 +104,11 @@ class Platform:
 @pytest.fixture(params=["telegram", "whatsapp", "twilio"])
 def platform(request: pytest.FixtureRequest, make_settings: Callable[..., Settings]) -> Any:
     limits = {"ATTACHMENT_MAX_BYTES": str(LIMIT), "ATTACHMENT_MAX_FILES": "5"}
-    if request.param == "telegram":
-        with TelegramStandIn(TG_TOKEN) as api:
-            yield Platform("telegram", api, make_settings(TELEGRAM_BOT_TOKEN=TG_TOKEN, TELEGRAM_WEBHOOK_SECRET=TG_SECRET,
-                                                          TELEGRAM_API_BASE_URL=api.url, **limits))
-    elif request.param == "whatsapp":
-        with WhatsAppStandIn(WA_TOKEN, WA_PHONE_ID) as api:
-            yield Platform("whatsapp", api, make_settings(
-                WHATSAPP_ACCESS_TOKEN=WA_TOKEN, WHATSAPP_APP_SECRET=WA_SECRET, WHATSAPP_VERIFY_TOKEN=WA_VERIFY,
-                WHATSAPP_PHONE_NUMBER_ID=WA_PHONE_ID, WHATSAPP_API_BASE_URL=api.url, **limits))
-    else:
-        with TwilioStandIn(TW_SID, TW_TOKEN) as api:
-            yield Platform("twilio", api, make_settings(TWILIO_ACCOUNT_SID=TW_SID, TWILIO_AUTH_TOKEN=TW_TOKEN,
-                                                        TWILIO_API_BASE_URL=api.url, PUBLIC_BASE_URL=PUBLIC, **limits))
+    standin, env = {"telegram": (lambda: TelegramStandIn(TG_TOKEN), telegram_env),
+                    "whatsapp": (lambda: WhatsAppStandIn(WA_TOKEN, WA_PHONE_ID), whatsapp_env),
+                    "twilio": (lambda: TwilioStandIn(TW_SID, TW_TOKEN), twilio_env)}[request.param]
+    with standin() as api:
+        yield Platform(request.param, api, make_settings(**env(api.url), **limits))
 
 
 def _stored(settings: Settings) -> list[Path]:

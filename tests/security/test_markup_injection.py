@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import pypdf
 
@@ -16,17 +15,10 @@ SCRIPT = "<script>alert('x')</script>"
 PDF_MARKUP = "<font size=40 color=red>ANNULÉ</font> <b>gras</b> & <para>"
 
 
-def _login(web: StaffWeb) -> None:
-    page = web.client.get("/staff/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    web.client.post("/staff/login", data={"email": "agent@org.be", "password": "mot-de-passe-agent", "csrf": csrf},
-                    follow_redirects=False)
-
-
 def test_markup_in_a_complaint_is_shown_as_text_in_the_dashboard(web: StaffWeb) -> None:
     ref = web.register(last_name=f"Dupont{SCRIPT}", facts_description=f"Le 3 novembre au guichet. {SCRIPT} "
                        '<img src=x onerror="alert(1)"> fin des faits.')["reference"]
-    _login(web)
+    web.login()
     for page in (web.client.get("/staff/").text, web.client.get(f"/staff/complaints/{ref}").text):
         assert SCRIPT not in page and "<img src=x" not in page
         assert "&lt;script&gt;" in page

@@ -17,11 +17,9 @@ import uvicorn
 from bot.channels.engine import EngineClient
 from bot.config import Settings
 from bot.web.app import create_app
+from tests.browser import chromium_page
 from tests.channels.standins import FakeEngine
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 KEY = "complaint-widget"
 
 
@@ -61,72 +59,67 @@ def served(make_settings: Callable[..., Settings]) -> Iterator[str]:
 
 @pytest.mark.browser
 def test_widget_forgets_the_conversation_when_idle_filed_or_cancelled(served: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(locale="fr-BE")
-            page.clock.install()
-            page.goto(served + "/")
+    with chromium_page() as page:
+        page.clock.install()
+        page.goto(served + "/")
 
-            def stored() -> dict[str, Any] | None:
-                raw = page.evaluate(f"localStorage.getItem('{KEY}')")
-                return json.loads(raw) if raw else None
+        def stored() -> dict[str, Any] | None:
+            raw = page.evaluate(f"localStorage.getItem('{KEY}')")
+            return json.loads(raw) if raw else None
 
-            def say(text: str, expected_bubbles: int) -> None:
-                page.fill("#cw-input", text)
-                page.press("#cw-input", "Enter")
-                expect(page.locator(".cw-log .cw-bot")).to_have_count(expected_bubbles)
-                expect(page.locator(".cw-typing")).to_have_text("")
+        def say(text: str, expected_bubbles: int) -> None:
+            page.fill("#cw-input", text)
+            page.press("#cw-input", "Enter")
+            expect(page.locator(".cw-log .cw-bot")).to_have_count(expected_bubbles)
+            expect(page.locator(".cw-typing")).to_have_text("")
 
-            # an open conversation is kept across a reload, with its time
-            page.click(".cw-btn")
-            expect(page.locator(".cw-log .cw-bot")).to_have_count(1)
-            say("Je suis Marie Dupont", 2)
-            kept = stored()
-            assert kept and any("Dupont" in e["text"] for e in kept["log"]) and isinstance(kept["at"], (int, float))
-            page.reload()
-            expect(page.locator(".cw-log .cw-msg")).to_have_count(4)
+        # an open conversation is kept across a reload, with its time
+        page.click(".cw-btn")
+        expect(page.locator(".cw-log .cw-bot")).to_have_count(1)
+        say("Je suis Marie Dupont", 2)
+        kept = stored()
+        assert kept and any("Dupont" in e["text"] for e in kept["log"]) and isinstance(kept["at"], (int, float))
+        page.reload()
+        expect(page.locator(".cw-log .cw-msg")).to_have_count(4)
 
-            # idle for 31 minutes with the page open: the panel is emptied and nothing is stored
-            page.clock.fast_forward("31:00")
-            expect(page.locator(".cw-log .cw-msg")).to_have_count(0)
-            expect(page.locator("#cw-panel")).to_be_hidden()
-            assert stored() is None
+        # idle for 31 minutes with the page open: the panel is emptied and nothing is stored
+        page.clock.fast_forward("31:00")
+        expect(page.locator(".cw-log .cw-msg")).to_have_count(0)
+        expect(page.locator("#cw-panel")).to_be_hidden()
+        assert stored() is None
 
-            # an entry left by an earlier visit, idle too long, is not shown after a reload either
-            page.click(".cw-btn")
-            say("Je suis Marie Dupont", 2)
-            page.evaluate(f"""() => {{ const s = JSON.parse(localStorage.getItem('{KEY}'));
-                                        s.at = Date.now() - 31 * 60 * 1000;
-                                        localStorage.setItem('{KEY}', JSON.stringify(s)); }}""")
-            page.reload()
-            assert "Dupont" not in page.locator(".cw-log").inner_text()
-            assert stored() is None or not any("Dupont" in e["text"] for e in stored()["log"])  # type: ignore[index]
+        # an entry left by an earlier visit, idle too long, is not shown after a reload either
+        page.click(".cw-btn")
+        say("Je suis Marie Dupont", 2)
+        page.evaluate(f"""() => {{ const s = JSON.parse(localStorage.getItem('{KEY}'));
+                                    s.at = Date.now() - 31 * 60 * 1000;
+                                    localStorage.setItem('{KEY}', JSON.stringify(s)); }}""")
+        page.reload()
+        assert "Dupont" not in page.locator(".cw-log").inner_text()
+        assert stored() is None or not any("Dupont" in e["text"] for e in stored()["log"])  # type: ignore[index]
 
-            # filed: the reference is shown, and nothing is kept
-            page.click(".cw-btn")
-            expect(page.locator(".cw-log .cw-bot")).to_have_count(1)
-            say("Je suis Marie Dupont", 2)
-            say("Je confirme", 3)
-            expect(page.locator(".cw-ref strong")).to_have_text("IGR-2026-000123")
-            assert stored() is None
-            page.reload()
-            assert "Dupont" not in page.locator(".cw-log").inner_text()
-            expect(page.locator(".cw-ref")).to_be_hidden()
+        # filed: the reference is shown, and nothing is kept
+        page.click(".cw-btn")
+        expect(page.locator(".cw-log .cw-bot")).to_have_count(1)
+        say("Je suis Marie Dupont", 2)
+        say("Je confirme", 3)
+        expect(page.locator(".cw-ref strong")).to_have_text("IGR-2026-000123")
+        assert stored() is None
+        page.reload()
+        assert "Dupont" not in page.locator(".cw-log").inner_text()
+        expect(page.locator(".cw-ref")).to_be_hidden()
 
-            # cancelled: nothing kept
-            page.click(".cw-btn")
-            expect(page.locator(".cw-log .cw-bot")).to_have_count(1)
-            say("Je suis Marie Dupont", 2)
-            assert stored() is not None
-            say("annuler", 3)
-            assert stored() is None
-            page.reload()
-            assert "Dupont" not in page.locator(".cw-log").inner_text()
-        finally:
-            browser.close()
+        # cancelled: nothing kept
+        page.click(".cw-btn")
+        expect(page.locator(".cw-log .cw-bot")).to_have_count(1)
+        say("Je suis Marie Dupont", 2)
+        assert stored() is not None
+        say("annuler", 3)
+        assert stored() is None
+        page.reload()
+        assert "Dupont" not in page.locator(".cw-log").inner_text()
 
 
 MARKUP = '<img src=x onerror="window.pwned=1"><b>Dupont</b>'
@@ -134,23 +127,18 @@ MARKUP = '<img src=x onerror="window.pwned=1"><b>Dupont</b>'
 
 @pytest.mark.browser
 def test_markup_typed_or_echoed_is_shown_as_text_never_run(served: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(locale="fr-BE")
-            page.goto(served + "/")
-            page.click(".cw-btn")
-            expect(page.locator(".cw-log .cw-bot")).to_have_count(1)
-            page.fill("#cw-input", MARKUP)
-            page.press("#cw-input", "Enter")
-            expect(page.locator(".cw-log .cw-bot")).to_have_count(2)
-            page.reload()  # and once more from what the widget kept
-            expect(page.locator(".cw-log .cw-bot")).to_have_count(2)
-            assert page.locator(".cw-log img, .cw-log b, #cw-panel img").count() == 0
-            assert page.evaluate("window.pwned") is None
-            log = page.locator(".cw-log").inner_text()
-            assert log.count(MARKUP) >= 2  # the citizen's line and the echo, as typed
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        page.goto(served + "/")
+        page.click(".cw-btn")
+        expect(page.locator(".cw-log .cw-bot")).to_have_count(1)
+        page.fill("#cw-input", MARKUP)
+        page.press("#cw-input", "Enter")
+        expect(page.locator(".cw-log .cw-bot")).to_have_count(2)
+        page.reload()  # and once more from what the widget kept
+        expect(page.locator(".cw-log .cw-bot")).to_have_count(2)
+        assert page.locator(".cw-log img, .cw-log b, #cw-panel img").count() == 0
+        assert page.evaluate("window.pwned") is None
+        log = page.locator(".cw-log").inner_text()
+        assert log.count(MARKUP) >= 2  # the citizen's line and the echo, as typed

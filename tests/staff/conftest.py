@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import shutil
 import socket
 import threading
@@ -64,6 +65,13 @@ class Inbox:
         return self.messages
 
 
+def csrf_of(html: str) -> str:
+    """The CSRF token of a dashboard page's forms."""
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "no CSRF field in the page"
+    return match.group(1)
+
+
 def body(message: Message) -> str:
     """The text of a message parsed with the default policy (an EmailMessage)."""
     return str(message.get_content())  # type: ignore[attr-defined]
@@ -104,6 +112,14 @@ class StaffWeb:
     settings: Settings
     clock: list[datetime]
     tokens: dict[str, str]
+
+    def login(self, role: str = "agent", page: str = "/staff/") -> str:
+        """Log in to the dashboard with the role's account; returns the CSRF token of `page`."""
+        form = self.client.get("/staff/login")
+        response = self.client.post("/staff/login", data={"email": f"{role}@org.be", "password": f"mot-de-passe-{role}",
+                                                          "csrf": csrf_of(form.text)}, follow_redirects=False)
+        assert response.status_code == 303 and not response.headers["location"].startswith("/staff/login")
+        return csrf_of(self.client.get(page).text)
 
     def auth(self, role: str = "manager") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}

@@ -4,7 +4,6 @@ closes the request; the requests go with their conversation (retention, erasure,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -63,19 +62,11 @@ def test_requests_go_with_their_conversation(registry: Registry) -> None:
     assert handover_overview(registry)["items"] == []
 
 
-def _login(web: StaffWeb) -> str:
-    page = web.client.get("/staff/login")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    web.client.post("/staff/login", data={"email": "agent@org.be", "password": "mot-de-passe-agent", "csrf": csrf},
-                    follow_redirects=False)
-    return re.search(r'name="csrf" value="([^"]+)"', web.client.get("/staff/handovers").text).group(1)  # type: ignore[union-attr]
-
-
 def test_an_agent_sees_the_requests_and_takes_one_in_hand(web: StaffWeb) -> None:
     request_handover(web.registry, load_policy("igretec"), conversation=WA, channel="whatsapp",
                      staff_email=None, now=FRIDAY)
     assert web.client.get("/staff/handovers", follow_redirects=False).status_code == 303  # login first
-    csrf = _login(web)
+    csrf = web.login(page="/staff/handovers")
     page = web.client.get("/staff/handovers").text
     assert WA in page and "WhatsApp" in page and "Ouvertes : <strong>1</strong>" in page
     number = handover_overview(web.registry)["items"][0]["id"]

@@ -8,13 +8,9 @@ from datetime import UTC, datetime
 
 from bot.policies import load_policy
 from bot.services import filing
-from tests.staff.conftest import CITIZEN, FRIDAY, StaffWeb
+from tests.staff.conftest import CITIZEN, FRIDAY, StaffWeb, csrf_of
 
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert match, "no CSRF field in the page"
-    return match.group(1)
+_csrf = csrf_of
 
 
 def _login(web: StaffWeb, email: str = "agent@org.be", password: str = "mot-de-passe-agent") -> str:
