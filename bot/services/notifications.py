@@ -130,8 +130,13 @@ def update_email(c: Any, policy: Policy, text: str) -> Mail:
     return subject, "\n\n".join(parts) + "\n"
 
 
+def _staff_url(base_url: str | None, path: str) -> str | None:
+    """A dashboard page's address, when the service's public address is known."""
+    return f"{base_url.rstrip('/')}/staff/{path}" if base_url else None
+
+
 def _link(base_url: str | None, reference: str) -> str | None:
-    return f"{base_url.rstrip('/')}/staff/complaints/{reference}" if base_url else None
+    return _staff_url(base_url, f"complaints/{reference}")
 
 
 def staff_new_complaint_email(row: Any, policy: Policy, base_url: str | None = None) -> Mail:
@@ -328,8 +333,8 @@ def request_handover(registry: Registry, policy: Policy, *, conversation: str, c
     recipients = staff_recipients(staff_email)
     if not recipients:
         return 0
-    base = (settings.public_base_url or "").rstrip("/") if settings is not None else ""
-    where = f"{base}/staff/handovers" if base else "le tableau de bord, page « Demandes de contact »"
+    where = (_staff_url(settings.public_base_url if settings is not None else None, "handovers")
+             or "le tableau de bord, page « Demandes de contact »")
     mail = (f"[{policy.organisation.name}] Demande de contact avec une personne (n° {number})",
             f"Un citoyen demande à parler à une personne.\n\nDemande n° {number}\n"
             f"Canal : {label(CHANNEL_LABELS, channel)}\nÀ : {now.isoformat(timespec='minutes')}\n\n"

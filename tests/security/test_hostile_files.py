@@ -36,19 +36,21 @@ def zip_bomb_named_docx() -> bytes:
     return buf.getvalue()
 
 
+HOSTILE_FILES = [  # name, content, words of the French refusal; through every channel
+    ("facture.pdf", EXE, "c'est un programme"),
+    ("lettre.docx", docm(), "il contient des macros"),
+    ("formulaire.pdf", b"%PDF-1.7\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.launchURL('x'))>>>>endobj",
+     "ce PDF contient du code"),
+    ("page.pdf", b"<html><script>alert(1)</script></html>", "ce type de fichier n'est pas accepté"),
+    ("image.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "n'est pas accepté"),
+    ("rapport.docx", zip_bomb_named_docx(), "les archives"),
+]
+
+
 async def test_hostile_files_through_the_widget_are_refused_in_french_and_nothing_is_stored(
         make_settings: Callable[..., Settings], engine: FakeEngine) -> None:
-    cases = [
-        ("facture.pdf", EXE, "c'est un programme"),
-        ("lettre.docx", docm(), "il contient des macros"),
-        ("formulaire.pdf", b"%PDF-1.7\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.launchURL('x'))>>>>endobj",
-         "ce PDF contient du code"),
-        ("page.pdf", b"<html><script>alert(1)</script></html>", "ce type de fichier n'est pas accepté"),
-        ("image.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "n'est pas accepté"),
-        ("rapport.docx", zip_bomb_named_docx(), "les archives"),
-    ]
     async with running(make_settings(), engine) as svc:
-        for name, data, words in cases:
+        for name, data, words in HOSTILE_FILES:
             resp = await svc.client.post("/chat/upload", data={"sender": SENDER}, files={"file": (name, data)})
             assert resp.status_code == 422, name
             assert f"« {name} » n'a pas été enregistré" in resp.json()["error"] and words in resp.json()["error"]

@@ -31,7 +31,6 @@ from tests.channels.harness import (
     whatsapp_env,
 )
 from tests.channels.standins import (
-    EXE,
     PDF,
     FakeEngine,
     TelegramStandIn,
@@ -41,19 +40,10 @@ from tests.channels.standins import (
     wa_document,
     wa_payload,
 )
-from tests.security.test_hostile_files import docm, zip_bomb_named_docx
+from tests.security.test_hostile_files import HOSTILE_FILES
 
 LIMIT = 60_000
-HOSTILE = [
-    ("facture.pdf", EXE, "c'est un programme"),
-    ("lettre.docx", docm(), "il contient des macros"),
-    ("formulaire.pdf", b"%PDF-1.7\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.launchURL('x'))>>>>endobj",
-     "ce PDF contient du code"),
-    ("page.pdf", b"<html><script>alert(1)</script></html>", "n'est pas accepté"),
-    ("image.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "n'est pas accepté"),
-    ("rapport.docx", zip_bomb_named_docx(), "les archives"),
-    ("scan.pdf", PDF + b"%" * (LIMIT + 1 - len(PDF)), "dépasse la taille maximale"),  # one byte over
-]
+HOSTILE = [*HOSTILE_FILES, ("scan.pdf", PDF + b"%" * (LIMIT + 1 - len(PDF)), "dépasse la taille maximale")]  # one byte over
 
 
 class Platform:
