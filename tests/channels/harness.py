@@ -9,6 +9,7 @@ import hmac
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -53,6 +54,12 @@ def wa_signed(payload: dict[str, Any], secret: str = WA_SECRET) -> tuple[bytes, 
     """A webhook body as Meta posts it, with its signature header."""
     body = json.dumps(payload, ensure_ascii=False).encode()
     return body, {"X-Hub-Signature-256": wa_signature(body, secret), "Content-Type": "application/json"}
+
+
+def stored_files(settings: Settings) -> list[Path]:
+    """The documents the service has stored (under ATTACHMENTS_DIR)."""
+    folder = settings.attachments_dir
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
 class Service:

@@ -50,6 +50,7 @@ from tests.channels.harness import (
     WA_TOKEN,
     WA_VERIFY,
     running,
+    stored_files,
     telegram_env,
     twilio_env,
     wa_signature,
@@ -350,11 +351,6 @@ def _fuzz_settings(var: Path, apis: dict[str, str]) -> Settings:
     })
 
 
-def _stored_files(settings: Settings) -> int:
-    folder = settings.attachments_dir
-    return sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
-
-
 async def _send_all(svc: Any, cases: list[Case], report: Report) -> None:
     for case in cases:
         report.tried[case.endpoint + (" (signed)" if case.signed else "")] += 1
@@ -386,7 +382,7 @@ async def fuzz(cases: int, seed: int = 2026) -> Report:
             await _send_all(svc, [c for c in unsigned if not c.endpoint.startswith("chat")], report)
             await svc.drain()
             report.unsigned_engine_calls = len(engine.calls)
-            report.unsigned_files_stored = _stored_files(settings)
+            report.unsigned_files_stored = len(stored_files(settings))
             await _send_all(svc, [c for c in unsigned if c.endpoint.startswith("chat")], report)
             await _send_all(svc, make_cases(cases // 4, seed + 1, signed=True), report)
             await svc.drain()

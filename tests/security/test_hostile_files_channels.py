@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,6 +24,7 @@ from tests.channels.harness import (
     WA_PHONE_ID,
     WA_TOKEN,
     running,
+    stored_files,
     telegram_env,
     twilio_env,
     wa_signature,
@@ -101,11 +101,6 @@ def platform(request: pytest.FixtureRequest, make_settings: Callable[..., Settin
         yield Platform(request.param, api, make_settings(**env(api.url), **limits))
 
 
-def _stored(settings: Settings) -> list[Path]:
-    folder = settings.attachments_dir
-    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
-
-
 async def test_hostile_files_are_refused_in_french_on_the_platform_and_nothing_is_stored(platform: Platform) -> None:
     engine = FakeEngine()
     async with running(platform.settings, engine) as svc:
@@ -117,7 +112,7 @@ async def test_hostile_files_are_refused_in_french_on_the_platform_and_nothing_i
     for (filename, _content, words), answer in zip(HOSTILE, answers, strict=True):
         assert "n'a pas été enregistré" in answer and words in answer, (filename, answer)
         assert "Formats acceptés" in answer
-    assert kept == [] and _stored(platform.settings) == [] and engine.calls == []
+    assert kept == [] and stored_files(platform.settings) == [] and engine.calls == []
 
 
 async def test_a_sixth_file_is_refused_the_five_before_it_are_kept(platform: Platform) -> None:
@@ -126,7 +121,7 @@ async def test_a_sixth_file_is_refused_the_five_before_it_are_kept(platform: Pla
         for n in range(6):
             await platform.send(svc, f"piece-{n}.pdf", PDF + f"% {n}\n".encode())
         kept = conversation_attachments(svc.registry, platform.sender)
-    assert len(kept) == 5 and len(_stored(platform.settings)) == 5
+    assert len(kept) == 5 and len(stored_files(platform.settings)) == 5
     refused = [a for a in platform.answers() if "n'a pas été enregistré" in a]
     assert len(refused) == 1 and "déjà envoyé 5 documents" in refused[0]
     assert len(engine.calls) == 5  # the five kept files reached the engine, the sixth did not
