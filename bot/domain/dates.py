@@ -512,6 +512,73 @@ def _ago_range(modifier: str | None, amount: str, unit: str, today: date) -> tup
     return center - spread, min(center + spread, today), "approximate"
 
 
+_RE_WEEKDAY_DAYNUM = re.compile(
+    rf"\b(?:le\s+)?({_WEEKDAY_RE})\s+(1er|\d{{1,2}})\b(?!\s*(?:{_MONTH_ANY_RE}|[/.\-]\d|h\b|heures?\b))"
+)
+
+
+def _weekday_daynums(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"samedi 28", "le vendredi 13" without a month: the most recent such day with that weekday."""
+    for m in _RE_WEEKDAY_DAYNUM.finditer(folded):
+        day, weekday = _number(m[2]) or 0, _WEEKDAYS.index(m[1])
+        months = [add_months(today.replace(day=1), -back) for back in range(0, 13)]
+        days = [d for first in months if (d := _safe_date(first.year, first.month, day)) and d <= today]
+        match = next((d for d in days if d.weekday() == weekday), days[0] if days else None)
+        if match is not None:
+            yield _make(m.start(), m.end(), match, match, "day", today)
+
+
+def easter(year: int) -> date:
+    """Easter Sunday of the Gregorian calendar (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * leap) // 433
+    month = (h + leap - 7 * m + 90) // 25
+    return date(year, month, (h + leap - 7 * m + 33 * month + 19) % 32)
+
+
+# fixed feasts, and Easter: "à Noël", "à la Toussaint", "le jour de l'an"
+_RE_FEAST = re.compile(
+    r"\b(?:(?:le\s+)?jour\s+de\s+)?(noel|toussaint|l'an|nouvel\s+an|saint[- ]sylvestre|paques)\b"
+)
+_FEASTS = {"noel": (12, 25), "toussaint": (11, 1), "l'an": (1, 1), "saint-sylvestre": (12, 31),
+           "saint sylvestre": (12, 31)}
+
+
+def _feasts(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    for m in _RE_FEAST.finditer(folded):
+        word = " ".join(m[1].split())
+        if word == "l'an" and "jour" not in m[0]:
+            continue  # "l'an dernier" is a period, not New Year's Day
+        if word == "paques":
+            found = [d for y in range(today.year, today.year - 3, -1) if (d := easter(y)) <= today]
+        else:
+            month, day = _FEASTS.get(word, (1, 1))
+            recent = _most_recent_day(day, month, today)
+            found = [recent] if recent else []
+        if found:
+            # a feast is a day said roughly ("à Noël" can be the day before): shown with its date
+            yield _Candidate(m.start(), m.end(), found[0], found[0], found[0], "approximate")
+
+
+_RE_BARE_WEEKDAY = re.compile(
+    rf"(?<!\ble\s)(?<!\bce\s)(?<!\bun\s)(?<!\bchaque\s)\b({_WEEKDAY_RE})\b(?!\s+(?:prochain|suivant|qui vient))"
+)
+
+
+def _bare_weekdays(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"ils ne sont pas passés mardi": a weekday without article is a day of the past week. Weak:
+    used only when the text holds no other date ("le mardi" is a habit and is never read)."""
+    for m in _RE_BARE_WEEKDAY.finditer(folded):
+        back = (today.weekday() - _WEEKDAYS.index(m[1])) % 7 or 7
+        d = today - timedelta(days=back)
+        yield _make(m.start(), m.end(), d, d, "day", today)
+
+
 def _ago(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
     """"il y a 3 jours", "ça fait plus d'un mois", "depuis une quinzaine de jours"."""
     for m in _RE_AGO.finditer(folded):
@@ -524,13 +591,16 @@ def _ago(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
 # in this order: at the same place and length, the first one found wins (`_pick`)
 _RECOGNISERS: tuple[Callable[[str, date, bool], Iterator[_Candidate]], ...] = (
     _numeric_dates, _text_days, _text_months, _years, _simple_days, _weekdays, _periods, _day_alone,
-    _future, _ago,
+    _future, _ago, _weekday_daynums, _feasts,
 )
+# read only when the recognisers above find nothing
+_WEAK_RECOGNISERS: tuple[Callable[[str, date, bool], Iterator[_Candidate]], ...] = (_bare_weekdays,)
 
 
 def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candidate]:
     """Every date expression each recogniser finds in the folded text."""
-    return [c for recognise in _RECOGNISERS for c in recognise(folded, today, whole_answer)]
+    found = [c for recognise in _RECOGNISERS for c in recognise(folded, today, whole_answer)]
+    return found or [c for recognise in _WEAK_RECOGNISERS for c in recognise(folded, today, whole_answer)]
 
 
 def _pick(cands: list[_Candidate]) -> _Candidate | None:

@@ -183,7 +183,8 @@ _REPRESENTED_RE = re.compile(
     r"(?i)\b(?:au\s+nom\s+de|pour\s+le\s+compte\s+de|de\s+la\s+part\s+de|pour|je\s+repr[ée]sente)\s+"
     r"(?P<who>(?:ma|mon|mes)\s+(?:m[èe]re|p[èe]re|maman|papa|fils|fille|grand-m[èe]re|grand-p[èe]re|[ée]pouse|mari|femme"
     r"|compagne|compagnon|s[œo]e?ur|fr[èe]re|tante|oncle|parents|voisine?|enfant|cliente?|belle-m[èe]re|beau-p[èe]re)"
-    r"(?:\s*,?\s*(?:M\.|Mme|Madame|Monsieur)?\s*" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)?)"
+    # the name after it is case-sensitive: "ma mère qui a 87 ans" names no one
+    r"(?-i:\s*,?\s*(?:M\.|Mme|Madame|Monsieur)?\s*" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)?)"
 )
 _FIRST_PERSON_RE = re.compile(r"(?i)(?:^|[\s,.(])(?:je|j['’]|moi|mon|ma|mes|m['’])\b")
 _WE_RE = re.compile(r"(?i)\b(?:nous|notre|nos)\b")

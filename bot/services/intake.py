@@ -17,7 +17,14 @@ from zoneinfo import ZoneInfo
 from bot.domain.admissibility import Assessment, assess, describe_route, refusal_for_anonymity, route_for
 from bot.domain.complaint import FREE_TEXT_FIELDS as COMPLAINT_FREE_TEXT
 from bot.domain.complaint import Complaint
-from bot.domain.dates import DateError, ParsedDate, format_date_fr, format_parsed_fr, parse_facts_date
+from bot.domain.dates import (
+    EXAMPLE_HINT,
+    DateError,
+    ParsedDate,
+    format_date_fr,
+    format_parsed_fr,
+    parse_facts_date,
+)
 from bot.domain.letter import Reading, other_organisation, read_message
 from bot.domain.policy import Policy, of_organisation
 from bot.domain.remarks import read_remark
@@ -125,6 +132,16 @@ class Step:
         self.slots.update(other.slots)
         self.say.extend(other.say)
         return self
+
+
+_POSSESSIVES = {"ma": "votre", "mon": "votre", "mes": "vos"}
+
+
+def _addressed(who: str) -> str:
+    """A person the citizen named in the first person, said back to them ("ma mère" -> "votre mère")."""
+    first, _, rest = who.partition(" ")
+    mine = _POSSESSIVES.get(first.lower())
+    return f"{mine} {rest}" if mine and rest else who
 
 
 class Intake:
@@ -244,7 +261,9 @@ class Intake:
         if reading.represented and "acting_for" in self.policy.ask_fields and not state.get("represented_person"):
             slots["represented_person"] = reading.represented
         step = Step(slots=slots)
-        noted = [k for k in slots if k in NOTED_LABELS and k != "facts_description"]
+        # "au nom de : vous-même" only read from a "je": not worth saying back before the summary
+        noted = [k for k in slots if k in NOTED_LABELS and k != "facts_description"
+                 and not (k == "acting_for" and slots[k] == "self" and not slots.get("represented_person"))]
         if noted:
             if letter and len(noted) >= 3:
                 labels = ", ".join(NOTED_LABELS[k].lower() for k in noted)
@@ -404,7 +423,9 @@ class Intake:
             kept = self._kept_as_typed(slot, str(text), state)
             if kept is not None:
                 return kept
-            step = self._invalid(slot, err.message, state, EXAMPLES.get(slot))
+            # the question asked again right after shows the examples: the message does not repeat them
+            message = err.message.replace(EXAMPLE_HINT, "").strip()
+            step = self._invalid(slot, message, state, example_in_question=True)
             step.slots["last_invalid"] = {**(state.get("last_invalid") or {}), slot: " ".join(str(text).split())}
             return step
         if slot in KEEPABLE and (state.get("last_invalid") or {}).get(slot):
@@ -434,12 +455,13 @@ class Intake:
         return Step(slots={slot: last, "doubtful_fields": doubtful_fields, "last_invalid": rest},
                     say=[Say("utter_kept_as_typed", kwargs={"value": last})])
 
-    def _invalid(self, slot: str, message: str, state: dict[str, Any], example: str | None = None) -> Step:
+    def _invalid(self, slot: str, message: str, state: dict[str, Any], example: str | None = None, *,
+                 example_in_question: bool = False) -> Step:
         failures = dict(state.get("field_failures") or {})
         failures[slot] = failures.get(slot, 0) + 1
-        example = example or EXAMPLES.get(slot)
-        if failures[slot] >= 2 and "exemple" in message.lower():
-            # the message already shows an example: say it once, and offer a person
+        example = None if example_in_question else example or EXAMPLES.get(slot)
+        if failures[slot] >= 2 and ("exemple" in message.lower() or example_in_question):
+            # the message (or the question that follows) already shows an example: say it once, and offer a person
             say = Say("utter_field_help_human", kwargs={"validation_message": message})
         elif failures[slot] >= 2 and example:
             say = Say("utter_field_help", kwargs={"validation_message": message, "example": example})
@@ -685,6 +707,8 @@ class Intake:
             who = (state or {}).get("represented_person")
             if who and value == "organisation":
                 return f"l'organisation {who}"
+            if who and value == "self":
+                return _addressed(str(who))  # "ma mère, Mme Martin" -> "votre mère, Mme Martin"
             return f"{acting}, pour {who}" if who else acting
         if key == "attachments":
             return ", ".join(a.get("filename", "?") for a in value) if value else "aucun"

@@ -208,3 +208,21 @@ async def test_form_sets_again_only_what_the_validation_changes(use_policy) -> N
         {**IDENTITY, "phone": None}, text="0475 98 76 54", set_now={"phone": "0475 98 76 54"},
         requested="phone"), {})
     assert slot_events(changed)["phone"] == "+32475987654"
+
+
+async def test_form_wrong_date_does_not_repeat_the_example_of_the_question_asked_again(use_policy) -> None:
+    import yaml
+
+    from bot.config import ROOT
+
+    use_policy("igretec")
+    question = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_ask_facts_date"][0]["text"]
+    assert "par exemple" in question  # asked again right after the message below
+    facts = {**IDENTITY, "facts_description": "Le technicien n'est pas venu au rendez-vous fixé."}
+    d, slots = await run(facts, {"facts_date": "devant chez moi"})
+    assert slots["requested_slot"] == "facts_date"
+    assert responses(d) == ["utter_field_invalid"]
+    assert "exemple" not in d.messages[0]["validation_message"].lower()
+    d, slots = await run({**facts, **slots}, {"facts_date": "bof"})
+    assert responses(d) == ["utter_field_help_human"]  # a person offered, still no second example
+    assert "exemple" not in d.messages[0]["validation_message"].lower()

@@ -194,3 +194,26 @@ async def test_a_person_acting_for_themselves_is_not_asked_an_organisation_name(
     use_policy("igretec")
     _, slots = await form({"consent": True, "intake_id": "i1"}, {"acting_for": "en mon nom propre"})
     assert slots["requested_slot"] == "last_name"
+
+
+async def test_a_letter_for_ones_mother_is_said_back_as_hers_with_the_date_of_a_weekday(use_policy) -> None:
+    use_policy("igretec")
+    d = CollectingDispatcher()
+    text = ("Bonjour, j'écris pour ma mère qui a 87 ans et ne sait pas se servir d'internet. Les ouvriers ne sont "
+            "pas venus vendredi alors qu'elle les attendait toute la journée.")
+    started = slot_events(await ActionStartIntake().run(d, make_tracker({}, text=text, loop=None), {}))
+    assert started["represented_person"] == "ma mère"  # not "ma mère qui a"
+    said = d.messages[0]["volunteered_list"]
+    assert "au nom de : votre mère" in said and "vous-même" not in said
+    assert started["facts_date"] is not None
+
+
+async def test_a_first_person_letter_does_not_open_on_au_nom_de_vous_meme(use_policy) -> None:
+    use_policy("igretec")
+    d = CollectingDispatcher()
+    text = "bjr jai un souci avec le ramassage des encombrants, ils sont pas passés mardi alors que j'avais RDV, c la 2e fois"
+    started = slot_events(await ActionStartIntake().run(d, make_tracker({}, text=text, loop=None,
+                                                                        intent="file_complaint"), {}))
+    assert started["acting_for"] == "self"
+    assert "vous-même" not in str(d.messages)
+    assert started["facts_date"] == "2026-11-17"  # "mardi", said on Tuesday the 24th: a week ago

@@ -273,3 +273,41 @@ def test_format_parsed_fr_each_precision_keeps_its_wording():
 )
 def test_add_months_day_number_kept_or_last_day(d, n, expected):
     assert add_months(d, n) == expected
+
+
+# now: Tuesday 24 November 2026
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("ils ne sont pas passés vendredi alors que j'avais rendez-vous", date(2026, 11, 20), "day"),
+        ("je suis venue jeudi matin au guichet", date(2026, 11, 19), "day"),
+        ("le technicien devait venir mardi", date(2026, 11, 17), "day"),  # today is Tuesday: a week ago
+        ("samedi 21, personne n'est venu", date(2026, 11, 21), "day"),
+        ("le vendredi 13", date(2026, 11, 13), "day"),
+        ("dimanche 25", date(2026, 10, 25), "day"),  # the latest 25th that was a Sunday
+        ("à la Toussaint", date(2026, 11, 1), "approximate"),
+        ("juste avant Noël", date(2025, 12, 25), "approximate"),
+        ("le jour de l'an", date(2026, 1, 1), "approximate"),
+        ("à Pâques", date(2026, 4, 5), "approximate"),
+    ],
+)
+def test_weekdays_in_a_sentence_and_feasts_are_dates(text, expected, precision):
+    parsed = find_date(text, now=now)
+    assert parsed is not None
+    assert (parsed.value, parsed.precision) == (expected, precision)
+
+
+@pytest.mark.parametrize("text", [
+    "le mardi je travaille, je ne peux pas venir",   # a habit
+    "chaque lundi le camion passe",
+    "je serai là mardi prochain",                    # the future: no date of the facts
+    "l'an dernier",                                  # a year, not New Year's Day
+])
+def test_habits_and_periods_are_not_read_as_a_past_weekday_or_a_feast(text):
+    parsed = find_date(text, now=now)
+    assert parsed is None or parsed.precision == "year"
+
+
+def test_a_bare_weekday_gives_way_to_any_other_date_of_the_letter():
+    parsed = find_date("Mardi j'ai rappelé le service pour le problème du 3 novembre", now=now)
+    assert parsed is not None and parsed.value == date(2026, 11, 3)
