@@ -89,7 +89,8 @@ _REF_VALUE = r"(?P<ref>(?=[\w/.-]*\d)[A-Za-z0-9][\w/.-]*[A-Za-z0-9])"
 _STRONG_REF_RE = re.compile(
     r"\b(?:(?:num[ée]ro|n°|no|nº|num)\s*(?:de\s+|d['’])?(?:dossier|client|affiliation|contrat|compte|police|facture"
     r"|abonn[ée]|membre|registre\s+national)|dossier|r[ée]f[ée]rence|r[ée]f\.?|client\s+(?:n°|no|nº|num[ée]ro)"
-    r"|affiliation|num[ée]ro\s+d['’]affiliation)(?![\w])"
+    r"|affiliation|num[ée]ro\s+d['’]affiliation"
+    r"|(?:affili[ée]e?|inscrite?|enregistr[ée]e?|connue?)\s+(?:sous|avec)\s+(?:le|la\s+r[ée]f[ée]rence))(?![\w])"
     r"(?:\s+(?:n°|no|nº|num[ée]ro))?\s*(?:est\s+(?:le\s+)?|:|#|=)?\s*" + _REF_VALUE,
     re.IGNORECASE,
 )
@@ -535,6 +536,10 @@ _GREETING_NAME_RE = re.compile(
 _SIG_LINE_RE = re.compile(
     rf"(?m)^[ \t]*(?:{_TITLE}\s+)?(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})[ \t]*[.,]?[ \t]*$"
 )
+# "… Je voudrais être remboursée. Nadia Benali": a name as the last sentence, signed on the same line
+_LAST_SENTENCE_NAME_RE = re.compile(
+    rf"[.!?]\s+(?:{_TITLE}\s+)?(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}})[ \t]*\.?\s*$"
+)
 # "… Antoine Leroy, 06 98 76 54 32, …": a name right before the contact details
 _NAME_BEFORE_CONTACT_RE = re.compile(
     rf"(?:^|[.!?\n]\s*|,\s*)(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}}|[a-zà-ÿ]{{2,}}[ \t]+[a-zà-ÿ-]{{2,}})"
@@ -559,7 +564,7 @@ _Name = tuple[tuple[str, str], tuple[int, int]]  # (first, last), span in the te
 def _find_name(text: str) -> _Name | None:
     """The complainant's name, from the first of these ways of giving it that the text uses."""
     for find in (_sms_name, _introduced_name, _greeting_or_titled_name, _name_after_closing,
-                 _signature_line_name, _name_before_contact):
+                 _signature_line_name, _name_as_last_sentence, _name_before_contact):
         found = find(text)
         if found:
             return found
@@ -622,6 +627,23 @@ def _signature_line_name(text: str) -> _Name | None:
         if names:
             return names, (m.start("name"), m.end("name"))
     return None
+
+
+def _name_as_last_sentence(text: str) -> _Name | None:
+    m = _LAST_SENTENCE_NAME_RE.search(text.rstrip())
+    if not m:
+        return None
+    words = m.group("name").split()
+    if any(fold(w) in _NOT_A_FIRST_NAME or fold(w) in _TOWN_STOP or re.fullmatch(_CLOSINGS, fold(w))
+           or fold(w) in _NOT_A_NAME_AT_THE_END for w in words):
+        return None
+    names = split_full_name(m.group("name"))
+    return (names, (m.start("name"), m.end("name"))) if names else None
+
+
+# capitalised last words that are no signature ("… Merci Beaucoup.", "… Bonne Journée")
+_NOT_A_NAME_AT_THE_END = {"merci", "beaucoup", "bonne", "journee", "soiree", "urgent", "svp", "stp", "help",
+                          "aidez", "moi", "igretec", "solidaris", "proximus", "bruxelles", "charleroi"}
 
 
 def _name_before_contact(text: str) -> _Name | None:

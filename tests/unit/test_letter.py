@@ -117,6 +117,8 @@ def test_the_organisation_address_is_not_the_citizen_address():
     ("je suis client n° 884512 depuis dix ans", "884512"),
     ("ma demande de prime 2026-0777 est bloquée", "2026-0777"),
     ("référence ABC-123, merci", "ABC-123"),
+    ("Je suis affiliée sous le numéro 123456789. J'ai téléphoné 3 fois.", "123456789"),
+    ("je suis inscrit sous le n° 45-778, rien reçu depuis", "45-778"),
 ])
 def test_file_references_in_their_usual_forms(text, ref):
     assert read(text).fields["file_reference"] == ref
@@ -246,3 +248,16 @@ def test_a_name_written_just_before_the_address_is_the_signature() -> None:
 def test_the_service_in_charge_of_the_file_is_named_whole() -> None:
     f = read("J'ai appelé deux fois le service en charge de mon dossier, sans résultat.").fields
     assert f["persons_contacted"] == "le service en charge de mon dossier"
+
+
+def test_a_name_signed_as_the_last_sentence_on_the_same_line() -> None:
+    f = read("Ma mutuelle refuse de me rembourser mes séances de kiné depuis septembre. Je voudrais être "
+             "remboursée. Nadia Benali").fields
+    assert (f["first_name"], f["last_name"]) == ("Nadia", "Benali")
+    assert "Benali" not in f["facts_description"]
+
+
+@pytest.mark.parametrize("end", ["Merci Beaucoup.", "Bonne Journée", "Cordialement."])
+def test_closing_words_in_capitals_are_no_signature(end: str) -> None:
+    f = read(f"La facture du 3 novembre compte deux fois les travaux. {end}").fields
+    assert "first_name" not in f and "last_name" not in f
