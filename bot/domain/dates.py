@@ -579,12 +579,37 @@ def _bare_weekdays(folded: str, today: date, whole_answer: bool) -> Iterator[_Ca
         yield _make(m.start(), m.end(), d, d, "day", today)
 
 
+# "j'habite en Espagne depuis 2 ans", "je suis client depuis dix ans": the citizen, not the facts
+_STATUS_BEFORE = re.compile(
+    r"\b(?:habite|habitons|vis|vivons|reside|residons|demeure|travaille|connais|suis\s+(?:\w+\s+)?"
+    r"(?:client|cliente|affilie|affiliee|membre|inscrit|inscrite|locataire|proprietaire|abonne|abonnee|installe|installee)"
+    r"|sommes\s+(?:\w+\s+)?(?:clients|affilies|membres|locataires|proprietaires|installes))\b[^.!?\n,;]{0,40}$"
+)
+
+
+_SINCE_BEFORE = re.compile(r"\bdepuis\s+(?:(?:le|la|les|l')\s*)?(?:(?:mois|annee)\s+(?:de\s+|d')?)?$")
+
+
+def _about_the_citizen(folded: str, c: _Candidate) -> bool:
+    """"j'habite ici depuis 2019", "je suis client depuis dix ans": a date of the citizen's life."""
+    before = folded[max(0, c.start - 80):c.start]
+    if not folded.startswith("depuis", c.start):
+        since = _SINCE_BEFORE.search(before)
+        if since is None:
+            return False
+        before = before[:since.start()]
+    return bool(_STATUS_BEFORE.search(before))
+
+
 def _ago(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
     """"il y a 3 jours", "ça fait plus d'un mois", "depuis une quinzaine de jours"."""
     for m in _RE_AGO.finditer(folded):
+        since = folded.startswith("depuis", m.start())
         found = _ago_range(m[1], m[2], m[3], today)
         if found is not None:
             lo, hi, precision = found
+            if since:  # "depuis deux mois": it began then and still goes on
+                hi, precision = today, "approximate"
             yield _make(m.start(), m.end(), lo, hi, precision, today)
 
 
@@ -599,7 +624,8 @@ _WEAK_RECOGNISERS: tuple[Callable[[str, date, bool], Iterator[_Candidate]], ...]
 
 def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candidate]:
     """Every date expression each recogniser finds in the folded text."""
-    found = [c for recognise in _RECOGNISERS for c in recognise(folded, today, whole_answer)]
+    found = [c for recognise in _RECOGNISERS for c in recognise(folded, today, whole_answer)
+             if not _about_the_citizen(folded, c)]
     return found or [c for recognise in _WEAK_RECOGNISERS for c in recognise(folded, today, whole_answer)]
 
 

@@ -311,3 +311,26 @@ def test_habits_and_periods_are_not_read_as_a_past_weekday_or_a_feast(text):
 def test_a_bare_weekday_gives_way_to_any_other_date_of_the_letter():
     parsed = find_date("Mardi j'ai rappelé le service pour le problème du 3 novembre", now=now)
     assert parsed is not None and parsed.value == date(2026, 11, 3)
+
+
+@pytest.mark.parametrize("text", [
+    "j'habite en Espagne depuis 2 ans mais j'ai encore un terrain à Fleurus",
+    "je suis cliente depuis dix ans et c'est la première fois",
+    "nous vivons ici depuis 2019",
+    "je suis affilié depuis le mois d'août",
+    "je suis locataire chez vous depuis 2015",
+])
+def test_how_long_the_citizen_has_lived_or_been_a_client_is_not_the_date_of_the_facts(text):
+    assert find_date(text, now=now) is None
+
+
+def test_the_date_of_the_facts_is_found_beside_the_citizens_own_since():
+    parsed = find_date("J'habite en Espagne depuis 2 ans. Le 3 novembre j'ai reçu votre lettre.", now=now)
+    assert parsed is not None and parsed.value == date(2026, 11, 3)
+
+
+def test_since_a_duration_is_a_problem_that_goes_on_until_today():
+    parsed = find_date("la fuite dure depuis deux mois", now=now)
+    assert parsed is not None
+    assert parsed.precision == "approximate"
+    assert parsed.bounds()[1] == date(2026, 11, 24)
