@@ -88,7 +88,8 @@ _COMPLAINT_REF_RE = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{3,}\b")
 _REF_VALUE = r"(?P<ref>(?=[\w/.-]*\d)[A-Za-z0-9][\w/.-]*[A-Za-z0-9])"
 _STRONG_REF_RE = re.compile(
     r"\b(?:(?:num[ée]ro|n°|no|nº|num)\s*(?:de\s+|d['’])?(?:dossier|client|affiliation|contrat|compte|police|facture"
-    r"|abonn[ée]|membre|registre\s+national)|dossier|r[ée]f[ée]rence|r[ée]f\.?|client\s+(?:n°|no|nº|num[ée]ro)"
+    r"|abonn[ée]|membre|registre\s+national)"
+    r"|(?:r[ée]f[ée]rence|r[ée]f\.?|code)\s+(?:de\s+|du\s+)?(?:client|dossier|contrat|abonn[ée])|dossier|r[ée]f[ée]rence|r[ée]f\.?|client\s+(?:n°|no|nº|num[ée]ro)"
     r"|affiliation|num[ée]ro\s+d['’]affiliation"
     r"|(?:affili[ée]e?|inscrite?|enregistr[ée]e?|connue?)\s+(?:sous|avec)\s+(?:le|la\s+r[ée]f[ée]rence))(?![\w])"
     r"(?:\s+(?:n°|no|nº|num[ée]ro))?\s*(?:est\s+(?:le\s+)?|:|#|=)?\s*" + _REF_VALUE,
@@ -113,7 +114,7 @@ _PLACE_NOUNS = (
 _PLACE_RE = re.compile(
     rf"(?<![\w])(?P<place>{_PLACE_START}\s*(?:(?:votre|vos|notre|mon|ma|le|la|l['’]|les)\s+)?(?:{_PLACE_NOUNS})\b"
     rf"[^,.;:!?()\n]{{0,60}}?)(?=\s*(?:[,.;:!?()\n]|$|\s(?:{_TITLE}\s|où\s|qui\s|que\s|et\s+(?:j|je|il|elle|on|l)\b"
-    rf"|mais\s|car\s|pour\s|afin\s|lors\s|quand\s|j['’]|je\s|il\s|elle\s|on\s|nous\s|vous\s|le\s+\d|l['’]agent|votre\s+(?:coll|agent|emplo|pr[ée]pos))))",
+    rf"|mais\s|car\s|pour\s|afin\s|lors\s|quand\s|par\s|avec\s|pendant\s|depuis\s|hier\b|j['’]|je\s|il\s|elle\s|on\s|nous\s|vous\s|le\s+\d|l['’]agent|votre\s+(?:coll|agent|emplo|pr[ée]pos))))",
     re.IGNORECASE,
 )
 _ROLE = (
@@ -187,7 +188,8 @@ _REPRESENTED_RE = re.compile(
     # the name after it is case-sensitive: "ma mère qui a 87 ans" names no one
     r"(?-i:\s*,?\s*(?:M\.|Mme|Madame|Monsieur)?\s*" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r")?)?)"
 )
-_FIRST_PERSON_RE = re.compile(r"(?i)(?:^|[\s,.(])(?:je|j['’]|moi|mon|ma|mes|m['’])\b")
+_FIRST_PERSON_RE = re.compile(r"(?i)(?:^|[\s,.(])(?:je|j['’]|moi|mon|ma|mes|m['’]|jai|jsuis|chui|jveux|jvoudrai[st]?"
+                              r"|jvoulai[st]?|jme|jne|jsais)\b")
 _WE_RE = re.compile(r"(?i)\b(?:nous|notre|nos)\b")
 _SUBJECT_RE = re.compile(
     r"(?i)\b(?:objet\s*:\s*|au\s+sujet\s+(?:de\s+|d['’]|du\s+|des\s+)|concernant\s+|à\s+propos\s+(?:de\s+|d['’]|du\s+|des\s+))"
@@ -222,6 +224,7 @@ class Reading:
     represented: str | None = None      # "ma mère, Mme Jeanne Martin"
     labelled: bool = False              # laid out as a form ("Nom : …")
     identity_block: bool = False        # several identity details were given
+    lacks: tuple[str, ...] = ()         # "je n'ai pas d'e-mail": fields the citizen says they do not have
 
 
 def _mask(text: str, start: int, end: int) -> str:
@@ -285,10 +288,20 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
     _read_facts(p.work, text, f)
     _read_registry_fields(p.work, f)
     r.identity_block = sum(k in f for k in ("last_name", "first_name", "address", "email", "phone")) >= 3
+    r.lacks = tuple(key for key, pattern in _LACKS if key not in f and pattern.search(text))
     if "facts_description" not in f:  # the facts part of the message, without the identity block
         description = _facts_part(text, p.identity, f)
         if description:
             f["facts_description"] = description
+
+
+# "je n'ai pas d'adresse mail", "pas d'e-mail", "je n'ai pas de gsm": the citizen has none
+_LACKS = (
+    ("email", re.compile(r"(?i)\b(?:je\s+n['’]ai\s+|n['’]ayant\s+|sans\s+|pas\s+)(?:pas\s+|aucune?\s+)?"
+                         r"(?:d['’]|de\s+|d['’]adresse\s+|une?\s+)?(?:adresse\s+)?(?:e-?mail|mail|courriel|internet)\b")),
+    ("phone", re.compile(r"(?i)\b(?:je\s+n['’]ai\s+|n['’]ayant\s+)(?:pas|aucun)\s+(?:de\s+|d['’])?"
+                         r"(?:t[ée]l[ée]phone|gsm|portable|num[ée]ro\s+de\s+t[ée]l[ée]phone)\b")),
+)
 
 
 def _read_labelled(text: str, p: _Pass, r: Reading) -> dict[str, tuple[str, int, int]]:
@@ -719,6 +732,14 @@ def _channel_place(work: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+# "mon voisin M. Pirard": someone the complaint is about, not a member of staff the citizen contacted
+_THIRD_PARTY_BEFORE = re.compile(
+    r"(?i)\b(?:mon|ma|mes|notre|nos)\s+(?:voisin|voisine|voisins|propri[ée]taire|locataire|bailleur|fils|fille|mari"
+    r"|femme|[ée]poux|[ée]pouse|p[èe]re|m[èe]re|fr[èe]re|s(?:oe|œ)ur|ami|amie|cousin|cousine|ex|avocat|avocate|notaire)"
+    r"\s*,?\s*$")
+_WISH_BEFORE = re.compile(r"(?i)\b(?:souhaite|souhaiterais|veux|voudrais|demande|exige|aimerais|j['’]attends)\b")
+
+
 def _find_persons(work: str, f: dict[str, object]) -> str | None:
     own = {fold(str(f.get("last_name") or "")), fold(str(f.get("first_name") or ""))}
     found: list[str] = []
@@ -728,11 +749,15 @@ def _find_persons(work: str, f: dict[str, object]) -> str | None:
             continue
         if re.search(r"(?i)madame,?\s+monsieur|monsieur,?\s+madame", work[max(0, m.start() - 12):m.end()]):
             continue
+        if _THIRD_PARTY_BEFORE.search(work[max(0, m.start() - 30):m.start()]):
+            continue
         found.append(_tidy(m.group(0)))
     for m in _SERVICE_CONTACT_RE.finditer(work):
         around = work[max(0, m.start() - 60):m.end() + 30]
         if not _CONTACT_VERBS.search(around):
             continue
+        if _WISH_BEFORE.search(re.split(r"[.!?\n]", work[max(0, m.start() - 60):m.start()])[-1]):
+            continue  # "je souhaite parler à un responsable": what the citizen asks, not who they met
         value = _tidy(m.group(0))
         if len(value) < 5 or any(fold(value) in fold(x) or fold(x) in fold(value) for x in found):
             continue
@@ -759,6 +784,12 @@ _IDENTITY_WORDS = re.compile(
 )
 
 
+# a sentence ends at . ! ? but not after "M." or "Mme." ("mon voisin M. Pirard dépose…")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bM\.)(?<!\bMr\.)(?<!\bMme\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMe\.)\s+|\n+")
+# "écrivez-moi au …", "répondez-moi par courrier": how to reach the citizen, not the facts
+_REACH_ME_SENTENCE = re.compile(r"(?i)\b(?:[ée]crivez|r[ée]pondez|envoyez|contactez|appelez|joignez)[-\s]+(?:moi|nous)\b")
+
+
 def _facts_part(text: str, identity_spans: list[tuple[int, int]], f: dict[str, object]) -> str | None:
     """The message without its identity block, greeting and signature."""
     masked = text
@@ -769,9 +800,11 @@ def _facts_part(text: str, identity_spans: list[tuple[int, int]], f: dict[str, o
     if closing:
         masked = masked[:closing.start() + 1]
     kept = []
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", masked):
+    for sentence in _SENTENCE_END.split(masked):
         part = sentence.strip()
         if not part:
+            continue
+        if _REACH_ME_SENTENCE.search(part) and len(part.split()) < 16:
             continue
         rest = _IDENTITY_WORDS.sub(" ", re.sub(r"[()\[\],;:.!?-]", " ", part))
         if len(re.findall(r"[^\W\d_]{2,}", rest)) < 3:
@@ -795,6 +828,25 @@ _DISSATISFACTION = re.compile(
 )
 _QUESTION_ONLY = re.compile(r"(?i)\b(?:comment\s+faire|comment\s+(?:puis|peut|dois)|est-ce\s+que\s+je\s+peux|"
                             r"quels?\s+sont|quelles?\s+sont|o[ùu]\s+(?:puis|dois)|pouvez-vous\s+m['’]indiquer)\b")
+
+
+# something that happened, told in the past: "j'ai reçu", "jai recu", "ils ne sont pas venus", "on m'a dit"
+_TOLD_IN_THE_PAST = re.compile(
+    r"(?i)\b(?:j['’]?ai|jai|on\s+m['’]a|m['’]a|m['’]ont|il\s+a|elle\s+a|ils\s+ont|elles\s+ont|vous\s+avez|n['’]a|n['’]ont"
+    r"|sont|suis|est)\s+(?:(?:pas|jamais|rien|d[ée]j[àa]|bien|encore|toujours)\s+)?"
+    r"[^\W\d_]{2,}(?:[ée]e?s?|[iu]s?|it|ert|ait)\b")
+_SHORT_ACCOUNT_MIN_WORDS = 12
+
+
+def tells_facts(text: str) -> bool:
+    """A short message that is already the account of the facts ("slt jai recu une facture de 250e
+    alor ke jai rien consommé"), not only the wish to complain ("je voudrais faire une réclamation
+    au sujet d'une facture"): first person, something told in the past, and a concrete element."""
+    from bot.domain.admissibility import is_vague  # the same test of concreteness as the too_vague rule
+
+    if len((text or "").split()) < _SHORT_ACCOUNT_MIN_WORDS:
+        return False
+    return bool(_FIRST_PERSON_RE.search(text) and _TOLD_IN_THE_PAST.search(text) and not is_vague(text))
 
 
 def reads_as_complaint(text: str, reading: Reading | None = None) -> bool:

@@ -25,7 +25,7 @@ from bot.domain.dates import (
     format_parsed_fr,
     parse_facts_date,
 )
-from bot.domain.letter import Reading, other_organisation, read_message
+from bot.domain.letter import Reading, other_organisation, read_message, tells_facts
 from bot.domain.policy import Policy, of_organisation
 from bot.domain.remarks import read_remark
 from bot.domain.validation import (
@@ -166,7 +166,8 @@ class Intake:
             keep = {"consent", "attachments", *self.policy.required_fields}
             fields = [f for f in fields if f in keep or state.get(f) is not None]
         out: list[str] = []
-        if (state.get("pending_exclusion") or {}).get("code") == "other_organisation":
+        pending = state.get("pending_exclusion") or {}
+        if pending.get("code") == "other_organisation" or pending.get("date_read"):
             out.append("exclusion_check")  # before any personal data
         for f in fields:
             out.append(f)
@@ -199,10 +200,20 @@ class Intake:
         step.merge(self._take(reading, {}, fields, letter=letter))
         if letter:
             step.slots["volunteered"] = sorted(k for k in step.slots if k in FIELD_LABELS)
+        step.merge(self._lacking(reading, step.slots))
         step.merge(self._other_organisation(first_message, {}))
         state = dict(step.slots)
         if state.get("facts_description") or state.get("facts_date") or state.get("acting_for"):
             step.merge(self._assess(state))
+        return step
+
+    def _lacking(self, reading: Reading, state: dict[str, Any]) -> Step:
+        """"Je n'ai pas d'adresse mail" in the letter: not asked, when the seed lets the citizen do without."""
+        step = Step()
+        for key in reading.lacks:
+            if key in self.policy.ask_fields and state.get(key) is None and (
+                    key not in self.policy.required_fields or key in self.policy.decline_alternatives):
+                step.merge(self._decline(key, {**state, **step.slots}))
         return step
 
     def _other_organisation(self, text: str, state: dict[str, Any]) -> Step:
@@ -231,7 +242,8 @@ class Intake:
     @staticmethod
     def is_account(text: str, reading: Reading | None = None) -> bool:
         """A message long enough, or laid out as a form, to be the citizen's account of the facts."""
-        return len((text or "").split()) >= STORY_MIN_WORDS or bool(reading and reading.labelled)
+        return (len((text or "").split()) >= STORY_MIN_WORDS or bool(reading and reading.labelled)
+                or tells_facts(text or ""))
 
     def _take(self, reading: Reading, state: dict[str, Any], fields: tuple[str, ...], *, letter: bool = False,
               skip: str | None = None) -> Step:
@@ -597,6 +609,11 @@ class Intake:
                 return step.merge(self._refuse("unrelated"))
             step.slots.update(intake_end=Ending.OTHER_ORGANISATION.value, organisation_named=pending.get("other"))
             return step
+        if code == "too_old" and pending.get("date_read") and not answer:  # the date was misread: ask it
+            answers.pop("too_old", None)
+            step.slots.update(facts_date=None, facts_date_precision=None, facts_date_detail=None,
+                              volunteered=[f for f in state.get("volunteered") or [] if f != "facts_date"])
+            return step
         exclusion = self.policy.exclusion(code) if code else None
         if answer and code and (code == "too_old" or (exclusion and exclusion.decided_by == "assistant")):
             return step.merge(self._refuse(code))
@@ -664,6 +681,8 @@ class Intake:
                         precision_asked=bool(state.get("precision_asked")),
                         facts_range=self._facts_range(state))
         if result.outcome == "refused" and result.reason_code:
+            if result.reason_code == "too_old" and self._date_only_read(state):
+                return self._confirm_date_read(state)
             return self._refuse(result.reason_code, result)
         if result.outcome == "ask" and result.reason_code:
             if (result.reason_code == "too_old" and self.policy.too_old
@@ -673,6 +692,22 @@ class Intake:
         if result.outcome == "flagged" and result.reason_code:
             return Step(slots={"suggested_reason_code": result.reason_code})
         return Step()
+
+    @staticmethod
+    def _date_only_read(state: dict[str, Any]) -> bool:
+        """The date of the facts was read in the letter and the citizen never confirmed it."""
+        return ("facts_date" in (state.get("volunteered") or [])
+                and "too_old" not in (state.get("exclusion_answers") or {}))
+
+    def _confirm_date_read(self, state: dict[str, Any]) -> Step:
+        """Before refusing a complaint as too old on a date read in the letter, the citizen confirms it
+        ("j'habite en Espagne depuis 2 ans" is not the date of the facts; a reading can be wrong)."""
+        exclusion = self.policy.exclusion("too_old")
+        said = (state.get("facts_date_detail") or {}).get("text")
+        read = self.display("facts_date", state.get("facts_date"), state)
+        quoted = f"Vous écrivez « {said} »." if said else f"J'ai lu dans votre message : {read}."
+        question = f"{quoted} {exclusion.question if exclusion and exclusion.question else ''}".strip()
+        return Step(slots={"pending_exclusion": {"code": "too_old", "question": question, "date_read": True}})
 
     @staticmethod
     def _facts_range(state: dict[str, Any]) -> tuple[date, date] | None:

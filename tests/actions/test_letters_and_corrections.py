@@ -237,3 +237,46 @@ async def test_a_letter_that_says_the_service_was_called_is_not_asked_about_it_a
     summary = Intake(svc.policy, svc.now()).summary({**slots, **after})
     assert "• Contact préalable avec le service : oui" in summary, "the citizen can check what was read"
     assert "contact préalable avec le service" in responses_kwargs(d), "and heard it was noted"
+
+
+async def test_how_long_the_citizen_lives_abroad_is_not_a_date_that_refuses_the_letter(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await start("Bonjour, j'habite en Espagne depuis 2 ans mais j'ai encore un terrain dans le zoning "
+                           "de Fleurus. Vous m'avez envoyé une mise en demeure pour un entretien que je n'ai "
+                           "jamais demandé.")
+    assert not slots.get("refusal") and not slots.get("pending_exclusion")
+    assert slots.get("facts_date") is None, "the date of the facts is still to be asked"
+
+
+async def test_a_letter_too_old_by_its_reading_is_confirmed_before_any_refusal(use_policy) -> None:
+    use_policy("igretec")  # today 24 November 2026
+    letter = ("Bonjour, le 3 mars 2025 votre technicien a abîmé ma clôture en relevant le compteur et personne "
+              "ne m'a jamais recontacté malgré mes appels.")
+    _, started = await start(letter)
+    assert not started.get("refusal"), "a reading is not enough to refuse"
+    pending = started["pending_exclusion"]
+    assert pending["code"] == "too_old" and "le 3 mars 2025" in pending["question"]
+    state = {**{k: v for k, v in started.items() if v is not None}, "consent": None}
+    _, misread = await form(state, {"exclusion_check": "non"}, requested="exclusion_check")
+    assert misread["facts_date"] is None and misread["pending_exclusion"] is None
+    assert not misread.get("refusal")
+    _, confirmed = await form(state, {"exclusion_check": "oui"}, requested="exclusion_check")
+    assert confirmed["refusal"]["reason_code"] == "too_old"
+
+
+async def test_a_letter_without_email_is_answered_by_post_and_the_email_is_not_asked(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await start("Je n'ai pas d'adresse mail, écrivez-moi au 14 rue de la Gare 6000 Charleroi. Lundi "
+                           "dernier votre camion a arraché ma boîte aux lettres et le chauffeur est reparti sans "
+                           "rien dire. Je veux qu'on me la remplace. Mme Josiane Lemaire")
+    assert slots["declined_fields"] == ["email"]
+    assert any("par courrier" in (m.get("text") or "") for m in d.messages)
+    assert slots["facts_description"].startswith("Lundi dernier")
+
+
+async def test_a_short_sms_that_tells_the_facts_is_kept_as_the_account(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    _, slots = await start("slt jvoulai me plaindre jai recu une facture de 250e alor ke jai rien consommé. "
+                           "ref client 45879632. merci")
+    assert "facture de 250e" in slots["facts_description"]
+    assert slots["file_reference"] == "45879632"

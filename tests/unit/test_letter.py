@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.letter import read_message, reads_as_complaint
+from bot.domain.letter import read_message, reads_as_complaint, tells_facts
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
 IGRETEC_POST = "IGRETEC - Cellule Réclamation, Boulevard Mayence 1, 6000 Charleroi"
@@ -261,3 +261,50 @@ def test_a_name_signed_as_the_last_sentence_on_the_same_line() -> None:
 def test_closing_words_in_capitals_are_no_signature(end: str) -> None:
     f = read(f"La facture du 3 novembre compte deux fois les travaux. {end}").fields
     assert "first_name" not in f and "last_name" not in f
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("en juin j'ai été reçu au guichet de Charleroi par un agent très désagréable", "au guichet de Charleroi"),
+    ("je me suis présentée à votre agence de Mons avec mon fils", "à votre agence de Mons"),
+    ("j'ai attendu au bureau de Jumet pendant deux heures", "au bureau de Jumet"),
+])
+def test_the_place_ends_before_who_and_how(text, place):
+    assert read(text).fields.get("facts_place") == place
+
+
+def test_a_neighbour_named_in_the_letter_is_kept_in_the_facts_and_is_not_a_person_contacted():
+    r = read("Mon voisin M. Pirard dépose ses sacs devant chez moi depuis la fin octobre et vos agents de propreté "
+             "ne font rien malgré mes trois signalements. J'exige une intervention.")
+    assert r.fields["facts_description"].startswith("Mon voisin M. Pirard dépose")
+    assert "Pirard" not in str(r.fields.get("persons_contacted") or "")
+
+
+def test_whom_the_citizen_wants_to_speak_to_is_not_whom_they_met():
+    r = read("Avant-hier j'ai appelé votre service clientèle, la dame m'a raccroché au nez. "
+             "Je souhaite parler à un responsable.")
+    assert r.fields["persons_contacted"] == "votre service clientèle"
+
+
+def test_no_email_said_in_the_letter_is_read_and_how_to_reach_me_is_not_the_facts():
+    r = read("Je n'ai pas d'adresse mail, écrivez-moi au 14 rue de la Gare 6000 Charleroi. Lundi dernier votre "
+             "camion a arraché ma boîte aux lettres. Je veux qu'on me la remplace. Mme Josiane Lemaire")
+    assert r.lacks == ("email",)
+    assert r.fields["facts_description"].startswith("Lundi dernier votre camion")
+    assert read("on m'a refusé le dossier car je n'ai pas de gsm").lacks == ("phone",)
+    assert read("mon mail est jean@example.be").lacks == ()
+
+
+@pytest.mark.parametrize("text", ["ref client 45879632", "code client 45879632", "réf. 45879632"])
+def test_a_client_reference_said_the_short_way(text):
+    assert read(text).fields["file_reference"] == "45879632"
+
+
+@pytest.mark.parametrize(("text", "account"), [
+    ("slt jvoulai me plaindre jai recu une facture de 250e alor ke jai rien consommé. ref client 45879632", True),
+    ("le camion poubelle est pas passé depuis 3 semaines dans ma rue à Jumet, j'ai appelé deux fois", True),
+    ("Bonjour, je voudrais faire une réclamation au sujet d'une facture de l'an passé.", False),
+    ("Bonjour je souhaite déposer une plainte contre votre service pour la gestion de mon dossier", False),
+    ("je voudrais savoir comment faire une réclamation", False),
+])
+def test_a_short_message_is_the_account_only_when_it_tells_what_happened(text, account):
+    assert tells_facts(text) is account
