@@ -590,9 +590,16 @@ _STATUS_BEFORE = re.compile(
 _SINCE_BEFORE = re.compile(r"\bdepuis\s+(?:(?:le|la|les|l')\s*)?(?:(?:mois|annee)\s+(?:de\s+|d')?)?$")
 
 
+# "le montant a doublé par rapport au mois dernier": a period compared with, not when it happened
+_COMPARED_BEFORE = re.compile(r"\b(?:par\s+rapport|compare[es]{0,2}|contrairement|comme)\s+(?:a|au|aux)(?:\s+(?:la|l'))?\s*$")
+
+
 def _about_the_citizen(folded: str, c: _Candidate) -> bool:
-    """"j'habite ici depuis 2019", "je suis client depuis dix ans": a date of the citizen's life."""
+    """"j'habite ici depuis 2019", "je suis client depuis dix ans": a date of the citizen's life;
+    "par rapport au mois dernier": a comparison."""
     before = folded[max(0, c.start - 80):c.start]
+    if _COMPARED_BEFORE.search(before):
+        return True
     if not folded.startswith("depuis", c.start):
         since = _SINCE_BEFORE.search(before)
         if since is None:

@@ -181,6 +181,14 @@ _ORG_RE = re.compile(
     r"|(?:en\s+(?:tant\s+que|qualit[ée]\s+de)\s+)(?:g[ée]rant|g[ée]rante|directeur|directrice|administrat(?:eur|rice)|pr[ée]sident|pr[ée]sidente|responsable)"
     r"|notre\s+(?:soci[ée]t[ée]|entreprise|asbl|firme)|pour\s+(?:la\s+soci[ée]t[ée]|l['’]entreprise|notre\s+(?:soci[ée]t[ée]|entreprise|asbl)))"
 )
+_ORG_FORMS = r"soci[ée]t[ée]|entreprise|association|firme|SPRL|SRL|SCRL|SC|SA|SAS|SARL|EURL|SNC|ASBL|AISBL|VZW|BV|NV"
+_ORG_NAMED_RE = re.compile(
+    r"(?i)\b(?:je\s+suis|en\s+tant\s+que|en\s+qualit[ée]\s+de)\s+(?:le\s+|la\s+|l['’])?"
+    r"(?:g[ée]rante?|directeur|directrice|administrat(?:eur|rice)(?:\s+d[ée]l[ée]gu[ée]e?)?|pr[ée]sidente?|responsable"
+    r"|secr[ée]taire|tr[ée]sori[èe]re?|fondat(?:eur|rice)|patronne?)\s+(?:de\s+la\s+|de\s+l['’]|du\s+|de\s+|d['’])"
+    rf"(?P<org>(?-i:(?:{_ORG_FORMS})|(?i:soci[ée]t[ée]|entreprise|association|firme))"
+    rf"(?-i:\s+[{_UP}][\w&'’-]*(?:\s+(?:(?:du|de|des|la|le|et)\s+)?[{_UP}][\w&'’-]*){{0,3}}))"
+)
 _REPRESENTED_RE = re.compile(
     r"(?i)\b(?:au\s+nom\s+de|pour\s+le\s+compte\s+de|de\s+la\s+part\s+de|pour|je\s+repr[ée]sente)\s+"
     r"(?P<who>(?:ma|mon|mes)\s+(?:m[èe]re|p[èe]re|maman|papa|fils|fille|grand-m[èe]re|grand-p[èe]re|[ée]pouse|mari|femme"
@@ -284,7 +292,7 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
         _read_reference(p, f, _WEAK_REF_RE)
     _read_date(labelled["facts_date"][0] if "facts_date" in labelled else p.work, r, now=now, tz=tz)
     _read_name(text, p, f)
-    _read_acting_for(text, r)
+    _read_acting_for(text, p, r)
     _read_facts(p.work, text, f)
     _read_registry_fields(p.work, f)
     r.identity_block = sum(k in f for k in ("last_name", "first_name", "address", "email", "phone")) >= 3
@@ -390,11 +398,16 @@ def _read_name(text: str, p: _Pass, f: dict[str, object]) -> None:
         p.identity.append(span)
 
 
-def _read_acting_for(text: str, r: Reading) -> None:
+def _read_acting_for(text: str, p: _Pass, r: Reading) -> None:
     represented = _REPRESENTED_RE.search(text)
     if represented:
         r.represented = _tidy(represented.group("who"))
-    if _GROUP_RE.search(text):
+    named = _ORG_NAMED_RE.search(p.work)
+    if named and not _GROUP_RE.search(text):  # "je suis le gérant de la SPRL Dubois Construction"
+        r.represented = _tidy(named.group("org"))
+        r.fields["acting_for"] = "organisation"
+        p.take(named.start(), named.end(), identity=True)
+    elif _GROUP_RE.search(text):
         r.fields["acting_for"] = "group"
     elif _ORG_RE.search(text):
         r.fields["acting_for"] = "organisation"

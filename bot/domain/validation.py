@@ -69,10 +69,15 @@ def _bare(text: str) -> str:
 
 
 _NONE_RE = re.compile(
-    r"^(?:aucun(?:e)?(?: idee)?|non|nan|rien(?: du tout)?|neant|personne|nul(?:le)?|nope|non merci"
-    r"|pas de \w.*|pas d'\w.*|pas encore|sans objet|sans|n/?a|/|-+|0|je n'en ai pas|j'en ai pas"
-    r"|je n'ai pas de \w.*|je n'ai pas d'\w.*|je n'ai (?:eu|contacte) personne|je n'ai rien"
-    r"|(?:non,? )?(?:aucun|aucune|personne|rien)(?: \w+)?)$"
+    # "non j'en ai pas", "euh non, aucune", "bah j'ai pas de dossier", "non désolé"
+    r"^(?:(?:non|nan|euh|ben|bah|bon|ah|alors|malheureusement|helas)[ ,.!]+)*"
+    r"(?:aucun(?:e)?(?: idee)?|non|nan|rien(?: du tout)?|neant|personne|nul(?:le)?|nope|non merci"
+    r"|pas de \w.*|pas d'\w.*|pas encore|sans objet|sans|n/?a|/|-+|0"
+    r"|(?:je n'en ai|j'en ai|jen ai|j'en ai eu|je n'en ai eu) (?:pas|aucune?|jamais)(?: (?:de |d')\w.*)?"
+    r"|(?:je n'ai|j'ai|jai) (?:pas|jamais) (?:de |d')\w.*|j'ai pas|je n'ai pas|jai pas"
+    r"|je n'ai (?:eu|contacte) personne|je n'ai rien|j'ai rien|pas que je sache"
+    r"|(?:non,? )?(?:aucun|aucune|personne|rien)(?: \w+)?)"
+    r"(?:[ ,.!]+(?:desole|desolee|malheureusement|merci|non|pas))*$"
 )
 
 
@@ -395,6 +400,13 @@ def validate_file_reference(text: str) -> str | None:
         raise FieldError(
             "Cette référence est trop longue (100 caractères au plus) : pouvez-vous la vérifier ?",
             "too_long",
+            EXAMPLES["file_reference"],
+        )
+    if not re.search(r"\d", value) and len(value.split()) >= 3:  # "elle est sur la lettre", "je vais chercher"
+        raise FieldError(
+            "Je ne vois pas de référence dans votre réponse : indiquez-la telle qu'elle figure sur votre "
+            "courrier, ou répondez « aucune ».",
+            "doubtful",
             EXAMPLES["file_reference"],
         )
     return value

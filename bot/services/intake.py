@@ -337,8 +337,21 @@ class Intake:
         step.say.append(Say("utter_corrected", kwargs={
             "corrected_list": f"{FIELD_LABELS[target].lower()} : {self.display(target, slots[target], slots)}"}))
         if target == "facts_date":
-            step.merge(self._assess({**state, **slots}))
+            step.merge(self._date_said_again(state))
+            step.merge(self._assess({**state, **step.slots}))
         return step
+
+    @staticmethod
+    def _date_said_again(state: dict[str, Any]) -> Step:
+        """The citizen gives the date themselves: a question about its age (or the one read) starts again."""
+        slots: dict[str, Any] = {}
+        if (state.get("pending_exclusion") or {}).get("code") == "too_old":
+            slots.update(pending_exclusion=None, exclusion_check=None)
+        if "too_old" in (state.get("exclusion_answers") or {}):
+            slots["exclusion_answers"] = {k: v for k, v in state["exclusion_answers"].items() if k != "too_old"}
+        if "facts_date" in (state.get("volunteered") or []):
+            slots["volunteered"] = [f for f in state["volunteered"] if f != "facts_date"]
+        return Step(slots=slots)
 
     # ------------------------------------------------------------------ answers
     def answer(self, slot: str, value: Any, state: dict[str, Any], history: list[str] | None = None) -> Step:

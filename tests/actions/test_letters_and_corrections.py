@@ -280,3 +280,26 @@ async def test_a_short_sms_that_tells_the_facts_is_kept_as_the_account(use_polic
                            "ref client 45879632. merci")
     assert "facture de 250e" in slots["facts_description"]
     assert slots["file_reference"] == "45879632"
+
+
+async def test_the_date_corrected_at_the_question_of_its_age_is_assessed_again(use_policy) -> None:
+    use_policy("igretec")  # today 24 November 2026
+    _, started = await start("Bonjour, le 3 mars 2025 votre technicien a abîmé ma clôture en relevant le compteur "
+                             "et personne ne m'a jamais recontacté malgré mes appels.")
+    state = {k: v for k, v in started.items() if v is not None}
+    _, slots = await form(state, {"exclusion_check": "non, c'était le 3 mars de cette année"},
+                          requested="exclusion_check")
+    assert slots["facts_date"] == "2026-03-03"
+    assert slots["pending_exclusion"] is None and not slots.get("refusal")
+
+
+async def test_a_firm_unpaid_for_its_invoice_is_asked_whether_it_is_a_co_contractor(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await start("Je suis le gérant de la SPRL Dubois Construction, rue du Travail 5 à 4000 Liège. Depuis "
+                           "trois mois vous ne payez pas notre facture n° F-2026-118 de 3.400 euros pour le chantier "
+                           "de Herstal. Nous exigeons le paiement. Pierre Dubois, 04 222 33 44")
+    assert (slots["acting_for"], slots["represented_person"]) == ("organisation", "SPRL Dubois Construction")
+    assert slots["pending_exclusion"]["code"] == "co_contractor"
+    _, resident = await start("Le chantier de la rue de Mons bloque ma sortie de garage depuis le 2 novembre et "
+                              "personne ne répond à mes appels.")
+    assert not resident.get("pending_exclusion"), "a resident near a building site is not asked"

@@ -334,3 +334,11 @@ def test_since_a_duration_is_a_problem_that_goes_on_until_today():
     assert parsed is not None
     assert parsed.precision == "approximate"
     assert parsed.bounds()[1] == date(2026, 11, 24)
+
+
+@pytest.mark.parametrize("text", [
+    "je ne comprends pas pourquoi le montant a doublé par rapport au mois dernier",
+    "comparé à l'an dernier c'est pire",
+])
+def test_a_period_compared_with_is_not_the_date_of_the_facts(text):
+    assert find_date(text, now=now) is None

@@ -308,3 +308,16 @@ def test_a_client_reference_said_the_short_way(text):
 ])
 def test_a_short_message_is_the_account_only_when_it_tells_what_happened(text, account):
     assert tells_facts(text) is account
+
+
+@pytest.mark.parametrize(("text", "org"), [
+    ("Je suis le gérant de la SPRL Dubois Construction, rue du Travail 5 à 4000 Liège. Vous ne payez pas "
+     "notre facture.", "SPRL Dubois Construction"),
+    ("En tant que présidente de l'ASBL Les Amis du Parc, je conteste votre décision du 4 novembre.",
+     "ASBL Les Amis du Parc"),
+    ("je suis directeur de la société Vertbois et votre agent nous a refusé l'accès au recyparc", "société Vertbois"),
+])
+def test_who_writes_for_a_company_says_its_name_and_it_is_not_the_facts(text, org):
+    r = read(text)
+    assert (r.fields["acting_for"], r.represented) == ("organisation", org)
+    assert org not in str(r.fields.get("facts_description") or "")

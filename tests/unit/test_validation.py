@@ -481,3 +481,22 @@ def test_validate_phone_possible_but_not_valid_is_doubtful_not_refused(text):
     with pytest.raises(FieldError) as err:
         validate_phone(text, "BE")
     assert err.value.code == "doubtful_phone"
+
+
+@pytest.mark.parametrize("text", ["non j'en ai pas", "non je n'en ai pas", "euh non, aucune", "bah j'ai pas de dossier",
+                                  "non désolé", "j'en ai aucune", "pas que je sache", "j'ai pas"])
+def test_none_said_as_people_say_it(text):
+    assert is_none_answer(text)
+    assert validate_file_reference(text) is None
+
+
+@pytest.mark.parametrize("text", ["oui", "non, mais j'ai appelé le service", "je ne sais pas", "dossier 2026/44"])
+def test_not_a_none_answer(text):
+    assert not is_none_answer(text)
+
+
+def test_a_file_reference_without_any_number_is_doubted_not_stored():
+    with pytest.raises(FieldError) as err:
+        validate_file_reference("elle est sur la lettre")
+    assert err.value.code == "doubtful"
+    assert validate_file_reference("dossier Dupont") == "dossier Dupont"
