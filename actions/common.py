@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.domain.complaint import CITIZEN_FIELDS
 from bot.domain.dates import format_date_fr
 from bot.services.intake import FIELD_LABELS, Say, Step
+from bot.services.procedure import other_ways_lines
 
 # Slots of one intake, reset when an intake ends, is cancelled or restarted.
 INTAKE_SLOTS = (
@@ -64,8 +65,6 @@ def fr_date(iso: str | None) -> str:
 
 def say_handover(dispatcher: CollectingDispatcher, slots: dict[str, Any], policy: Any) -> None:
     """Staff were notified: say honestly how they will reach the citizen, or that they cannot yet."""
-    from bot.services.intake import other_ways_lines
-
     ways = [w for w, key in (("e-mail", "email"), ("téléphone", "phone")) if slots.get(key)]
     if ways:
         dispatcher.utter_message(response="utter_human_handover", contact_way=" ou ".join(ways))

@@ -19,7 +19,9 @@ from bot.domain.language import foreign_language_reply, is_foreign
 from bot.domain.letter import reads_as_complaint
 from bot.domain.policy import of_organisation
 from bot.services import filing, notifications, status
+from bot.services.intake import Intake
 from bot.services.labels import CITIZEN_STATUS_LABELS, label
+from bot.services.procedure import procedure_answer
 
 TRIAGE_BY_INTENT = {
     "ask_information": "information_request",
@@ -63,7 +65,6 @@ def answered_in_other_language(dispatcher: CollectingDispatcher, tracker: Tracke
 def letter_starts_intake(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """A message that reads as a whole complaint starts the intake, whatever its intent."""
     from actions.intake import start_events
-    from bot.services.intake import Intake
 
     text = tracker.latest_message.get("text") or ""
     svc = services()
@@ -75,10 +76,26 @@ def letter_starts_intake(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 
 def before_triage(dispatcher: CollectingDispatcher, tracker: Tracker, *, letters: bool = True) -> list[EventType] | None:
     """What any message outside the form gets first, whatever its intent: an answer in its own
-    language, or the intake when it reads as a whole complaint. None: handle the intent."""
+    language, the intake when it reads as a whole complaint, or the procedure's answer to a question
+    about it. None: handle the intent."""
     if answered_in_other_language(dispatcher, tracker):
         return []
-    return letter_starts_intake(dispatcher, tracker) if letters else None
+    started = letter_starts_intake(dispatcher, tracker) if letters else None
+    if started is not None:
+        return started
+    return [] if answered_about_procedure(dispatcher, tracker) else None
+
+
+def answered_about_procedure(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"Je peux porter plainte si j'habite en France ?", "combien de temps pour une réponse ?": the
+    preset answers, and the citizen is offered to file."""
+    svc = services()
+    asked_back = Intake(svc.policy, svc.now()).procedure_question(tracker.latest_message.get("text") or "")
+    if asked_back is None:
+        return False
+    dispatcher.utter_message(text=procedure_answer(svc.policy, asked_back))
+    dispatcher.utter_message(response="utter_procedure_offer")
+    return True
 
 
 def keep_for_later(tracker: Tracker) -> list[EventType]:

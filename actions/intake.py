@@ -18,7 +18,8 @@ from bot.domain.admissibility import decision_notice_for
 from bot.domain.dates import format_date_fr
 from bot.domain.policy import Policy
 from bot.services import filing
-from bot.services.intake import Ending, Intake, in_person_text, other_ways_lines
+from bot.services.intake import Ending, Intake
+from bot.services.procedure import in_person_text, other_ways_lines
 
 
 def start_events(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Intake | None = None) -> list[EventType]:
@@ -47,10 +48,12 @@ class ActionStartIntake(Action):
         return "action_start_intake"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        from actions.conversation import answered_in_other_language
+        from actions.conversation import answered_about_procedure, answered_in_other_language
 
         if answered_in_other_language(dispatcher, tracker):
             return [FollowupAction("action_listen")]  # the form does not start in a language it cannot follow
+        if answered_about_procedure(dispatcher, tracker):
+            return [FollowupAction("action_listen")]  # a question about filing is answered before anything is asked
         return start_events(dispatcher, tracker)
 
 

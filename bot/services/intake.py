@@ -27,6 +27,7 @@ from bot.domain.dates import (
 )
 from bot.domain.letter import Reading, other_organisation, read_message, tells_facts
 from bot.domain.policy import Policy, of_organisation
+from bot.domain.procedure import Topic, procedure_topic
 from bot.domain.remarks import read_remark
 from bot.domain.validation import (
     EXAMPLES,
@@ -37,6 +38,7 @@ from bot.domain.validation import (
     validate_field,
 )
 from bot.services.labels import CITIZEN_ACTING_FOR_LABELS
+from bot.services.procedure import other_ways_lines, procedure_answer
 
 # Labels of the summary, in the order shown.
 FIELD_LABELS: dict[str, str] = {
@@ -239,6 +241,12 @@ class Intake:
                 org_address=ways.postal_address or contacts.postal_address, org_phones=_own_numbers(self.policy))
         return self._readings[text]
 
+    def procedure_question(self, text: str) -> Topic | None:
+        """A short question about the procedure itself (not an account that happens to end with "?")."""
+        if len(text.split()) > 15 or self.is_account(text, self.read(text)):
+            return None
+        return procedure_topic(text)
+
     @staticmethod
     def is_account(text: str, reading: Reading | None = None) -> bool:
         """A message long enough, or laid out as a form, to be the citizen's account of the facts."""
@@ -359,6 +367,10 @@ class Intake:
         a "no" to the field, a correction of another field, or the answer to `slot` (plus the details
         it carries besides). Never the raw text of a question stored as a value."""
         text = value if isinstance(value, str) else None
+        asked_back = self.procedure_question(text) if text else None
+        if asked_back is not None and not (slot == "email" and asked_back == "no_email"):
+            # "combien de temps pour avoir une réponse ?": answered, then the same question again
+            return Step(slots={slot: None}, say=[Say(text=procedure_answer(self.policy, asked_back))])
         if not text or slot in ("complaint_confirm",):
             return self.handle(slot, value, state)
         if slot in FIELD_LABELS:
@@ -376,6 +388,12 @@ class Intake:
                 corrected.slots.setdefault(slot, None)
                 return corrected
         step = self.handle(slot, value, state)
+        if step.slots.get(slot) is None and reading is not None and slot not in reading.fields \
+                and len(text.split()) <= 8 and slot in STRONG_FIELDS:
+            other = self.volunteered(text, state, skip=slot)
+            if any(k in STRONG_FIELDS for k in other.slots):
+                other.slots.setdefault(slot, None)
+                return other  # "+33 6 12 34 56 78" when the e-mail was asked: noted, and the e-mail asked again
         if step.slots.get(slot) is None and reading is not None and slot in ("email", "phone", "file_reference") \
                 and slot in reading.fields:
             # "sophie@example.be et mon gsm c'est le 0475…": the answer is in the message
@@ -806,25 +824,3 @@ def _own_numbers(policy: Policy) -> tuple[str, ...]:
     if policy.id not in _OWN_NUMBERS:
         _OWN_NUMBERS[policy.id] = tuple(re.findall(r"\+?\d[\d ./]{7,}\d", policy.model_dump_json()))
     return _OWN_NUMBERS[policy.id]
-
-
-def other_ways_lines(policy: Policy) -> str:
-    """The preset's other ways to file, as lines (nothing invented: only what the preset fills)."""
-    c = policy.other_ways_to_file
-    lines = [f"• {label} : {value}" for label, value in (
-        ("e-mail", c.email), ("téléphone", c.phone), ("courrier", c.postal_address),
-        ("formulaire", c.online_form), ("site", c.website)) if value]
-    lines += [f"• {o}" for o in c.other]
-    return "\n".join(lines) or policy.organisation.name
-
-
-def in_person_text(policy: Policy) -> str:
-    """How to come in person (the plan): the preset's text, then its office address and hours
-    when the preset fills them (nothing invented)."""
-    place = policy.in_person
-    if place is None:
-        return ""
-    lines = [" ".join(place.text.split())]
-    lines += [f"• {label} : {value}" for label, value in (
-        ("adresse", place.address), ("heures d'ouverture", place.hours)) if value]
-    return "\n".join(lines)

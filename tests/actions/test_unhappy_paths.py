@@ -217,3 +217,36 @@ async def test_a_first_person_letter_does_not_open_on_au_nom_de_vous_meme(use_po
     assert started["acting_for"] == "self"
     assert "vous-même" not in str(d.messages)
     assert started["facts_date"] == "2026-11-17"  # "mardi", said on Tuesday the 24th: a week ago
+
+
+async def test_a_phone_number_given_when_the_email_is_asked_is_noted_without_an_error(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    state = {"consent": True, "intake_id": "i1", "acting_for": "self", "last_name": "Moreau", "first_name": "Chantal",
+             "address": "3 rue Victor Hugo, 59000 Lille",
+             "facts_description": "Je n'ai toujours pas reçu de réponse à ma demande d'allocation du 2 octobre."}
+    d, slots = await form(state, {"email": "+33 6 12 34 56 78"})
+    assert slots["phone"] == "+33612345678" and slots["email"] is None
+    assert slots["requested_slot"] == "email", "the e-mail is asked again"
+    assert "trouvé d'adresse e-mail" not in texts(d) and "téléphone" in str(d.messages)
+
+
+@pytest.mark.parametrize(("slot", "question", "expected"), [
+    ("phone", "combien de temps pour avoir une réponse ?", "45 jours ouvrables"),
+    ("address", "j'habite en France, c'est possible ?", "à l'étranger"),
+    ("facts_description", "et si la réponse ne me convient pas ?", "Médiateur de la Wallonie"),
+])
+async def test_a_question_about_the_procedure_inside_the_form_is_answered_and_the_question_asked_again(
+        use_policy, slot, question, expected) -> None:
+    use_policy("igretec")
+    d, slots = await form(before(slot), {slot: question})
+    assert slots[slot] is None and slots["requested_slot"] == slot
+    assert expected in texts(d)
+
+
+async def test_a_question_about_filing_from_abroad_is_answered_before_the_form(use_policy) -> None:
+    use_policy("igretec")
+    d = CollectingDispatcher()
+    events = await ActionStartIntake().run(d, make_tracker({}, text="je vis au Maroc, je peux faire une réclamation ?",
+                                                           loop=None, intent="file_complaint"), {})
+    assert any(e.get("event") == "followup" and e.get("name") == "action_listen" for e in events)
+    assert "à l'étranger" in texts(d) and "utter_procedure_offer" in responses(d)

@@ -13,7 +13,7 @@ import pytest
 from bot.policies import load_policy
 from bot.services import filing, staff
 from bot.services.errors import Forbidden, InvalidInput
-from bot.services.intake import in_person_text
+from bot.services.procedure import in_person_text
 from bot.services.uow import Registry
 from tests.sample_data import CITIZEN, FRIDAY
 
