@@ -644,6 +644,7 @@ class Intake:
             answers.pop("too_old", None)
             step.slots.update(facts_date=None, facts_date_precision=None, facts_date_detail=None,
                               volunteered=[f for f in state.get("volunteered") or [] if f != "facts_date"])
+            step.say.append(Say(text="D'accord : je vous demanderai la date des faits un peu plus loin."))
             return step
         exclusion = self.policy.exclusion(code) if code else None
         if answer and code and (code == "too_old" or (exclusion and exclusion.decided_by == "assistant")):

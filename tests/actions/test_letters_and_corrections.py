@@ -257,8 +257,9 @@ async def test_a_letter_too_old_by_its_reading_is_confirmed_before_any_refusal(u
     pending = started["pending_exclusion"]
     assert pending["code"] == "too_old" and "le 3 mars 2025" in pending["question"]
     state = {**{k: v for k, v in started.items() if v is not None}, "consent": None}
-    _, misread = await form(state, {"exclusion_check": "non"}, requested="exclusion_check")
+    d, misread = await form(state, {"exclusion_check": "non"}, requested="exclusion_check")
     assert misread["facts_date"] is None and misread["pending_exclusion"] is None
+    assert "je vous demanderai la date des faits" in str(d.messages)
     assert not misread.get("refusal")
     _, confirmed = await form(state, {"exclusion_check": "oui"}, requested="exclusion_check")
     assert confirmed["refusal"]["reason_code"] == "too_old"
