@@ -62,13 +62,11 @@ def answered_in_other_language(dispatcher: CollectingDispatcher, tracker: Tracke
     return True
 
 
-def letter_starts_intake(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+def letter_starts_intake(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Intake) -> list[EventType] | None:
     """A message that reads as a whole complaint starts the intake, whatever its intent."""
     from actions.intake import start_events
 
     text = tracker.latest_message.get("text") or ""
-    svc = services()
-    intake = Intake(svc.policy, svc.now())
     if not reads_as_complaint(text, intake.read(text)):
         return None
     return [*start_events(dispatcher, tracker, intake), FollowupAction("complaint_form")]
@@ -80,20 +78,21 @@ def before_triage(dispatcher: CollectingDispatcher, tracker: Tracker, *, letters
     about it. None: handle the intent."""
     if answered_in_other_language(dispatcher, tracker):
         return []
-    started = letter_starts_intake(dispatcher, tracker) if letters else None
+    svc = services()
+    intake = Intake(svc.policy, svc.now())  # reads the message once for both checks
+    started = letter_starts_intake(dispatcher, tracker, intake) if letters else None
     if started is not None:
         return started
-    return [] if answered_about_procedure(dispatcher, tracker) else None
+    return [] if answered_about_procedure(dispatcher, tracker, intake) else None
 
 
-def answered_about_procedure(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+def answered_about_procedure(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Intake) -> bool:
     """"Je peux porter plainte si j'habite en France ?", "combien de temps pour une réponse ?": the
     preset answers, and the citizen is offered to file."""
-    svc = services()
-    asked_back = Intake(svc.policy, svc.now()).procedure_question(tracker.latest_message.get("text") or "")
+    asked_back = intake.procedure_question(tracker.latest_message.get("text") or "")
     if asked_back is None:
         return False
-    dispatcher.utter_message(text=procedure_answer(svc.policy, asked_back))
+    dispatcher.utter_message(text=procedure_answer(intake.policy, asked_back))
     dispatcher.utter_message(response="utter_procedure_offer")
     return True
 

@@ -52,9 +52,11 @@ class ActionStartIntake(Action):
 
         if answered_in_other_language(dispatcher, tracker):
             return [FollowupAction("action_listen")]  # the form does not start in a language it cannot follow
-        if answered_about_procedure(dispatcher, tracker):
+        svc = services()
+        intake = Intake(svc.policy, svc.now())
+        if answered_about_procedure(dispatcher, tracker, intake):
             return [FollowupAction("action_listen")]  # a question about filing is answered before anything is asked
-        return start_events(dispatcher, tracker)
+        return start_events(dispatcher, tracker, intake)
 
 
 @dataclass

@@ -594,7 +594,7 @@ _SINCE_BEFORE = re.compile(r"\bdepuis\s+(?:(?:le|la|les|l')\s*)?(?:(?:mois|annee
 _COMPARED_BEFORE = re.compile(r"\b(?:par\s+rapport|compare[es]{0,2}|contrairement|comme)\s+(?:a|au|aux)(?:\s+(?:la|l'))?\s*$")
 
 
-def _about_the_citizen(folded: str, c: _Candidate) -> bool:
+def _not_when_it_happened(folded: str, c: _Candidate) -> bool:
     """"j'habite ici depuis 2019", "je suis client depuis dix ans": a date of the citizen's life;
     "par rapport au mois dernier": a comparison."""
     before = folded[max(0, c.start - 80):c.start]
@@ -632,7 +632,7 @@ _WEAK_RECOGNISERS: tuple[Callable[[str, date, bool], Iterator[_Candidate]], ...]
 def _candidates(folded: str, today: date, *, whole_answer: bool) -> list[_Candidate]:
     """Every date expression each recogniser finds in the folded text."""
     found = [c for recognise in _RECOGNISERS for c in recognise(folded, today, whole_answer)
-             if not _about_the_citizen(folded, c)]
+             if not _not_when_it_happened(folded, c)]
     return found or [c for recognise in _WEAK_RECOGNISERS for c in recognise(folded, today, whole_answer)]
 
 

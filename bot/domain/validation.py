@@ -391,10 +391,7 @@ def validate_address(text: str, country: str) -> str:
 def validate_file_reference(text: str) -> str | None:
     """The reference of an existing file, or None when the citizen has none."""
     value = _clean(text or "").replace("\n", " ")
-    if not value or is_none_answer(value) or re.fullmatch(
-        r"(?:non,? )?(?:pas de (?:dossier|reference|numero)|je n'en ai pas|je n'ai pas de (?:dossier|reference|numero).*)",
-        _bare(value),
-    ):
+    if not value or is_none_answer(value):
         return None
     if len(value) > 100:
         raise FieldError(

@@ -243,9 +243,10 @@ class Intake:
 
     def procedure_question(self, text: str) -> Topic | None:
         """A short question about the procedure itself (not an account that happens to end with "?")."""
-        if len(text.split()) > 15 or self.is_account(text, self.read(text)):
+        topic = procedure_topic(text) if len(text.split()) <= 15 else None
+        if topic is None or self.is_account(text, self.read(text)):
             return None
-        return procedure_topic(text)
+        return topic
 
     @staticmethod
     def is_account(text: str, reading: Reading | None = None) -> bool:
@@ -351,7 +352,8 @@ class Intake:
 
     @staticmethod
     def _date_said_again(state: dict[str, Any]) -> Step:
-        """The citizen gives the date themselves: a question about its age (or the one read) starts again."""
+        """The date is the citizen's to give again (corrected, or misread in the letter): the question
+        about its age and its answer are forgotten, and it no longer counts as read in the letter."""
         slots: dict[str, Any] = {}
         if (state.get("pending_exclusion") or {}).get("code") == "too_old":
             slots.update(pending_exclusion=None, exclusion_check=None)
@@ -641,9 +643,8 @@ class Intake:
             step.slots.update(intake_end=Ending.OTHER_ORGANISATION.value, organisation_named=pending.get("other"))
             return step
         if code == "too_old" and pending.get("date_read") and not answer:  # the date was misread: ask it
-            answers.pop("too_old", None)
-            step.slots.update(facts_date=None, facts_date_precision=None, facts_date_detail=None,
-                              volunteered=[f for f in state.get("volunteered") or [] if f != "facts_date"])
+            step.merge(self._date_said_again({**state, "exclusion_answers": answers}))
+            step.slots.update(facts_date=None, facts_date_precision=None, facts_date_detail=None)
             step.say.append(Say(text="D'accord : je vous demanderai la date des faits un peu plus loin."))
             return step
         exclusion = self.policy.exclusion(code) if code else None

@@ -8,18 +8,27 @@ here, with the service's contacts, never guessed.
 from __future__ import annotations
 
 from bot.domain.admissibility import describe_route
-from bot.domain.policy import Deadline, Policy, of_organisation
+from bot.domain.policy import Policy, of_organisation
 from bot.domain.procedure import Topic
 
 
-def other_ways_lines(policy: Policy) -> str:
-    """The preset's other ways to file, as lines (nothing invented: only what the preset fills)."""
+def _flat(text: str) -> str:
+    """A preset's folded YAML text on one line."""
+    return " ".join(text.split())
+
+
+def _other_ways(policy: Policy) -> list[str]:
+    """One line per other way to file the preset fills (nothing invented)."""
     c = policy.other_ways_to_file
     lines = [f"• {label} : {value}" for label, value in (
         ("e-mail", c.email), ("téléphone", c.phone), ("courrier", c.postal_address),
         ("formulaire", c.online_form), ("site", c.website)) if value]
-    lines += [f"• {o}" for o in c.other]
-    return "\n".join(lines) or policy.organisation.name
+    return lines + [f"• {o}" for o in c.other]
+
+
+def other_ways_lines(policy: Policy) -> str:
+    """The preset's other ways to file, as lines; the organisation's name when it gives none."""
+    return "\n".join(_other_ways(policy)) or policy.organisation.name
 
 
 def in_person_text(policy: Policy) -> str:
@@ -28,42 +37,36 @@ def in_person_text(policy: Policy) -> str:
     place = policy.in_person
     if place is None:
         return ""
-    lines = [" ".join(place.text.split())]
+    lines = [_flat(place.text)]
     lines += [f"• {label} : {value}" for label, value in (
         ("adresse", place.address), ("heures d'ouverture", place.hours)) if value]
     return "\n".join(lines)
 
 
-def _deadline(d: Deadline) -> str:
-    return " ".join(d.text.split())
-
-
 def _contacts_or_here(policy: Policy, lead: str,
                       none: str = "Vous pouvez déposer votre réclamation ici, dans cette conversation.") -> str:
     """`lead` and the preset's other ways to file, or `none` when the preset gives none."""
-    c = policy.other_ways_to_file
-    if not any((c.email, c.phone, c.postal_address, c.online_form, c.website, c.other)):
-        return none
-    return f"{lead}\n{other_ways_lines(policy)}"
+    lines = _other_ways(policy)
+    return f"{lead}\n" + "\n".join(lines) if lines else none
 
 
 def procedure_answer(policy: Policy, topic: Topic) -> str:
     """What the preset says about `topic`, in French, addressed to the citizen."""
     if topic == "delay":
-        return (f"Vous recevrez un accusé de réception {_deadline(policy.acknowledgement)}, "
-                f"puis une réponse {_deadline(policy.answer)}.")
+        return (f"Vous recevrez un accusé de réception {_flat(policy.acknowledgement.text)}, "
+                f"puis une réponse {_flat(policy.answer.text)}.")
     if topic == "abroad":
         return ("Oui : vous pouvez introduire une réclamation où que vous habitiez. Une adresse ou un numéro de "
                 "téléphone à l'étranger est accepté : indiquez simplement le pays.")
     if topic == "anonymous":
         anonymous = policy.exclusion("anonymous")
         if anonymous:
-            return " ".join(anonymous.explanation.split())
+            return _flat(anonymous.explanation)
         return ("Votre nom et votre prénom sont nécessaires pour enregistrer votre réclamation et vous répondre ; "
                 "ils ne servent qu'au traitement de votre réclamation.")
     if topic == "no_email":
         if "email" in policy.decline_alternatives:
-            return " ".join(policy.decline_alternatives["email"].split())
+            return _flat(policy.decline_alternatives["email"])
         if "email" not in policy.required_fields:
             return "Oui : l'adresse e-mail n'est pas obligatoire. Dites simplement que vous n'en avez pas."
         return ("L'adresse e-mail est demandée. Si vous n'en avez pas, dites-le : votre réclamation sera "
@@ -73,7 +76,7 @@ def procedure_answer(policy: Policy, topic: Topic) -> str:
         if policy.mediator:
             return "Si la réponse ne vous satisfait pas :\n\n" + describe_route(policy.mediator)
         if policy.answer_appeal_text:
-            return " ".join(policy.answer_appeal_text.split())
+            return _flat(policy.answer_appeal_text)
         return ("La procédure de réclamation que je connais ne désigne pas de médiateur. "
                 + _contacts_or_here(policy, "Pour toute question sur la suite, vous pouvez contacter le service :",
                                     none="")).strip()
