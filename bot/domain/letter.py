@@ -171,6 +171,10 @@ _NOT_OBJECTIVE = re.compile(
     r"|signaler|vous\s+(?:signaler|informer|faire\s+part)|r[ée]clamer\b(?!\s+(?:le|la|un|une|mon|ma|des|l))"
     r"|savoir\s+(?!si)|vous\s+dire|dire|expliquer|vous\s+expliquer)"
 )
+_THEIR_NAME_RE = re.compile(
+    rf"(?i:\b(?:elle|il)\s+s['’]appelle|\b(?:elle|il)\s+se\s+nomme|\bson\s+nom\s+(?:est|c['’]est))\s+"
+    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})[ .,]*"
+)
 _GROUP_RE = re.compile(
     r"(?i)\b(?:nous,?\s+(?:les\s+)?(?:habitants|riverains|voisins|locataires|résidents|residents|parents|membres|signataires|soussignés)"
     r"|au\s+nom\s+(?:des|de\s+tous\s+les)\s+(?:habitants|riverains|voisins|locataires|résidents)|les\s+soussign[ée]s"
@@ -269,6 +273,7 @@ class _Pass:
 
     work: str
     identity: list[tuple[int, int]] = field(default_factory=list)
+    their_address: tuple[str, int, int] | None = None  # the home of the person the citizen writes for
 
     def take(self, start: int, end: int, *, identity: bool = False) -> None:
         self.work = _mask(self.work, start, end)
@@ -345,10 +350,23 @@ def _read_email(p: _Pass, f: dict[str, object]) -> None:
         p.take(idx, idx + len(email), identity=True)
 
 
+# "ma mère … Elle habite rue des Alliés 12 à 6000 Charleroi": someone else's home, not the citizen's
+_THEIR_HOME_BEFORE = re.compile(
+    r"(?i)\b(?:elle|il|elles|ils|qui)\s+(?:habite(?:nt)?|vit|vivent|r[ée]side(?:nt)?|est\s+domicili[ée]e?|sont\s+domicili[ée]e?s)"
+    r"\b[^.!?\n]{0,12}$")
+
+
 def _read_address(p: _Pass, f: dict[str, object], org_address: str | None) -> None:
     address = _find_address(p.work, org_address)
+    while address and p.their_address is None and _THEIR_HOME_BEFORE.search(
+            p.work[max(0, address[1][0] - 50):address[1][0]]):
+        value, (start, end) = address
+        p.their_address = (value, start, end)  # kept with the person represented, if one is named
+        p.take(start, end)
+        address = _find_address(p.work, org_address)  # the citizen's own may follow
     if address:
-        f["address"], (start, end) = address
+        value, (start, end) = address
+        f["address"] = value
         p.take(start, end, identity=True)
 
 
@@ -402,6 +420,14 @@ def _read_acting_for(text: str, p: _Pass, r: Reading) -> None:
     represented = _REPRESENTED_RE.search(text)
     if represented:
         r.represented = _tidy(represented.group("who"))
+        named = _THEIR_NAME_RE.search(text)
+        if named and not re.search(r"[A-ZÀ-Ý]", r.represented[3:]):  # "ma mère … Elle s'appelle Jeanne Lambert."
+            r.represented += f", {named.group('name')}"
+            p.identity.append((named.start(), named.end()))
+        if p.their_address:
+            value, start, end = p.their_address
+            r.represented += f", {value}"
+            p.identity.append((start, end))
     named = _ORG_NAMED_RE.search(p.work)
     if named and not _GROUP_RE.search(text):  # "je suis le gérant de la SPRL Dubois Construction"
         r.represented = _tidy(named.group("org"))
@@ -584,6 +610,13 @@ _NOT_A_FIRST_NAME = {
 }
 
 
+# words of a sentence, not of a name ("merci de me rappeler" signs nothing); particles start no name
+_PARTICLES = {"de", "d", "du", "des", "la", "le", "van", "von", "den", "der"}
+_NOT_IN_A_NAME = (_NOT_A_FIRST_NAME - _PARTICLES) | {
+    "me", "m", "pour", "votre", "vos", "vous", "nous", "les", "et", "mon", "ma", "mes", "aux", "ce", "cette", "se",
+    "ne", "par", "sur", "avec", "qui", "que", "rappeler", "repondre", "aider", "avance",
+}
+
 _Name = tuple[tuple[str, str], tuple[int, int]]  # (first, last), span in the text
 
 
@@ -640,6 +673,9 @@ def _name_after_closing(text: str) -> _Name | None:
     if not sigs:
         return None
     m = sigs[-1]
+    words = [fold(w) for w in m.group("sig").split()]
+    if words[0] in _NOT_IN_A_NAME | _PARTICLES or "'" in words[0] or any(w in _NOT_IN_A_NAME for w in words):
+        return None  # "merci de me rappeler", "merci pour votre aide"; "Jean de la Fontaine" signs
     names = split_full_name(_capitalised(m.group("sig").split()))
     return (names, (m.start("sig"), m.end("sig"))) if names else None
 
@@ -723,6 +759,15 @@ def _event_town(work: str) -> str | None:
 _HOME_RE = re.compile(r"(?i)(?<![\w])(?:chez\s+moi|à\s+(?:mon|notre)\s+domicile|a\s+(?:mon|notre)\s+domicile)(?![\w])")
 
 
+# "…ma clôture hier rue de la Station à Gosselies": a street named without a preposition (not an address:
+# no house number follows, and no "j'habite" comes before)
+_BARE_STREET_RE = re.compile(
+    r"(?<![\w])(?<!habite\s)(?<!domicili[ée]\s)(?<!domicili[ée]e\s)(?P<place>(?i:rue|avenue|boulevard|chauss[ée]e|place"
+    r"|chemin|all[ée]e|route|quai|square|impasse)\s+(?i:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])?"
+    r"[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)*(?:\s+(?i:à|a)\s+[A-ZÀ-Ý][\w'’-]+)?)(?!\s*,?\s*\d)"
+)
+
+
 def _find_place(work: str) -> str | None:
     home = _HOME_RE.search(work)
     for m in _PLACE_RE.finditer(work):
@@ -735,7 +780,10 @@ def _find_place(work: str) -> str | None:
         if re.match(r"en\s+(?:service|rue)\b", low):
             continue
         return place
-    return _tidy(home.group(0)) if home else _event_town(work)
+    if home:
+        return _tidy(home.group(0))
+    street = _BARE_STREET_RE.search(work)
+    return _tidy(street.group("place")) if street else _event_town(work)
 
 
 def _channel_place(work: str) -> str | None:
@@ -846,7 +894,7 @@ _QUESTION_ONLY = re.compile(r"(?i)\b(?:comment\s+faire|comment\s+(?:puis|peut|do
 # something that happened, told in the past: "j'ai reçu", "jai recu", "ils ne sont pas venus", "on m'a dit"
 _TOLD_IN_THE_PAST = re.compile(
     r"(?i)\b(?:j['’]?ai|jai|on\s+m['’]a|m['’]a|m['’]ont|il\s+a|elle\s+a|ils\s+ont|elles\s+ont|vous\s+avez|n['’]a|n['’]ont"
-    r"|sont|suis|est)\s+(?:(?:pas|jamais|rien|d[ée]j[àa]|bien|encore|toujours)\s+)?"
+    r"|sont|suis|est|a|ont)\s+(?:(?:pas|jamais|rien|d[ée]j[àa]|bien|encore|toujours|compl[èe]tement)\s+)?"
     r"[^\W\d_]{2,}(?:[ée]e?s?|[iu]s?|it|ert|ait)\b")
 _SHORT_ACCOUNT_MIN_WORDS = 12
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.domain.text import fold
+from bot.domain.validation import is_none_answer
 
 Kind = Literal["question", "already_said", "decline"]
 
@@ -34,7 +35,10 @@ _ALREADY_RE = re.compile(
 _DECLINE_RE = {
     "email": re.compile(r"(?:pas|plus|aucune?|sans) (?:d'|de )?(?:adresse )?(?:e-?mail|mail|courriel|adresse electronique)"
                         r"|(?:je n'ai|j'ai) (?:pas|plus) (?:d'|de )?(?:e-?mail|mail|internet|ordinateur)"
-                        r"|(?:repondez|ecrivez)[- ]moi par (?:courrier|la poste|lettre)|par courrier (?:svp|s'il vous plait)?$"),
+                        r"|(?:repondez|ecrivez)[- ]moi par (?:courrier|la poste|lettre)|par courrier (?:svp|s'il vous plait)?$"
+                        # "j'en ai une mais je la regarde jamais, appelez-moi plutôt"
+                        r"|(?:appelez|telephonez|contactez)[- ]moi (?:plutot|par telephone|au )|plutot par (?:telephone|courrier)"
+                        r"|je (?:ne )?(?:la |les )?(?:regarde|lis|consulte|utilise) (?:jamais|pas|presque jamais|rarement)"),
     "phone": re.compile(r"(?:pas|plus|aucun|sans) (?:de |d')?(?:numero|telephone|gsm|portable|tel)\b"
                         r"|je (?:ne )?(?:veux|souhaite) pas (?:donner|communiquer) (?:mon|de) (?:numero|telephone)"),
     "address": re.compile(r"(?:pas|plus|sans) (?:de |d')?(?:adresse|domicile)(?! e-?mail| mail)|sans domicile|sdf\b"),
@@ -44,6 +48,11 @@ _DECLINE_RE = {
                              r"|(?:pas|plus) (?:de |la )?date"),
     "facts_place": re.compile(r"(?:pas|aucun) (?:de |d')?(?:lieu|endroit)(?: precis)?|nulle part|je ne sais (?:plus|pas)"),
 }
+# a plain "non" / "j'en ai pas" to "Quelle est votre adresse e-mail ?" says the citizen has none
+_NO_IS_DECLINE = ("email", "phone", "address")
+# "je veux pas la donner", "je préfère ne pas le dire"
+_WONT_GIVE = re.compile(r"(?:je (?:ne )?(?:veux|souhaite|prefere|tiens) pas|je prefere ne pas|pas envie de) (?:la |le |les |l'|vous )*"
+                        r"(?:donner|communiquer|dire|transmettre|mettre|ecrire)\b")
 _DONT_KNOW = re.compile(r"^(?:je ne sais (?:pas|plus)|je sais (?:pas|plus)|sais (?:pas|plus)|jsp|je ne me souviens (?:plus|pas)"
                         r"|aucune idee|je ne m'en souviens (?:plus|pas)|j'en sais rien|je n'en sais rien)\W*$")
 
@@ -66,7 +75,9 @@ def read_remark(text: str | None, field: str) -> Remark | None:
         rest = raw[_original_index(raw, folded, m.end()):].strip(" ,.;:-!")
         rest = re.sub(r"(?i)^(?:c'est|c’est|a savoir|à savoir|donc|:)\s*", "", rest)
         return Remark("already_said", rest if len(rest.split()) >= 1 and re.search(r"\w", rest) else "")
-    if field in _DECLINE_RE and words <= 14 and (_DECLINE_RE[field].search(folded) or _DONT_KNOW.match(folded)):
+    if field in _DECLINE_RE and words <= 14 and (_DECLINE_RE[field].search(folded) or _DONT_KNOW.match(folded)
+                                                 or (field in _NO_IS_DECLINE and (is_none_answer(raw)
+                                                                                  or _WONT_GIVE.search(folded)))):
         return Remark("decline")
     if words <= 14 and _QUESTION_RE.search(folded) and (raw.endswith("?") or words <= 8):
         return Remark("question")

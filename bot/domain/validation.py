@@ -111,6 +111,9 @@ _INVALID_WORDS = {
     "je ne sais pas", "je sais pas", "jsp", "sais pas", "aucun", "aucune", "rien", "x", "xx", "xxx",
     "personne", "nom", "prenom", "non", "oui", "test", "inconnu", "inconnue", "nul", "na", "n/a",
     "moi", "bonjour", "salut", "ok", "blabla", "azerty", "qwerty", "toto",
+    # an answer to another question ("en mon nom propre" was meant)
+    "moi-meme", "moi meme", "moi-même", "moi même", "pour moi", "nom propre",
+    "en mon nom", "en mon nom propre", "d'accord", "daccord", "j'accepte", "accepte", "ok merci", "merci",
 }
 _NAME_PREFIX_RE = re.compile(
     r"^(?:(?:bonjour|bonsoir|salut)[ ,!]+)?(?:je m'appelle|je me nomme|je suis|moi c'est|c'est"

@@ -29,6 +29,7 @@ from bot.domain.letter import Reading, other_organisation, read_message, tells_f
 from bot.domain.policy import Policy, of_organisation
 from bot.domain.procedure import Topic, procedure_topic
 from bot.domain.remarks import read_remark
+from bot.domain.text import fold
 from bot.domain.validation import (
     EXAMPLES,
     FieldError,
@@ -303,8 +304,16 @@ class Intake:
     def volunteered(self, text: str, state: dict[str, Any], skip: str | None = None) -> Step:
         """Details an answer carries besides what was asked ("oui, et mon gsm c'est le 0471…")."""
         reading = self.read(text)
-        fields = LETTER_FIELDS if self.is_account(text, reading) else STRONG_FIELDS
+        fields: tuple[str, ...] = LETTER_FIELDS if self.is_account(text, reading) else STRONG_FIELDS
+        if fields is STRONG_FIELDS and self._states_objective(text, reading):
+            fields = (*fields, "objective")  # "je veux qu'on répare le trottoir" when the e-mail was asked
         return self._take(reading, state, fields, skip=skip)
+
+    @staticmethod
+    def _states_objective(text: str, reading: Reading) -> bool:
+        """The message is the citizen's objective itself ("je veux que vous répariez…"), not a remark."""
+        objective = reading.fields.get("objective")
+        return isinstance(objective, str) and fold(text).lstrip(" ,.").startswith(fold(objective)[:15])
 
     # ------------------------------------------------------------------ corrections
     def correction(self, text: str, state: dict[str, Any], asked: str | None) -> Step | None:
@@ -391,9 +400,9 @@ class Intake:
                 return corrected
         step = self.handle(slot, value, state)
         if step.slots.get(slot) is None and reading is not None and slot not in reading.fields \
-                and len(text.split()) <= 8 and slot in STRONG_FIELDS:
+                and slot not in (*FREE_TEXT_FIELDS, "exclusion_check"):
             other = self.volunteered(text, state, skip=slot)
-            if any(k in STRONG_FIELDS for k in other.slots):
+            if "objective" in other.slots or (len(text.split()) <= 8 and any(k in STRONG_FIELDS for k in other.slots)):
                 other.slots.setdefault(slot, None)
                 return other  # "+33 6 12 34 56 78" when the e-mail was asked: noted, and the e-mail asked again
         if step.slots.get(slot) is None and reading is not None and slot in ("email", "phone", "file_reference") \
@@ -430,8 +439,8 @@ class Intake:
         if alternative:
             return Step(slots={slot: None, "declined_fields": declined}, say=[Say(text=alternative)])
         failures = dict(state.get("field_failures") or {})
-        failures[slot] = failures.get(slot, 0) + 1
-        if failures[slot] < 2:
+        failures[f"declined:{slot}"] = failures.get(f"declined:{slot}", 0) + 1  # a typo before does not count
+        if failures[f"declined:{slot}"] < 2:
             # the seed requires it and gives no other way in the chat: say why and how else to file
             return Step(slots={slot: None, "field_failures": failures}, say=[
                 Say(f"utter_why_{slot}"), Say("utter_field_required_other_ways", kwargs={

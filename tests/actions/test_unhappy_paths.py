@@ -250,3 +250,36 @@ async def test_a_question_about_filing_from_abroad_is_answered_before_the_form(u
                                                            loop=None, intent="file_complaint"), {})
     assert any(e.get("event") == "followup" and e.get("name") == "action_listen" for e in events)
     assert "à l'étranger" in texts(d) and "utter_procedure_offer" in responses(d)
+
+
+@pytest.mark.parametrize("answer", ["non", "non merci", "j'en ai pas", "bah je veux pas la donner",
+                                    "j'en ai une mais je la regarde jamais, appelez moi plutot"])
+async def test_a_plain_no_to_the_email_is_a_decline_not_an_invalid_address(use_policy, answer) -> None:
+    use_policy("igretec")
+    d, slots = await form(before("email"), {"email": answer})
+    assert slots["email"] is None and "email" in slots["declined_fields"], answer
+    assert slots["requested_slot"] == "phone", "the intake goes on"
+    assert "trouvé d'adresse e-mail" not in texts(d)
+
+
+async def test_a_required_field_declined_after_a_typo_is_first_explained(use_policy) -> None:
+    use_policy("igretec")  # IGRETEC requires the home address
+    state = {**before("address"), "field_failures": {"address": 1}}
+    d, slots = await form(state, {"address": "non"})
+    assert responses(d) == ["utter_why_address", "utter_field_required_other_ways"]
+    assert slots["requested_slot"] == "address"
+
+
+async def test_the_objective_given_at_another_question_is_noted_and_that_question_asked_again(use_policy) -> None:
+    use_policy("igretec")
+    for slot in ("email", "acting_for", "first_name"):
+        d, slots = await form(before(slot), {slot: "je veux que vous payiez la réparation de ma clôture"})
+        assert slots["objective"] == "je veux que vous payiez la réparation de ma clôture", slot
+        assert slots[slot] is None and slots["requested_slot"] == slot, slot
+        assert "pas compris" not in texts(d) and "pas reconnu" not in texts(d) and "trouvé" not in texts(d), slot
+
+
+async def test_an_answer_to_another_question_is_not_a_name(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await form(before("last_name"), {"last_name": "moi-même"})
+    assert slots["last_name"] is None

@@ -321,3 +321,35 @@ def test_who_writes_for_a_company_says_its_name_and_it_is_not_the_facts(text, or
     r = read(text)
     assert (r.fields["acting_for"], r.represented) == ("organisation", org)
     assert org not in str(r.fields.get("facts_description") or "")
+
+
+def test_a_letter_for_ones_mother_keeps_her_name_and_home_apart_from_the_writers():
+    r = read("Bonjour, je vous écris pour ma mère qui a 84 ans. Elle habite rue des Alliés 12 à 6000 Charleroi. "
+             "Votre camion a cassé sa boîte aux lettres le 12 novembre. Elle s'appelle Jeanne Lambert.")
+    assert r.represented == "ma mère, Jeanne Lambert, rue des Alliés 12, 6000 Charleroi"
+    assert "address" not in r.fields, "her home is not the writer's"
+    assert "Alliés" not in r.fields["facts_description"] and "cassé sa boîte" in r.fields["facts_description"]
+
+
+def test_a_neighbours_home_is_skipped_for_the_writers_own():
+    r = read("Mon voisin est tombé sur votre chantier. Il habite rue des Alliés 14, 6000 Charleroi. "
+             "J'habite rue des Alliés 12, 6000 Charleroi.")
+    assert r.fields["address"] == "rue des Alliés 12, 6000 Charleroi"
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("votre camion a abîmé ma clôture hier rue de la Station à Gosselies.", "rue de la Station à Gosselies"),
+    ("le camion poubelle ne passe plus rue Neuve depuis 3 semaines", "rue Neuve"),
+])
+def test_a_street_named_without_a_preposition_is_the_place(text, place):
+    assert read(text).fields["facts_place"] == place
+
+
+@pytest.mark.parametrize("text", ["merci de me rappeler", "Merci pour votre aide", "merci de me répondre vite"])
+def test_a_thank_you_sentence_signs_no_name(text):
+    assert "last_name" not in read(text).fields
+
+
+def test_a_name_with_particles_still_signs():
+    f = read("Votre agent a refusé mon colis.\nMerci,\nMarie Van den Bossche").fields
+    assert f["first_name"] == "Marie" and f["last_name"].lower() == "van den bossche"
