@@ -103,18 +103,20 @@ _WEAK_REF_RE = re.compile(
 )
 _PLACE_START = (
     r"(?:au|aux|à\s+la|à\s+l['’]|a\s+la|a\s+l['’]|à|a(?=\s+(?:vos|votre|nos|notre|mon|ma)\b)|dans\s+(?:vos|votre|nos|notre|les|le|la|l['’]|un|une|mon|ma)"
-    r"|devant\s+(?:vos|votre|le|la|l['’])|sur\s+(?:le|la|l['’])|en|chez)"
+    r"|devant\s+(?:vos|votre|le|la|l['’]|mon|ma|mes|notre|nos|chez)|sur\s+(?:le|la|l['’])|en|chez)"
 )
 _PLACE_NOUNS = (
     r"guichets?|agences?|bureaux?|antennes?|centres?|permanences?|mairie|maison\s+communale|administration\s+communale"
     r"|si[èe]ge|succursales?|magasins?|boutiques?|points?\s+de\s+vente|locaux|accueil|recyparc|parc\s+à\s+conteneurs"
     r"|d[ée]chetterie|chantiers?|parking|domicile|entrep[ôo]t|usine|station|gare|h[ôo]pital|services?\s+(?:de|du|des)\s+\w+"
     r"|caisse|comptoir|salle\s+d['’]attente|hall|zoning|parcs?|terrains?|rue|avenue|boulevard|chauss[ée]e|place|quartier"
+    r"|garage|maison|immeuble|jardin|trottoir|entr[ée]e|commerce|[ée]cole|terrasse|habitation|propri[ée]t[ée]|compteur"
+    r"|cimeti[èe]re|piscine|bo[îi]te\s+aux\s+lettres"
 )
 _PLACE_RE = re.compile(
     rf"(?<![\w])(?P<place>{_PLACE_START}\s*(?:(?:votre|vos|notre|mon|ma|le|la|l['’]|les)\s+)?(?:{_PLACE_NOUNS})\b"
-    rf"[^,.;:!?()\n]{{0,60}}?)(?=\s*(?:[,.;:!?()\n]|$|\s(?:{_TITLE}\s|où\s|qui\s|que\s|et\s+(?:j|je|il|elle|on|l)\b"
-    rf"|mais\s|car\s|pour\s|afin\s|lors\s|quand\s|par\s|avec\s|pendant\s|depuis\s|hier\b|j['’]|je\s|il\s|elle\s|on\s|nous\s|vous\s|le\s+\d|l['’]agent|votre\s+(?:coll|agent|emplo|pr[ée]pos))))",
+    rf"[^,.;:!?()\n]{{0,60}}?)(?=\s*(?:[,.;:!?()\n]|$|\s(?:{_TITLE}\s|où\s|qui\s|que\s|et\s+(?:j|je|il|elle|on|l|a|ont|est|sont|m|me|ne|n|puis|ensuite|c)\b"
+    rf"|mais\s|car\s|sans\s|alors\s|parce\s|puisque\s|pour\s|afin\s|lors\s|quand\s|par\s|avec\s|pendant\s|depuis\s|hier\b|j['’]|je\s|il\s|elle\s|on\s|nous\s|vous\s|le\s+\d|l['’]agent|votre\s+(?:coll|agent|emplo|pr[ée]pos))))",
     re.IGNORECASE,
 )
 _ROLE = (
@@ -768,6 +770,12 @@ _BARE_STREET_RE = re.compile(
 )
 
 
+# the town said just after the place, past a date: "au guichet hier à Charleroi"
+_TOWN_AFTER_PLACE_RE = re.compile(
+    r"\s+(?i:hier|avant-hier|aujourd['’]hui|ce\s+matin|cet\s+apr[èe]s-midi|la\s+semaine\s+(?:derni[èe]re|pass[ée]e)"
+    r"|le\s+\d{1,2}(?:/\d{1,2}|\s+[a-zéû]+)?)?\s*,?\s+(?:à|a)\s+" + _EVENT_TOWN)
+
+
 def _find_place(work: str) -> str | None:
     home = _HOME_RE.search(work)
     for m in _PLACE_RE.finditer(work):
@@ -779,6 +787,9 @@ def _find_place(work: str) -> str | None:
             continue
         if re.match(r"en\s+(?:service|rue)\b", low):
             continue
+        town = _TOWN_AFTER_PLACE_RE.match(work, m.end())
+        if town and not re.search(r"[A-ZÀ-Ý]", place) and town.group("town").split()[0] not in _NOT_TOWN_FIRST:
+            place = f"{place} à {town.group('town').rstrip('.,;:!?-')}"  # "au guichet hier à Charleroi"
         return place
     if home:
         return _tidy(home.group(0))
@@ -894,9 +905,10 @@ _QUESTION_ONLY = re.compile(r"(?i)\b(?:comment\s+faire|comment\s+(?:puis|peut|do
 # something that happened, told in the past: "j'ai reçu", "jai recu", "ils ne sont pas venus", "on m'a dit"
 _TOLD_IN_THE_PAST = re.compile(
     r"(?i)\b(?:j['’]?ai|jai|on\s+m['’]a|m['’]a|m['’]ont|il\s+a|elle\s+a|ils\s+ont|elles\s+ont|vous\s+avez|n['’]a|n['’]ont"
-    r"|sont|suis|est|a|ont)\s+(?:(?:pas|jamais|rien|d[ée]j[àa]|bien|encore|toujours|compl[èe]tement)\s+)?"
+    r"|sont|suis|est|a|ont)\s+(?:(?:pas|jamais|rien|d[ée]j[àa]|bien|encore|toujours|compl[èe]tement|tr[èe]s|mal|vraiment"
+    r"|trop|plus)\s+){0,2}"
     r"[^\W\d_]{2,}(?:[ée]e?s?|[iu]s?|it|ert|ait)\b")
-_SHORT_ACCOUNT_MIN_WORDS = 12
+_SHORT_ACCOUNT_MIN_WORDS = 8
 
 
 def tells_facts(text: str) -> bool:

@@ -353,3 +353,18 @@ def test_a_thank_you_sentence_signs_no_name(text):
 def test_a_name_with_particles_still_signs():
     f = read("Votre agent a refusé mon colis.\nMerci,\nMarie Van den Bossche").fields
     assert f["first_name"] == "Marie" and f["last_name"].lower() == "van den bossche"
+
+
+def test_a_short_sms_account_with_adverbs_is_the_account_and_keeps_the_town_of_the_place():
+    text = "votre agent m'a très mal parlé au guichet hier à Charleroi"
+    assert tells_facts(text)
+    assert read(text).fields["facts_place"] == "au guichet à Charleroi"
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Le 25 novembre, vos ouvriers ont laissé un trou devant mon garage et je ne peux plus sortir.", "devant mon garage"),
+    ("votre camion est monté sur le trottoir et a cassé ma boîte aux lettres", "sur le trottoir"),
+    ("votre technicien est venu dans ma maison sans prévenir", "dans ma maison"),
+])
+def test_the_place_of_everyday_facts_ends_where_the_place_does(text, place):
+    assert read(text).fields["facts_place"] == place
