@@ -513,8 +513,22 @@ def _ago_range(modifier: str | None, amount: str, unit: str, today: date) -> tup
 
 
 _RE_WEEKDAY_DAYNUM = re.compile(
-    rf"\b(?:le\s+)?({_WEEKDAY_RE})\s+(1er|\d{{1,2}})\b(?!\s*(?:{_MONTH_ANY_RE}|[/.\-]\d|h\b|heures?\b))"
+    rf"\b(?:le\s+)?({_WEEKDAY_RE})\s+(?:le\s+)?(1er|\d{{1,2}})\b(?!\s*(?:{_MONTH_ANY_RE}|[/.\-]\d|h\b|heures?\b))"
 )
+# "mardi 10/11", "le jeudi 12.11", "lundi 9/11/2026": the day and month said, the weekday with them
+_RE_WEEKDAY_NUMERIC = re.compile(
+    rf"\b(?:le\s+)?({_WEEKDAY_RE})\s+(?:le\s+)?(\d{{1,2}})([/.\-])(\d{{1,2}})(?:\3(\d{{4}}|\d{{2}}))?" + _NUM_GUARD_R
+)
+
+
+def _weekday_numerics(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    for m in _RE_WEEKDAY_NUMERIC.finditer(folded):
+        day, month = int(m[2]), int(m[4])
+        if not 1 <= month <= 12:
+            continue
+        d = _safe_date(_full_year(m[5], today), month, day) if m[5] else _most_recent_day(day, month, today)
+        if d:
+            yield _make(m.start(), m.end(), d, d, "day", today)
 
 
 def _weekday_daynums(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
@@ -623,7 +637,7 @@ def _ago(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
 # in this order: at the same place and length, the first one found wins (`_pick`)
 _RECOGNISERS: tuple[Callable[[str, date, bool], Iterator[_Candidate]], ...] = (
     _numeric_dates, _text_days, _text_months, _years, _simple_days, _weekdays, _periods, _day_alone,
-    _future, _ago, _weekday_daynums, _feasts,
+    _future, _ago, _weekday_daynums, _weekday_numerics, _feasts,
 )
 # read only when the recognisers above find nothing
 _WEAK_RECOGNISERS: tuple[Callable[[str, date, bool], Iterator[_Candidate]], ...] = (_bare_weekdays,)

@@ -78,6 +78,8 @@ _LABELS: list[tuple[str, str]] = [
     ("other_parties", r"autres?\s+(?:intervenants?|parties?)|intervenants?"),
     ("persons_targeted", r"personnes?\s+vis[ée]es?"),
 ]
+_ONE_LINE_LABELS = ("last_name", "first_name", "email", "phone", "file_reference", "facts_date", "subject",
+                    "service_concerned", "facts_place", "other_parties", "persons_targeted")
 _LABEL_RE = re.compile(
     r"(?:^|(?<=[\n.;]))[ \t]*(?:[-•*][ \t]*)?(?P<label>" + "|".join(f"(?P<{k}>{p})" for k, p in _LABELS)
     + r")[ \t]*:[ \t]*",
@@ -115,7 +117,8 @@ _PLACE_NOUNS = (
 )
 _PLACE_RE = re.compile(
     rf"(?<![\w])(?P<place>{_PLACE_START}\s*(?:(?:votre|vos|notre|mon|ma|le|la|l['’]|les)\s+)?(?:{_PLACE_NOUNS})\b"
-    rf"[^,.;:!?()\n]{{0,60}}?)(?=\s*(?:[,.;:!?()\n]|$|\s(?:{_TITLE}\s|où\s|qui\s|que\s|et\s+(?:j|je|il|elle|on|l|a|ont|est|sont|m|me|ne|n|puis|ensuite|c)\b"
+    rf"[^,.;:!?()\n]{{0,60}}?)(?=\s*(?:[,.;:!?()\n]|$|\s(?:{_TITLE}\s|où\s|qui\s|que\s|et\s+(?:j|je|il|elle|on|l|a|ont|est|sont|m|me|ne|n|puis|ensuite|c|le|la|les|un|une"
+    rf"|votre|vos|mon|ma|mes|son|sa|ses|ce|cette|personne|rien)\b|a\s+(?:été|[^\W\d_]+[ée]e?s?\b)|ont\s|est\s"
     rf"|mais\s|car\s|sans\s|alors\s|parce\s|puisque\s|pour\s|afin\s|lors\s|quand\s|par\s|avec\s|pendant\s|depuis\s|hier\b|j['’]|je\s|il\s|elle\s|on\s|nous\s|vous\s|le\s+\d|l['’]agent|votre\s+(?:coll|agent|emplo|pr[ée]pos))))",
     re.IGNORECASE,
 )
@@ -165,7 +168,8 @@ _OBJECTIVE_RE = re.compile(
     r"(?i)(?:^|(?<=[.!?\n])|(?<=,)|(?<=\bet\b))\s*(?P<obj>(?:je\s+(?:vous\s+)?(?:demande|veux|voudrais|souhaite|souhaiterais|"
     r"exige|r[ée]clame|sollicite|attends|aimerais|d[ée]sire)|j['’](?:exige|attends|aimerais|esp[èe]re)|"
     r"nous\s+(?:demandons|exigeons|souhaitons|voulons)|merci\s+de|pourriez-vous|pouvez-vous|"
-    r"je\s+vous\s+prie\s+de|jveux|jvoudrais|je\s+voudrai|jaimerais|jexige|jdemande)\b[^.!?\n]{3,300}[.!?]?)"
+    r"merci\s+d['’](?=[aeéiou])|je\s+vous\s+prie\s+de|jveux|jvoudrais|je\s+voudrai|jaimerais|jexige|jdemande)"
+    r"(?:\b|(?<=['’]))(?:(?<=\bM)\.|(?<=\bMme)\.|(?<=\bDr)\.|[^.!?\n]){3,300}[.!?]?)"
 )
 _NOT_OBJECTIVE = re.compile(
     r"(?i)^(?:je\s+(?:vous\s+)?(?:demande|veux|voudrais|souhaite|souhaiterais|désire|aimerais)|j['’]aimerais|jveux|jvoudrais)"
@@ -211,7 +215,7 @@ _SUBJECT_RE = re.compile(
 )
 _SERVICE_RE = re.compile(
     r"(?i)\b(?P<service>(?:mon|ma|notre|du|de\s+mon|de\s+ma|un|une|le|la)\s+(?:contrat|abonnement|forfait|offre|produit|commande|"
-    r"carte|assurance|mutuelle|pr[êe]t|cr[ée]dit|location|box|bo[îi]tier|t[ée]l[ée]phone|achat)\s*(?:de\s+|d['’]|du\s+|des\s+|n°\s*\S+\s*)?[\w'’ -]{0,40}?)"
+    r"carte|assurance|mutuelle|pr[êe]t|cr[ée]dit|location|box|bo[îi]tier|t[ée]l[ée]phone|achat)\s*(?:de\s+|d['’]|du\s+|des\s+|n°[ \t]*\S+[ \t]*)?[\w'’ -]{0,40}?)"
     r"(?=\s*(?:[,.;:!?()\n]|$|\s(?:a\s|a\s+été|est|n['’]|ne\s|qui\s|que\s|depuis|et\s|alors|chez|pour|car|mais"
     r"|le\s|la\s|dans\s|en\s|avec\s|sans\s|au\s|aux\s|il\s|elle\s|m['’])))"
 )
@@ -255,14 +259,14 @@ def _tidy(value: str) -> str:
 
 
 def read_message(text: str, *, now: datetime, country: str, tz: str, org_address: str | None = None,
-                 org_phones: tuple[str, ...] = ()) -> Reading:
+                 org_contacts: tuple[str, ...] = ()) -> Reading:
     """Every detail the message gives clearly. Never raises (a recogniser that fails gives nothing)."""
     reading = Reading()
     if not text or not text.strip():
         return reading
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\u00a0", " ")
     try:
-        _read(text, now=now, country=country, tz=tz, org_address=org_address, org_phones=org_phones, r=reading)
+        _read(text, now=now, country=country, tz=tz, org_address=org_address, org_contacts=org_contacts, r=reading)
     except Exception:  # noqa: BLE001 - extraction is a bonus, never break the conversation  # nosec B110
         pass
     return reading
@@ -284,17 +288,17 @@ class _Pass:
 
 
 def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str | None,
-          org_phones: tuple[str, ...] = (), r: Reading) -> None:
+          org_contacts: tuple[str, ...] = (), r: Reading) -> None:
     """The recognisers, in an order that matters: each blanks out in `work` what it has read."""
     f = r.fields
     p = _Pass(text)
     labelled = _read_labelled(text, p, r)
-    _read_email(p, f)  # first: its digits are neither a phone nor a date
+    _read_email(p, f, org_contacts)  # first: its digits are neither a phone nor a date
     for m in _COMPLAINT_REF_RE.finditer(p.work):  # ours (IGR-2026-000123): no file, phone or date
         p.take(m.start(), m.end())
     _read_address(p, f, org_address)  # before phones and dates: "8 avenue…, 69007 Lyon" holds numbers
     _read_reference(p, f, _STRONG_REF_RE)  # said as such: "dossier 2026/4471", "client n° 884512"
-    _read_phone(p, f, country, org_phones)
+    _read_phone(p, f, country, org_contacts)
     if "file_reference" not in f:  # weaker ones ("ma demande de prime 2026-0777"), once phones are out
         _read_reference(p, f, _WEAK_REF_RE)
     _read_date(labelled["facts_date"][0] if "facts_date" in labelled else p.work, r, now=now, tz=tz)
@@ -336,11 +340,19 @@ def _read_labelled(text: str, p: _Pass, r: Reading) -> dict[str, tuple[str, int,
             p.identity.append((start, end))
         elif key != "facts_date" and len(value) >= 2:
             r.fields[key] = value
+            if key == "subject":
+                p.identity.append((start, end))  # "Objet : …" heads the letter; it is not the facts
     return labelled
 
 
-def _read_email(p: _Pass, f: dict[str, object]) -> None:
+def _read_email(p: _Pass, f: dict[str, object], org_contacts: tuple[str, ...] = ()) -> None:
+    """The citizen's e-mail: not the organisation's own, nor one they wrote to ("j'ai écrit à …")."""
+    own = {c.lower() for c in org_contacts if "@" in c}
     email = find_email(p.work)
+    while email and (idx := p.work.find(email)) >= 0 and (
+            email.lower() in own or _WROTE_TO_BEFORE.search(p.work[max(0, idx - 30):idx])):
+        p.take(idx, idx + len(email))
+        email = find_email(p.work)
     if not email:
         return
     try:
@@ -350,6 +362,11 @@ def _read_email(p: _Pass, f: dict[str, object]) -> None:
     idx = p.work.find(email)
     if idx >= 0:
         p.take(idx, idx + len(email), identity=True)
+
+
+_WROTE_TO_BEFORE = re.compile(r"(?i)\b(?:[ée]crit|envoy[ée]|adress[ée]|r[ée]pondu|transf[ée]r[ée])\s+(?:un\s+(?:e-?)?mail\s+)?(?:à|a|au)\s*$")
+# "j'ai appelé le 071 20 28 11", "j'ai téléphoné au 0800…": a number the citizen called, not theirs
+_CALLED_BEFORE = re.compile(r"(?i)\b(?:appel[ée]e?|t[ée]l[ée]phon[ée]e?|compos[ée]e?|form[ée]e?)(?:\s+[\w.'’-]+){0,3}?\s+(?:le|au|à|a)\s*$")
 
 
 # "ma mère … Elle habite rue des Alliés 12 à 6000 Charleroi": someone else's home, not the citizen's
@@ -379,12 +396,13 @@ def _read_reference(p: _Pass, f: dict[str, object], pattern: re.Pattern[str]) ->
         p.take(start, end)
 
 
-def _read_phone(p: _Pass, f: dict[str, object], country: str, org_phones: tuple[str, ...]) -> None:
+def _read_phone(p: _Pass, f: dict[str, object], country: str, org_contacts: tuple[str, ...]) -> None:
     """The first phone that is not the organisation's own number, quoted (a Belgian landline
     phonenumbers calls "possible" is still a phone after "tél")."""
-    org_digits = {re.sub(r"\D", "", n)[-8:] for n in org_phones if n}
+    org_digits = {re.sub(r"\D", "", n)[-8:] for n in org_contacts if n and "@" not in n}
     phone = _find_phone(p.work, country)
-    while phone and re.sub(r"\D", "", phone[0])[-8:] in org_digits:
+    while phone and (re.sub(r"\D", "", phone[0])[-8:] in org_digits
+                     or _CALLED_BEFORE.search(p.work[max(0, phone[1][0] - 40):phone[1][0]])):
         p.take(*phone[1])
         phone = _find_phone(p.work, country)
     if phone:
@@ -395,6 +413,10 @@ def _read_phone(p: _Pass, f: dict[str, object], country: str, org_phones: tuple[
 def _read_date(date_text: str, r: Reading, *, now: datetime, tz: str) -> None:
     """The date of the facts, not a future one ("aujourd'hui" is when they write, rarely when it happened)."""
     parsed = find_date(date_text, now=now, tz=tz)
+    if parsed is not None and fold(parsed.text) in ("aujourd'hui", "ce jour"):
+        # "je vous écris aujourd'hui car le 3 novembre…": when they write; the facts' date may follow
+        idx = date_text.find(parsed.text)
+        parsed = find_date(_mask(date_text, idx, idx + len(parsed.text)), now=now, tz=tz) if idx >= 0 else None
     if parsed is not None and parsed.precision == "year":  # "client depuis 2019, … le 12 octobre 2026": the day
         idx = date_text.find(parsed.text)
         later = find_date(_mask(date_text, idx, idx + len(parsed.text)) if idx >= 0 else date_text, now=now, tz=tz)
@@ -413,7 +435,8 @@ def _read_name(text: str, p: _Pass, f: dict[str, object]) -> None:
     name = _find_name(text)
     if name:
         (first, last), span = name
-        f.setdefault("first_name", first)
+        if first:
+            f.setdefault("first_name", first)
         f.setdefault("last_name", last)
         p.identity.append(span)
 
@@ -492,8 +515,12 @@ def _labelled_values(text: str) -> dict[str, tuple[str, int, int]]:
         key = next(k for k, _ in _LABELS if m.group(k))
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         value = text[m.end():end]
-        if key in ("last_name", "first_name", "email", "phone", "file_reference", "facts_date"):
+        if key in _ONE_LINE_LABELS:
             value = value.split("\n")[0]
+            end = m.end() + len(value)
+        elif i + 1 == len(matches) and key != "facts_description" and "\n\n" in value.strip():
+            value = value.strip().split("\n\n")[0]  # the last label ends at a blank line (then the letter)
+            end = text.find(value, m.end()) + len(value)
         value = _tidy(value)
         if value and key not in out:
             out[key] = (value, m.start(), end)
@@ -714,8 +741,16 @@ def _name_before_contact(text: str) -> _Name | None:
     """"… Antoine Leroy, 06 98 76 54 32, …": a name right before the contact details."""
     for m in reversed(list(_NAME_BEFORE_CONTACT_RE.finditer(text))):
         words = m.group("name").split()
-        if any(fold(w) in _NOT_A_FIRST_NAME or fold(w) in _TOWN_STOP for w in words):
+        titled = fold(words[0]).rstrip(".") in ("mme", "mr", "m", "mlle", "madame", "monsieur", "mademoiselle")
+        words = words[1:] if titled else words
+        if not words or any(fold(w) in _NOT_A_FIRST_NAME or fold(w) in _TOWN_STOP for w in words):
             continue
+        if titled and len(words) == 1:  # "Mme Hanotiau 0477…": the last name only
+            try:
+                return ("", validate_name(words[0].capitalize() if words[0].islower() else words[0])), \
+                    (m.start("name"), m.end("name"))
+            except FieldError:
+                continue
         names = split_full_name(_capitalised(words))
         if names:
             return names, (m.start("name"), m.end("name"))
@@ -761,12 +796,13 @@ def _event_town(work: str) -> str | None:
 _HOME_RE = re.compile(r"(?i)(?<![\w])(?:chez\s+moi|à\s+(?:mon|notre)\s+domicile|a\s+(?:mon|notre)\s+domicile)(?![\w])")
 
 
-# "…ma clôture hier rue de la Station à Gosselies": a street named without a preposition (not an address:
-# no house number follows, and no "j'habite" comes before)
+# "…ma clôture hier rue de la Station à Gosselies": a street named without a preposition (not the home address:
+# no postcode follows, and no "j'habite" comes before)
 _BARE_STREET_RE = re.compile(
     r"(?<![\w])(?<!habite\s)(?<!domicili[ée]\s)(?<!domicili[ée]e\s)(?P<place>(?i:rue|avenue|boulevard|chauss[ée]e|place"
     r"|chemin|all[ée]e|route|quai|square|impasse)\s+(?i:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])?"
-    r"[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)*(?:\s+(?i:à|a)\s+[A-ZÀ-Ý][\w'’-]+)?)(?!\s*,?\s*\d)"
+    r"[A-ZÀ-Ý][\w'’-]++(?:\s+[A-ZÀ-Ý][\w'’-]++)*(?:\s+\d{1,4}[a-zA-Z]?(?:/\d{1,3})?)?+"
+    r"(?:\s+(?i:à|a)\s+[A-ZÀ-Ý][\w'’-]++)?+)(?!\s*,?\s*\d)"
 )
 
 
@@ -774,6 +810,9 @@ _BARE_STREET_RE = re.compile(
 _TOWN_AFTER_PLACE_RE = re.compile(
     r"\s+(?i:hier|avant-hier|aujourd['’]hui|ce\s+matin|cet\s+apr[èe]s-midi|la\s+semaine\s+(?:derni[èe]re|pass[ée]e)"
     r"|le\s+\d{1,2}(?:/\d{1,2}|\s+[a-zéû]+)?)?\s*,?\s+(?:à|a)\s+" + _EVENT_TOWN)
+
+
+_HOME_WORDS_BEFORE = re.compile(r"(?i)\b(?:habite|domicili[ée]e?|vis|demeurant|r[ée]side|locataire|propri[ée]taire|adresse)\b[^.!?\n]*$")
 
 
 def _find_place(work: str) -> str | None:
@@ -793,8 +832,10 @@ def _find_place(work: str) -> str | None:
         return place
     if home:
         return _tidy(home.group(0))
-    street = _BARE_STREET_RE.search(work)
-    return _tidy(street.group("place")) if street else _event_town(work)
+    for street in _BARE_STREET_RE.finditer(work):
+        if not _HOME_WORDS_BEFORE.search(work[max(0, street.start() - 30):street.start()]):
+            return _tidy(street.group("place"))
+    return _event_town(work)
 
 
 def _channel_place(work: str) -> str | None:
@@ -823,12 +864,14 @@ def _find_persons(work: str, f: dict[str, object]) -> str | None:
             continue
         if _THIRD_PARTY_BEFORE.search(work[max(0, m.start() - 30):m.start()]):
             continue
+        if _WISH_BEFORE.search(_SENTENCE_END.split(work[max(0, m.start() - 60):m.start()])[-1]):
+            continue  # "je souhaite parler à M. Leroy": whom the citizen asks for, not whom they met
         found.append(_tidy(m.group(0)))
     for m in _SERVICE_CONTACT_RE.finditer(work):
         around = work[max(0, m.start() - 60):m.end() + 30]
         if not _CONTACT_VERBS.search(around):
             continue
-        if _WISH_BEFORE.search(re.split(r"[.!?\n]", work[max(0, m.start() - 60):m.start()])[-1]):
+        if _WISH_BEFORE.search(_SENTENCE_END.split(work[max(0, m.start() - 60):m.start()])[-1]):
             continue  # "je souhaite parler à un responsable": what the citizen asks, not who they met
         value = _tidy(m.group(0))
         if len(value) < 5 or any(fold(value) in fold(x) or fold(x) in fold(value) for x in found):
@@ -837,14 +880,26 @@ def _find_persons(work: str, f: dict[str, object]) -> str | None:
     return ", ".join(dict.fromkeys(found)) if found else None
 
 
+# "merci de me rappeler", "je souhaite recevoir votre réponse par courrier": how to answer, not what is asked
+_HOW_TO_ANSWER = re.compile(
+    r"(?i)^(?:merci\s+de|je\s+(?:vous\s+)?(?:souhaite|voudrais|demande|aimerais|pr[ée]f[èe]re)|j['’]aimerais|pourriez-vous"
+    r"|pouvez-vous)\s+(?:bien\s+vouloir\s+)?(?:me\s+(?:rappeler|recontacter|contacter|r[ée]pondre|tenir\s+au\s+courant"
+    r"|t[ée]l[ée]phoner|joindre|[ée]crire)|[êe]tre\s+(?:rappel[ée]e?|contact[ée]e?|recontact[ée]e?|tenue?\s+au\s+courant)"
+    r"|recevoir\s+(?:votre|la|une)\s+r[ée]ponse)\b")
+
+
 def _find_objective(text: str) -> str | None:
-    candidates = []
+    candidates: list[str] = []
+    how_to_answer: list[str] = []
     for m in _OBJECTIVE_RE.finditer(text):
         obj = _tidy(m.group("obj"))
         if _NOT_OBJECTIVE.match(obj) or len(obj.split()) < 3:
             continue
-        candidates.append(obj)
-    return candidates[-1] if candidates else None
+        (how_to_answer if _HOW_TO_ANSWER.match(obj) else candidates).append(obj)
+    if candidates:
+        return candidates[-1]
+    # "merci de me rappeler svp 0472 11 22 33 Sandra": the wish alone, without the number and the name
+    return _tidy(re.split(r"\s(?:au\s+)?\+?\d[\d ./-]{6,}", how_to_answer[-1])[0]) if how_to_answer else None
 
 
 _IDENTITY_WORDS = re.compile(
@@ -868,7 +923,9 @@ def _facts_part(text: str, identity_spans: list[tuple[int, int]], f: dict[str, o
     for start, end in identity_spans:
         masked = _mask(masked, start, end)
     masked = re.sub(rf"(?i)^\s*{_GREETINGS}[\s,!.]*", lambda m: " " * len(m.group(0)), masked)
-    closing = re.search(rf"(?i)(?:^|\n|[.!]\s)\s*(?:{_CLOSINGS})\b[^\n]*(?:\n[^\n]*){{0,3}}$", masked)
+    closing = re.search(rf"(?i)(?:^|\n|[.!]\s)\s*(?:{_CLOSINGS})\b[^\n]*(?:\n[^\n]*){{0,3}}$", masked) or re.search(
+        # a closing line of its own, then the signature block (name, address, phone: short lines, some blank)
+        rf"(?i)(?:^|\n|[.!]\s)\s*(?:{_CLOSINGS}|dans\s+l['’]attente\b[^\n]*)[\s,.!]*(?:\n[^\n]{{0,60}}){{0,10}}$", masked)
     if closing:
         masked = masked[:closing.start() + 1]
     kept = []

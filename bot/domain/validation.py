@@ -268,6 +268,15 @@ def find_email(text: str) -> str | None:
 def validate_email(text: str) -> str:
     example = EXAMPLES["email"]
     candidate = find_email(text)
+    unfinished = re.search(r"[\w.+-]+@(?P<domain>[\w-]+)(?![\w.-]*\.\w)", text or "")
+    if candidate is None and unfinished:  # "karim.benali@gmail": the end is missing
+        domain = unfinished.group("domain")
+        raise FieldError(
+            f"Il manque la fin de l'adresse après « @{domain} » (par exemple « @{domain}.com » ou « @{domain}.be ») : "
+            "pouvez-vous l'écrire en entier ?",
+            "invalid_email",
+            example,
+        )
     if candidate is None:
         raise FieldError(
             f"Je n'ai pas trouvé d'adresse e-mail : pouvez-vous l'écrire en entier ? (par exemple « {example} »)",

@@ -239,7 +239,7 @@ class Intake:
             ways, contacts = self.policy.other_ways_to_file, self.policy.organisation.contacts
             self._readings[text] = read_message(
                 text, now=self.now, country=self.policy.country, tz=self.policy.timezone,
-                org_address=ways.postal_address or contacts.postal_address, org_phones=_own_numbers(self.policy))
+                org_address=ways.postal_address or contacts.postal_address, org_contacts=_own_contacts(self.policy))
         return self._readings[text]
 
     def procedure_question(self, text: str) -> Topic | None:
@@ -827,11 +827,13 @@ class Intake:
         return data
 
 
-_OWN_NUMBERS: dict[str, tuple[str, ...]] = {}
+_OWN_CONTACTS: dict[str, tuple[str, ...]] = {}
 
 
-def _own_numbers(policy: Policy) -> tuple[str, ...]:
-    """Every phone number the preset quotes (contacts, advice…): never the citizen's own."""
-    if policy.id not in _OWN_NUMBERS:
-        _OWN_NUMBERS[policy.id] = tuple(re.findall(r"\+?\d[\d ./]{7,}\d", policy.model_dump_json()))
-    return _OWN_NUMBERS[policy.id]
+def _own_contacts(policy: Policy) -> tuple[str, ...]:
+    """Every phone number and e-mail address the preset quotes (contacts, advice…): never the citizen's own."""
+    if policy.id not in _OWN_CONTACTS:
+        quoted = policy.model_dump_json()
+        _OWN_CONTACTS[policy.id] = (*re.findall(r"\+?\d[\d ./]{7,}\d", quoted),
+                                    *re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", quoted))
+    return _OWN_CONTACTS[policy.id]

@@ -368,3 +368,50 @@ def test_a_short_sms_account_with_adverbs_is_the_account_and_keeps_the_town_of_t
 ])
 def test_the_place_of_everyday_facts_ends_where_the_place_does(text, place):
     assert read(text).fields["facts_place"] == place
+
+
+# Misreadings found on fifty new first messages (a street with its number, the objective among
+# "merci de me rappeler", the organisation's own contacts, an "Objet :" line, a closing formula
+# before a signature block, a weekday with its date, "aujourd'hui", a title before a name).
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("Je me plains car le camion n'est pas passé mardi rue Haute 5 à Châtelet.", "facts_place", "rue Haute 5 à Châtelet"),
+    ("Le camion n'est pas passé avenue Louise 31.", "facts_place", "avenue Louise 31"),
+    ("Samedi je suis allé au recyparc de Couillet et le préposé m'a insulté.", "facts_place", "au recyparc de Couillet"),
+    ("Mardi, notre demande de raccordement au zoning de Gosselies a été refusée sans explication.", "facts_place",
+     "au zoning de Gosselies"),
+    ("Mardi le camion a cassé mon conteneur. Je demande un nouveau conteneur. Merci de me rappeler au 0472 11 22 33.",
+     "objective", "Je demande un nouveau conteneur"),
+    ("Mardi le camion a cassé mon conteneur. Je demande que M. Collard revienne réparer.", "objective",
+     "Je demande que M. Collard revienne réparer"),
+    ("Mardi le camion a cassé mon conteneur. Merci d'intervenir en urgence.", "objective", "Merci d'intervenir en urgence"),
+    ("Mardi le camion a cassé mon conteneur. J'ai écrit à reclamation@igretec.com sans réponse.\n"
+     "Jean Dupont, jean.dupont@gmail.com", "email", "jean.dupont@gmail.com"),
+    ("Mardi le camion a cassé mon conteneur. J'ai déjà appelé le 071 20 28 11 sans réponse.\n"
+     "Jean Dupont, 0475 11 22 33", "phone", "+32475112233"),
+    ("Je vous écris aujourd'hui car le 3 novembre le camion a cassé mon conteneur.", "facts_date", "2026-11-03"),
+    ("Il y a un souci : mardi 10/11 le camion a cassé mon conteneur.", "facts_date", "2026-11-10"),
+    ("Il y a un souci : le jeudi 12.11 le camion a cassé mon conteneur.", "facts_date", "2026-11-12"),
+    ("Le camion n'est pas passé mardi, je suis furieux. Mme Hanotiau 0477123456", "last_name", "Hanotiau"),
+    ("Le camion est pas passé mardi je suis furieux. Mr Karim Haddad 0489 55 66 77", "first_name", "Karim"),
+])
+def test_a_detail_of_an_everyday_letter_is_read_as_the_citizen_meant_it(text, field, value):
+    assert read(text).fields.get(field) == value
+
+
+def test_the_numbers_and_addresses_around_the_citizens_own_are_not_theirs():
+    f = read("Le camion n'est pas passé mardi, je suis furieux. Mme Hanotiau 0477123456").fields
+    assert "first_name" not in f, "a title is not a first name"
+    f = read("Je souhaite parler à M. Leroy, votre directeur, car votre camion a cassé mon conteneur mardi.").fields
+    assert "persons_contacted" not in f, "whom the citizen asks for is not whom they met"
+    f = read("J'habite au 27 avenue des Alliés à Jumet. Le camion a cassé mon conteneur mardi.").fields
+    assert "facts_place" not in f, "the citizen's home street (no postcode) is not the place of the facts"
+
+
+def test_a_subject_line_and_a_closing_before_the_signature_block_are_not_the_facts():
+    f = read("Objet : réclamation sur ma commande n° 784512\nMadame, Monsieur,\n"
+             "J'ai commandé un canapé le 2 octobre, il est arrivé cassé.", "FR").fields
+    assert f["subject"] == "réclamation sur ma commande n° 784512"
+    assert f["facts_description"] == "J'ai commandé un canapé le 2 octobre, il est arrivé cassé."
+    f = read("Le camion n'est pas passé mardi, je suis furieux.\n\nVeuillez agréer, Madame, Monsieur, l'expression de "
+             "mes salutations distinguées.\n\nMarcel Vandenbroeck\nRue du Tienne 45\n6220 Fleurus\nTél : 071 81 23 45").fields
+    assert f["facts_description"] == "Le camion n'est pas passé mardi, je suis furieux."

@@ -500,3 +500,10 @@ def test_a_file_reference_without_any_number_is_doubted_not_stored():
         validate_file_reference("elle est sur la lettre")
     assert err.value.code == "doubtful"
     assert validate_file_reference("dossier Dupont") == "dossier Dupont"
+
+
+def test_an_email_without_its_end_says_what_is_missing():
+    from bot.domain.validation import FieldError, validate_email
+    with pytest.raises(FieldError) as err:
+        validate_email("karim.benali@gmail")
+    assert "après « @gmail »" in err.value.message
