@@ -293,7 +293,7 @@ _RE_PERIOD = re.compile(
     r"|cette\s+(?P<year>annee))\b"
 )
 _RE_AGO = re.compile(
-    r"\b(?:il\s+y\s+a|ca\s+fait|cela\s+fait|voila|depuis)\s+"
+    r"\b(?:il\s+y\s+a|ca\s+fait|cela\s+fait|voila|depuis|ya|y\s+a|y'a|ilya)\s+"
     r"(?:(plus\s+de|plus\s+d'|moins\s+de|moins\s+d'|environ|a\s+peu\s+pres|presque|pres\s+de|pres\s+d'|bientot)\s*)?"
     rf"(quelques|plusieurs|une\s+quinzaine\s+de|une\s+dizaine\s+de|une\s+huitaine\s+de|un\s+bon|une\s+bonne|\d{{1,3}}|{_NUMWORD_RE})\s+"
     r"(jours?|semaines?|mois|ans?|annees?)\b"

@@ -38,14 +38,20 @@ _STREET_TYPES = (
     r"rue|avenue|av\.?|boulevard|bd|chauss[ée]e|place|chemin|route|all[ée]e|impasse|quai|square|clos|cours"
     r"|dr[èe]ve|sentier|voie|rond-point|galerie|r[ée]sidence|lotissement|hameau|faubourg|passage|parvis"
     r"|venelle|cit[ée]|drève|esplanade|promenade|ruelle|val|vieux\s+chemin"
+    # streets abroad: Spain, Portugal, Italy, the Netherlands and Flanders, England
+    r"|calle|avenida|plaza|paseo|carrer|rua|via|viale|piazza|corso|straat|laan|steenweg|road|street"
 )
+# "Hauptstraße 5", "Kerkstraat 12": the street's kind at the end of its name
+_COMPOUND_STREET = r"[\w'’-]+(?:stra(?:ß|ss)e|str\.|weg|platz|gasse|straat|laan|steenweg|dreef|plein)"
 _TOWN = rf"(?:[{_UP}][\w'’-]*|[a-zà-ÿ][\w'’-]{{2,}})(?:[ -](?:sur|sous|lez|lès|les|en|le|la|de|du|aux|l'|[{_UP}][\w'’-]*))*"
 _POSTCODE = r"(?:(?:B|F|L|NL)\s*-\s*)?(?:\d{4,5}|\d{4}\s?[A-Z]{2})"
 _ADDRESS_RE = re.compile(
     rf"(?P<street>(?:(?<![\d.])(?<!\d\s)\d{{1,4}}(?:\s?(?:bis|ter|[a-zA-Z]))?[ \t]*,?[ \t]+(?:{_STREET_TYPES})\b[^,\n()]{{2,50}}?"
-    rf"|(?:{_STREET_TYPES})\b[^,\n()]{{2,50}}?\s\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:\s*(?:bte|boîte|boite|bus|/)\s*\w+)?))"
+    rf"|(?:{_STREET_TYPES})\b[^,\n()]{{2,50}}?\s\d{{1,4}}(?:\s?[a-zA-Z]\b)?(?:\s*(?:bte|boîte|boite|bus|/)\s*\w+)?"
+    rf"|{_COMPOUND_STREET}\s\d{{1,4}}(?:\s?[a-zA-Z]\b)?))"
     rf"\s*[,-]?\s*(?:(?:à|a)\s+)?(?P<postcode>{_POSTCODE})\s+(?P<town>{_TOWN})"
-    rf"(?:\s*[,(]?\s*(?P<country>Belgique|France|Pays-Bas|Luxembourg|Allemagne|Espagne|Italie|Suisse|Nederland))?",
+    rf"(?:\s*[,(]?\s*(?P<country>Belgique|France|Pays-Bas|Luxembourg|Allemagne|Espagne|Italie|Suisse|Nederland|Portugal"
+    rf"|Maroc|Alg[ée]rie|Tunisie|Turquie|Pologne|Roumanie|Royaume-Uni|Irlande|Autriche|Gr[èe]ce|Deutschland|Espa[ñn]a))?",
     re.IGNORECASE,
 )
 _TOWN_STOP = {
@@ -93,7 +99,8 @@ _STRONG_REF_RE = re.compile(
     r"|abonn[ée]|membre|registre\s+national)"
     r"|(?:r[ée]f[ée]rence|r[ée]f\.?|code)\s+(?:de\s+|du\s+)?(?:client|dossier|contrat|abonn[ée])|dossier|r[ée]f[ée]rence|r[ée]f\.?|client\s+(?:n°|no|nº|num[ée]ro)"
     r"|affiliation|num[ée]ro\s+d['’]affiliation"
-    r"|(?:affili[ée]e?|inscrite?|enregistr[ée]e?|connue?)\s+(?:sous|avec)\s+(?:le|la\s+r[ée]f[ée]rence))(?![\w])"
+    r"|(?:affili[ée]e?|inscrite?|enregistr[ée]e?|connue?)(?:\s+chez\s+vous)?\s+(?:sous|avec)\s+(?:le|la\s+r[ée]f[ée]rence)"
+    r"|affili[ée]e?s?(?=\s+(?:n°|nº|no\s|num[ée]ro)))(?![\w])"
     r"(?:\s+(?:n°|no|nº|num[ée]ro))?\s*(?:est\s+(?:le\s+)?|:|#|=)?\s*" + _REF_VALUE,
     re.IGNORECASE,
 )
@@ -133,7 +140,7 @@ _PERSON_RE = re.compile(
     rf"(?<![\w])(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Monsieur|Madame|Mademoiselle)\s*(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)",
 )
 _SERVICE_CONTACT_RE = re.compile(
-    r"(?<![\w])(?:(?:le|au|du|votre|vos|un|une|l['’])\s+)?(?:service\s+(?:client(?:[eè]le)?|technique|facturation|comptabilit[ée]|en\s+charge\s+de\s+(?:mon|ma|mes|notre|votre)\s+\w+|des?\s+\w+|du\s+\w+|d['’]\w+|(?!en\b|à\b|a\b|qui\b|que\b|et\b|ne\b|n['’])\w+)"
+    r"(?<![\w])(?:(?:le|au|du|votre|vos|un|une|l['’])\s+)?(?:service\s+(?:client(?:[eè]le)?|technique|facturation|comptabilit[ée]|en\s+charge\s+de\s+(?:mon|ma|mes|notre|votre)\s+\w+|des?\s+\w+|du\s+\w+|d['’]\w+|(?!en\b|à\b|a\b|qui\b|que\b|et\b|ne\b|n['’]|par\b|pour\b|le\b|la\b|les\b|au\b|aux\b|dans\b|sur\b|avec\b|depuis\b|sans\b|mais\b|car\b|m['’]|me\b|mon\b|ma\b)\w+)"
     r"|call[\s-]?cent(?:er|re)|centre\s+d['’]appels?|helpdesk|help\s+desk|standard|accueil|guichet|secr[ée]tariat"
     r"|(?:votre|un|une|l['’]|le|la)\s*(?:{role})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+|\s+[A-Za-zà-ÿ]+(?=\s+(?:veut|a|m['’]|ne|n['’]|qui)))?)".replace("{role}", _ROLE),
     re.IGNORECASE,
@@ -156,7 +163,8 @@ _NO_PRIOR_CONTACT_RE = re.compile(
     r"(?i)\b(?:je\s+n['’]ai\s+(?:pas|jamais|encore)\s+(?:encore\s+)?(?:pu\s+)?(?:appel|contact|t[ée]l[ée]phon|[ée]crit|joint)"
     r"|sans\s+avoir\s+(?:pu\s+)?(?:appel|contact|joint))"
 )
-_REACH_ME_RE = re.compile(r"(?i)joignable|joindre|contacter|r[ée]pon(?:dre|se)|coordonn[ée]es|ou\s*$")
+_REACH_ME_RE = re.compile(r"(?i)joignable|joindre|contact(?:er|[ée]e?)|rappel(?:er|[ée]e?)|r[ée]pon(?:dre|se|du)"
+                          r"|coordonn[ée]es|ou\s*$")
 # where facts happened on a line, not in a place: "l'accueil téléphonique", "par courriel"
 _CHANNEL_PLACES = (
     (re.compile(r"(?i)\b(?:par|au)\s+t[ée]l[ée]phone\b|t[ée]l[ée]phoniques?\b"), "par téléphone"),
@@ -292,7 +300,8 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
     """The recognisers, in an order that matters: each blanks out in `work` what it has read."""
     f = r.fields
     p = _Pass(text)
-    labelled = _read_labelled(text, p, r)
+    _read_mail_header(text, p, f)
+    labelled = _read_labelled(p.work, p, r)
     _read_email(p, f, org_contacts)  # first: its digits are neither a phone nor a date
     for m in _COMPLAINT_REF_RE.finditer(p.work):  # ours (IGR-2026-000123): no file, phone or date
         p.take(m.start(), m.end())
@@ -314,12 +323,44 @@ def _read(text: str, *, now: datetime, country: str, tz: str, org_address: str |
             f["facts_description"] = description
 
 
+# a pasted e-mail's header: "De : Martine Jacquet <…>", "Envoyé : vendredi 20 novembre 2026 18:42", "À : …"
+_HEADER_LINE_RE = re.compile(r"(?im)^[ \t]*(?P<key>de|from|envoy[ée]|sent|date|à|a|to|cc|objet|subject)[ \t]*:[ \t]*(?P<value>[^\n]*)$")
+
+
+def _read_mail_header(text: str, p: _Pass, f: dict[str, object]) -> None:
+    """The header of a pasted e-mail: when it was sent is not when the facts happened, the sender is the citizen."""
+    lines = list(_HEADER_LINE_RE.finditer(text[:600]))
+    keys = {fold(m.group("key")) for m in lines}
+    if not keys & {"envoye", "sent", "from"} or len(lines) < 2:
+        return
+    for m in lines:
+        key = fold(m.group("key"))
+        if key in ("objet", "subject"):
+            continue  # the subject is read as a label
+        if key in ("de", "from"):
+            sender = re.match(rf"\s*(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})\s*[<\[(]", m.group("value"))
+            names = split_full_name(sender.group("name")) if sender else None
+            if names:
+                f.setdefault("first_name", names[0])
+                f.setdefault("last_name", names[1])
+            email = find_email(m.group("value"))
+            if email:
+                try:
+                    f.setdefault("email", validate_email(email))
+                except FieldError:
+                    pass
+        p.take(m.start(), m.end(), identity=True)
+
+
 # "je n'ai pas d'adresse mail", "pas d'e-mail", "je n'ai pas de gsm": the citizen has none
 _LACKS = (
-    ("email", re.compile(r"(?i)\b(?:je\s+n['’]ai\s+|n['’]ayant\s+|sans\s+|pas\s+)(?:pas\s+|aucune?\s+)?"
-                         r"(?:d['’]|de\s+|d['’]adresse\s+|une?\s+)?(?:adresse\s+)?(?:e-?mail|mail|courriel|internet)\b")),
-    ("phone", re.compile(r"(?i)\b(?:je\s+n['’]ai\s+|n['’]ayant\s+)(?:pas|aucun)\s+(?:de\s+|d['’])?"
-                         r"(?:t[ée]l[ée]phone|gsm|portable|num[ée]ro\s+de\s+t[ée]l[ée]phone)\b")),
+    ("email", re.compile(r"(?i)\b(?:je\s+n['’]ai\s+|n['’]ayant\s+|sans\s+|pas\s+|\bni\s+)(?:pas\s+|aucune?\s+|ni\s+)?"
+                         r"(?:d['’]|de\s+|d['’]adresse\s+|une?\s+)?(?:adresse\s+)?(?:e-?mail|mail|courriel|internet)\b"
+                         # "je n'ai pas de gsm ni d'email"
+                         r"|\bn['’]ai\s+(?:pas|ni)\b[^.!?\n]{0,30}\bni\s+(?:d['’]|de\s+)?(?:adresse\s+)?(?:e-?mail|mail|courriel)\b")),
+    ("phone", re.compile(r"(?i)\b(?:je\s+n['’]ai\s+|n['’]ayant\s+)(?:pas|aucun|ni)\s+(?:de\s+|d['’])?"
+                         r"(?:t[ée]l[ée]phone|gsm|portable|num[ée]ro\s+de\s+t[ée]l[ée]phone)\b"
+                         r"|\bn['’]ai\s+(?:pas|ni)\b[^.!?\n]{0,30}\bni\s+(?:de\s+|d['’])?(?:t[ée]l[ée]phone|gsm|portable)\b")),
 )
 
 
@@ -601,7 +642,7 @@ def _find_phone(work: str, country: str) -> tuple[str, tuple[int, int]] | None:
 
 
 _NAME_INTRO_RE = re.compile(
-    r"(?i)(?:je\s+m['’]appelle|je\s+me\s+nomme|mon\s+nom(?:\s+complet)?\s+(?:est|c['’]est)|moi\s+c['’]est"
+    r"(?i)(?:je\s+m['’ ]?appel(?:le|e|l)?|je\s+me\s+nomme|je\s+soussign[ée]e?|mon\s+nom(?:\s+complet)?\s+(?:est|c['’]est)|moi\s+c['’]est"
     r"|jm['’]appelle|jmappelle|je\s+suis|ici|c['’]est)\s+"
 )
 _SIGNATURE_RE = re.compile(
@@ -624,7 +665,7 @@ _LAST_SENTENCE_NAME_RE = re.compile(
 # "… Antoine Leroy, 06 98 76 54 32, …": a name right before the contact details
 _NAME_BEFORE_CONTACT_RE = re.compile(
     rf"(?:^|[.!?\n]\s*|,\s*)(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}}|[a-zà-ÿ]{{2,}}[ \t]+[a-zà-ÿ-]{{2,}})"
-    rf"\s*[,(]?\s*(?=(?:\+|0)\d[\d .]{{7,}}|[\w.+-]+@|(?i:{_STREET_TYPES})\s[^,\n]{{2,40}}?\d{{1,4}}\b[^\n]{{0,12}}?\d{{4,5}}\s)"
+    rf"\s*[,(–—-]?\s*(?=(?:\+|0)\d[\d .]{{7,}}|[\w.+-]+@|(?i:{_STREET_TYPES})\s[^,\n]{{2,40}}?\d{{1,4}}\b[^\n]{{0,12}}?\d{{4,5}}\s)"
 )
 
 
@@ -680,8 +721,9 @@ def _introduced_name(text: str) -> _Name | None:
     if not m:
         return None
     said = text[m.start():m.start() + 120]
-    names = split_full_name(said.replace("jm'appelle", "je m'appelle").replace("jmappelle", "je m'appelle")
-                            .replace("Ici", "Je suis").replace("ici ", "je suis "))
+    # "jm'appelle", "je m appel", "je soussigné": said as "je m'appelle"; "ici" as "je suis" (its own checks)
+    said = re.sub(r"(?i)^(?:jm['’]?appelle|je\s+m['’ ]?appel(?:le|e|l)?|je\s+soussign[ée]e?)\s+", "je m'appelle ", said)
+    names = split_full_name(re.sub(r"(?i)^ici\s+", "je suis ", said))
     return (names, (m.start(), _clause_end(text, m.end()))) if names else None
 
 
@@ -709,11 +751,14 @@ def _name_after_closing(text: str) -> _Name | None:
     return (names, (m.start("sig"), m.end("sig"))) if names else None
 
 
+_LEGAL_FORM_RE = re.compile(r"\b(?:SA|SRL|SPRL|SPRLU|ASBL|SARL|SAS|SASU|EURL|SNC|SC|SCRL|SCS|NV|BV|BVBA|VZW|BTP|GmbH|Sàrl)\b")
+
+
 def _signature_line_name(text: str) -> _Name | None:
     """A line holding only a name, near the end."""
     for m in reversed(list(_SIG_LINE_RE.finditer(text, max(0, len(text) - 400)))):
-        if fold(m.group("name").split()[0]) in _NOT_A_FIRST_NAME:
-            continue
+        if fold(m.group("name").split()[0]) in _NOT_A_FIRST_NAME or _LEGAL_FORM_RE.search(m.group("name")):
+            continue  # "Martin BTP", "SRL Dubois Jardins": the company under the name, not the name
         names = split_full_name(m.group("name"))
         if names:
             return names, (m.start("name"), m.end("name"))
@@ -923,6 +968,9 @@ def _facts_part(text: str, identity_spans: list[tuple[int, int]], f: dict[str, o
     for start, end in identity_spans:
         masked = _mask(masked, start, end)
     masked = re.sub(rf"(?i)^\s*{_GREETINGS}[\s,!.]*", lambda m: " " * len(m.group(0)), masked)
+    # "Je soussigné Jean Dupont, domicilié rue …, déclare": the words left before a blanked-out address
+    masked = re.sub(r"(?i)\b(?:domicili[ée]e?|demeurant|r[ée]sidant|habitant)(?:\s+(?:au|à|a))?(?=\s{4,})",
+                    lambda m: " " * len(m.group(0)), masked)
     closing = re.search(rf"(?i)(?:^|\n|[.!]\s)\s*(?:{_CLOSINGS})\b[^\n]*(?:\n[^\n]*){{0,3}}$", masked) or re.search(
         # a closing line of its own, then the signature block (name, address, phone: short lines, some blank)
         rf"(?i)(?:^|\n|[.!]\s)\s*(?:{_CLOSINGS}|dans\s+l['’]attente\b[^\n]*)[\s,.!]*(?:\n[^\n]{{0,60}}){{0,10}}$", masked)

@@ -415,3 +415,37 @@ def test_a_subject_line_and_a_closing_before_the_signature_block_are_not_the_fac
     f = read("Le camion n'est pas passé mardi, je suis furieux.\n\nVeuillez agréer, Madame, Monsieur, l'expression de "
              "mes salutations distinguées.\n\nMarcel Vandenbroeck\nRue du Tienne 45\n6220 Fleurus\nTél : 071 81 23 45").fields
     assert f["facts_description"] == "Le camion n'est pas passé mardi, je suis furieux."
+
+
+@pytest.mark.parametrize(("text", "field", "value"), [
+    ("J'ai appelé 2 fois ya 3 mois et toujours rien, je veux une reponse.", "facts_date", "2026-09-01"),
+    ("je m appel nadia benali. le camion n'est pas passé mardi", "last_name", "Benali"),
+    ("Je soussigné Jean Dupont, domicilié rue de la Gare 4 à 6000 Charleroi, déclare que votre camion a cassé ma clôture.",
+     "facts_description", "déclare que votre camion a cassé ma clôture."),
+    ("Je me plains car le camion n'est pas passé mardi. David Lambotte – 0485 98 76 54", "last_name", "Lambotte"),
+    ("Le camion a cassé notre conteneur mardi, je suis furieux.\nJacques Martin\nMartin BTP", "first_name", "Jacques"),
+    ("Je suis affiliée chez vous sous le numéro 123-4567890-12. Mes remboursements sont bloqués.", "file_reference",
+     "123-4567890-12"),
+    ("J'écris au nom de ma mère, Madame Georgette Claes, affiliée n° 456789. Ses remboursements sont bloqués.",
+     "file_reference", "456789"),
+    ("Mes remboursements sont bloqués depuis mardi.\nPaul Lemmens\nCalle Mayor 15\n28013 Madrid\nEspagne", "address",
+     "Calle Mayor 15, 28013 Madrid, Espagne"),
+    ("Mes remboursements sont bloqués depuis mardi.\nPaul Lemmens\nHauptstraße 5\n52062 Aachen", "address",
+     "Hauptstraße 5, 52062 Aachen"),
+    ("De : Martine Jacquet <martine.jacquet@hotmail.com>\nEnvoyé : vendredi 20 novembre 2026 18:42\nObjet : Plainte\n\n"
+     "Votre releveur est passé le 2 novembre et a marché dans mes plantations.", "facts_date", "2026-11-02"),
+    ("De : Martine Jacquet <martine.jacquet@hotmail.com>\nEnvoyé : vendredi 20 novembre 2026 18:42\nObjet : Plainte\n\n"
+     "Votre releveur est passé le 2 novembre et a marché dans mes plantations.", "last_name", "Jacquet"),
+])
+def test_more_ways_citizens_write_a_detail(text, field, value):
+    assert read(text).fields.get(field) == value
+
+
+@pytest.mark.parametrize("text", ["Je n'ai pas de gsm ni d'email. Le camion a cassé mon conteneur mardi.",
+                                  "Je n'ai ni e-mail ni téléphone. Le camion a cassé mon conteneur mardi."])
+def test_lacking_two_ways_to_be_reached_lacks_both(text):
+    assert set(read(text).lacks) == {"email", "phone"}
+
+
+def test_the_way_to_be_answered_is_not_the_place_of_the_facts():
+    assert "facts_place" not in read("Mardi le camion a cassé mon conteneur. Je souhaite être contacté par téléphone.").fields
