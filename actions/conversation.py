@@ -41,6 +41,7 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         events += [SlotSet("organisation_name", policy.organisation.name), SlotSet("policy_id", policy.id),
                    SlotSet("organisation_of", of_organisation(policy.organisation.name)),
+                   SlotSet("reference_example", f"{policy.reference_prefix}-{services().now().year}-000123"),
                    SlotSet("channel", channel_of(tracker))]
         if tracker.get_slot("intake_id"):
             # within the session (24 h) the intake goes on; past it, say plainly that it expired
@@ -154,6 +155,22 @@ class ActionTriage(Action):
         dispatcher.utter_message(response="utter_not_a_complaint_offer")
         filing.count_triage(svc.registry, policy.id, code, svc.now())
         return keep_for_later(tracker)
+
+
+class ActionStatusStart(Action):
+    """A status question starts the lookup, unless it is a whole complaint with no reference in it
+    ("… commandée le 15/10 est jamais arrivée, j'ai déjà appelé 2 fois, je veux la recevoir…")."""
+
+    def name(self) -> str:
+        return "action_status_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if not REFERENCE_RE.search(tracker.latest_message.get("text") or ""):
+            svc = services()
+            started = letter_starts_intake(dispatcher, tracker, Intake(svc.policy, svc.now()))
+            if started is not None:
+                return started
+        return []  # the rule goes on to the status form
 
 
 class ValidateStatusForm(FormValidationAction):

@@ -708,7 +708,26 @@ def find_date(text: str, *, now: datetime, tz: str = "Europe/Brussels",
     best = _pick(cands)
     if best is None:
         return None
-    return _to_parsed(_joined_range(best, cands, folded, today), original)
+    return _to_parsed(_hedged(_joined_range(best, cands, folded, today), folded, today), original)
+
+
+_ABOUT_BEFORE = re.compile(r"\b(?:vers|aux\s+alentours(?:\s+du)?|autour(?:\s+du)?|environ|a\s+peu\s+pres|approximativement)\s+$")
+_ONGOING_SINCE_BEFORE = re.compile(r"\bdepuis\s+$")
+
+
+def _hedged(c: _Candidate, folded: str, today: date) -> _Candidate:
+    """"vers le 15 octobre": a few days either side; "depuis le 15 novembre": from then until today."""
+    if c.precision != "day":
+        return c
+    before = folded[max(0, c.start - 30):c.start]
+    about = _ABOUT_BEFORE.search(before)
+    if about:
+        lo, hi = c.value - timedelta(days=3), min(c.value + timedelta(days=3), today)
+        return _Candidate(c.start - (len(before) - about.start()), c.end, lo, hi, c.value, "approximate")
+    since = _ONGOING_SINCE_BEFORE.search(before)
+    if since and c.value < today:
+        return _Candidate(c.start - (len(before) - since.start()), c.end, c.value, today, c.value, "approximate")
+    return c
 
 
 _RANGE_LINK = re.compile(r"^\s*(?:,\s*)?(?:ou(?: bien)?|ou alors|voire|-|–|a|au|jusqu'au)\s+(?:peut-etre\s+)?$")

@@ -133,7 +133,8 @@ _ROLE = (
     r"coll[èe]gue|agent|agente|employ[ée]e?|conseill[èe]re?|conseiller|gestionnaire|technicien(?:ne)?|responsable"
     r"|pr[ée]pos[ée]e?|collaborat(?:eur|rice)|chef|directeur|directrice|assistante?|secr[ée]taire|guicheti[èe]re?"
     r"|livreur|chauffeur|ouvrier|contr[ôo]leur|contr[ôo]leuse|inspect(?:eur|rice)|m[ée]decin|infirmi[èe]re?|juriste"
-    r"|vendeur|vendeuse|commerciale?|caissi[èe]re?|h[ôo]tesse|agent\s+commercial"
+    r"|vendeur|vendeuse|commerciale?|caissi[èe]re?|h[ôo]tesse|agent\s+commercial|contrema[îi]tre|releveur|facteur"
+    r"|ch(?:ef|effe)\s+de\s+chantier|pr[ée]pos[ée]e?|gardien(?:ne)?|concierge|standardiste|op[ée]rat(?:eur|rice)"
 )
 _PERSON_RE = re.compile(
     rf"(?:(?i:votre|vos|une?|le|la|l['’]|mon|ma|cette|cet|ce)\s+(?i:{_ROLE})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+)?\s*,?\s*)?"
@@ -142,7 +143,7 @@ _PERSON_RE = re.compile(
 _SERVICE_CONTACT_RE = re.compile(
     r"(?<![\w])(?:(?:le|au|du|votre|vos|un|une|l['’])\s+)?(?:service\s+(?:client(?:[eè]le)?|technique|facturation|comptabilit[ée]|en\s+charge\s+de\s+(?:mon|ma|mes|notre|votre)\s+\w+|des?\s+\w+|du\s+\w+|d['’]\w+|(?!en\b|à\b|a\b|qui\b|que\b|et\b|ne\b|n['’]|par\b|pour\b|le\b|la\b|les\b|au\b|aux\b|dans\b|sur\b|avec\b|depuis\b|sans\b|mais\b|car\b|m['’]|me\b|mon\b|ma\b)\w+)"
     r"|call[\s-]?cent(?:er|re)|centre\s+d['’]appels?|helpdesk|help\s+desk|standard|accueil|guichet|secr[ée]tariat"
-    r"|(?:votre|un|une|l['’]|le|la)\s*(?:{role})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+|\s+[A-Za-zà-ÿ]+(?=\s+(?:veut|a|m['’]|ne|n['’]|qui)))?)".replace("{role}", _ROLE),
+    r"|(?:votre|un|une|l['’]|le|la|au|à\s+la|a\s+la|à\s+l['’])\s*(?:{role})(?:\s+(?:de|du|d['’]|des)\s+[\w'’-]+|\s+[A-Za-zà-ÿ]+(?=\s+(?:veut|a|m['’]|ne|n['’]|qui)))?)".replace("{role}", _ROLE),
     re.IGNORECASE,
 )
 _CONTACT_VERBS = re.compile(
@@ -201,7 +202,9 @@ _ORG_RE = re.compile(
 )
 _ORG_FORMS = r"soci[ée]t[ée]|entreprise|association|firme|SPRL|SRL|SCRL|SC|SA|SAS|SARL|EURL|SNC|ASBL|AISBL|VZW|BV|NV"
 _ORG_NAMED_RE = re.compile(
-    r"(?i)\b(?:je\s+suis|en\s+tant\s+que|en\s+qualit[ée]\s+de)\s+(?:le\s+|la\s+|l['’])?"
+    # "je suis la gérante de…", and "je suis Nathalie Dubois, gérante de…" (her name is read apart)
+    rf"(?i)\b(?:je\s+suis|en\s+tant\s+que|en\s+qualit[ée]\s+de|je\s+suis\s+(?-i:{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})\s*,)"
+    r"\s+(?:le\s+|la\s+|l['’])?"
     r"(?:g[ée]rante?|directeur|directrice|administrat(?:eur|rice)(?:\s+d[ée]l[ée]gu[ée]e?)?|pr[ée]sidente?|responsable"
     r"|secr[ée]taire|tr[ée]sori[èe]re?|fondat(?:eur|rice)|patronne?)\s+(?:de\s+la\s+|de\s+l['’]|du\s+|de\s+|d['’])"
     rf"(?P<org>(?-i:(?:{_ORG_FORMS})|(?i:soci[ée]t[ée]|entreprise|association|firme))"

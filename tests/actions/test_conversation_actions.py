@@ -186,3 +186,25 @@ async def test_each_ending_has_its_own_value_and_stores_nothing(use_policy) -> N
         assert responses(d) == said, ending
         assert slots.get("intake_end", "reset") is None  # the ending itself is reset with the intake
     assert count(svc, "1=1") == 0
+
+
+async def test_a_whole_complaint_read_as_a_status_question_starts_the_intake(use_policy) -> None:
+    from actions.conversation import ActionStatusStart
+
+    use_policy("solidaris-brabant")
+    letter = ("bjr cest karim benali, affilie chez vous. ma carte europeenne commandee le 15/10/2026 est jamais "
+              "arrivee et je pars en vacances le 12 decembre. jai deja appele le service 2 fois et rien.")
+    d = CollectingDispatcher()
+    events = await ActionStatusStart().run(d, make_tracker({}, text=letter, intent="check_status", loop=None), {})
+    assert {"event": "followup", "timestamp": None, "name": "complaint_form"} in events
+    assert slot_events(events)["last_name"] == "Benali"
+    d = CollectingDispatcher()
+    asked = "où en est ma réclamation SOL-2026-000012 ? toujours rien reçu, c'est inadmissible, j'ai appelé 2 fois"
+    assert await ActionStatusStart().run(d, make_tracker({}, text=asked, intent="check_status", loop=None), {}) == []
+
+
+async def test_the_example_reference_is_the_organisations_own(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    events = await ActionSessionStart().run(CollectingDispatcher(), make_tracker({}, loop=None), {})
+    example = next(e["value"] for e in events if e.get("name") == "reference_example")
+    assert re.fullmatch(r"SOL-\d{4}-000123", example), example

@@ -342,3 +342,17 @@ def test_since_a_duration_is_a_problem_that_goes_on_until_today():
 ])
 def test_a_period_compared_with_is_not_the_date_of_the_facts(text):
     assert find_date(text, now=now) is None
+
+
+@pytest.mark.parametrize(("text", "earliest", "latest", "precision"), [
+    ("mardi 10/11 le camion a cassé", date(2026, 11, 10), date(2026, 11, 10), "day"),
+    ("le jeudi 12.11 le camion", date(2026, 11, 12), date(2026, 11, 12), "day"),
+    ("lundi le 9 il est venu", date(2026, 11, 9), date(2026, 11, 9), "day"),
+    ("ya 3 semaines", date(2026, 10, 31), date(2026, 11, 6), "approximate"),
+    ("vers le 15 octobre le camion", date(2026, 10, 12), date(2026, 10, 18), "approximate"),
+    ("aux alentours du 10 novembre", date(2026, 11, 7), date(2026, 11, 13), "approximate"),
+    ("depuis le 15 novembre plus rien", date(2026, 11, 15), date(2026, 11, 24), "approximate"),
+])
+def test_a_date_keeps_what_was_said_around_it(text, earliest, latest, precision):
+    parsed = find_date(text, now=now)
+    assert (parsed.earliest, parsed.latest, parsed.precision) == (earliest, latest, precision)

@@ -449,3 +449,17 @@ def test_lacking_two_ways_to_be_reached_lacks_both(text):
 
 def test_the_way_to_be_answered_is_not_the_place_of_the_facts():
     assert "facts_place" not in read("Mardi le camion a cassé mon conteneur. Je souhaite être contacté par téléphone.").fields
+
+
+def test_a_manager_who_names_herself_first_still_writes_for_her_company():
+    r = read("Je suis Nathalie Dubois, gérante de la SRL Dubois Jardins. Le camion a cassé notre conteneur mardi.")
+    assert (r.fields["acting_for"], r.represented) == ("organisation", "SRL Dubois Jardins")
+    assert (r.fields["first_name"], r.fields["last_name"]) == ("Nathalie", "Dubois")
+
+
+@pytest.mark.parametrize(("text", "persons"), [
+    ("J'en ai parlé à votre contremaître sur place le jour même, il m'a ri au nez.", "votre contremaître"),
+    ("J'ai parlé au chauffeur, il m'a dit que ce n'était pas son problème.", "au chauffeur"),
+])
+def test_the_staff_met_on_the_ground_are_persons_contacted(text, persons):
+    assert read(text).fields["persons_contacted"] == persons
