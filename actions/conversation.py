@@ -182,8 +182,12 @@ class ValidateStatusForm(FormValidationAction):
         return ["status_reference", "status_contact"]
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if tracker.slots_to_validate() and detect_interrupt(tracker.latest_message.get("text")) == "cancel":
-            dispatcher.utter_message(response="utter_status_cancelled")
+        interrupt = detect_interrupt(tracker.latest_message.get("text")) if tracker.slots_to_validate() else None
+        if interrupt in ("cancel", "request_human"):
+            if interrupt == "request_human":  # the way out the assistant itself offers
+                await ActionRequestHuman().run(dispatcher, tracker, domain)
+            else:
+                dispatcher.utter_message(response="utter_status_cancelled")
             return [SlotSet("status_reference", None), SlotSet("status_contact", None), SlotSet("requested_slot", None)]
         return await super().run(dispatcher, tracker, domain)
 

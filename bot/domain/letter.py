@@ -408,6 +408,9 @@ def _read_email(p: _Pass, f: dict[str, object], org_contacts: tuple[str, ...] = 
         p.take(idx, idx + len(email), identity=True)
 
 
+# "numéro d'entreprise BE 0456.789.123", "TVA BE0456…", "IBAN BE68 5390…": a company or bank number
+_NOT_A_PHONE_BEFORE = re.compile(r"(?i)(?:entreprise|tva|bce|kbo|siren|siret|iban|compte|bic)\b[^\n]{0,12}?(?:\bBE)?\s*[:n°]*\s*$"
+                                 r"|\bBE\s*$")
 _WROTE_TO_BEFORE = re.compile(r"(?i)\b(?:[ée]crit|envoy[ée]|adress[ée]|r[ée]pondu|transf[ée]r[ée])\s+(?:un\s+(?:e-?)?mail\s+)?(?:à|a|au)\s*$")
 # "j'ai appelé le 071 20 28 11", "j'ai téléphoné au 0800…": a number the citizen called, not theirs
 _CALLED_BEFORE = re.compile(r"(?i)\b(?:appel[ée]e?|t[ée]l[ée]phon[ée]e?|compos[ée]e?|form[ée]e?)(?:\s+[\w.'’-]+){0,3}?\s+(?:le|au|à|a)\s*$")
@@ -446,7 +449,8 @@ def _read_phone(p: _Pass, f: dict[str, object], country: str, org_contacts: tupl
     org_digits = {re.sub(r"\D", "", n)[-8:] for n in org_contacts if n and "@" not in n}
     phone = _find_phone(p.work, country)
     while phone and (re.sub(r"\D", "", phone[0])[-8:] in org_digits
-                     or _CALLED_BEFORE.search(p.work[max(0, phone[1][0] - 40):phone[1][0]])):
+                     or _CALLED_BEFORE.search(p.work[max(0, phone[1][0] - 40):phone[1][0]])
+                     or _NOT_A_PHONE_BEFORE.search(p.work[max(0, phone[1][0] - 30):phone[1][0]])):
         p.take(*phone[1])
         phone = _find_phone(p.work, country)
     if phone:
@@ -668,7 +672,7 @@ _LAST_SENTENCE_NAME_RE = re.compile(
 # "… Antoine Leroy, 06 98 76 54 32, …": a name right before the contact details
 _NAME_BEFORE_CONTACT_RE = re.compile(
     rf"(?:^|[.!?\n]\s*|,\s*)(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}}|[a-zà-ÿ]{{2,}}[ \t]+[a-zà-ÿ-]{{2,}})"
-    rf"\s*[,(–—-]?\s*(?=(?:\+|0)\d[\d .]{{7,}}|[\w.+-]+@|(?i:{_STREET_TYPES})\s[^,\n]{{2,40}}?\d{{1,4}}\b[^\n]{{0,12}}?\d{{4,5}}\s)"
+    rf"\s*[,(–—.-]?\s*(?=(?:\+|0)\d[\d .]{{7,}}|[\w.+-]+@|(?i:{_STREET_TYPES})\s[^,\n]{{2,40}}?\d{{1,4}}\b[^\n]{{0,12}}?\d{{4,5}}\s)"
 )
 
 

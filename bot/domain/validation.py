@@ -107,6 +107,20 @@ _ANONYMOUS_RE = re.compile(
     r"\brefuse\b|pas envie|ca ne vous regarde|ne vous regarde pas|confidentiel|secret|"
     r"je garde (?:ca|mon nom)|pas la peine|\bnon merci\b"
 )
+# said in so many words: refused at once where the preset excludes anonymous complaints; the other
+# signals ("non, pas mon nom", "non merci") are first answered with the rule, then refused
+_CLEARLY_ANONYMOUS_RE = re.compile(
+    r"anonym|sans (?:donner )?(?:mon |de )?nom|(?:veux|souhaite|voudrais|prefere|tiens) (?:pas|ne pas) (?:le |vous le )?"
+    r"(?:donner|dire|communiquer|laisser) (?:mon|de|mon vrai) nom|ne vous regarde|ca ne vous regarde")
+
+
+def clearly_anonymous(text: str) -> bool:
+    return bool(_CLEARLY_ANONYMOUS_RE.search(_bare(text or "")))
+
+
+_WHOSE_NAME_RE = re.compile(
+    r"\b(?:le mien|la mienne|celui de|celui d'|son nom|son prenom|(?:le )?nom de (?:ma|mon|mes|la|le|sa|son)|a lui|a elle"
+    r"|(?:nom|prenom) (?:de|du) (?:maman|papa|ma mere|mon pere|mon fils|ma fille|la personne))\b")
 _INVALID_WORDS = {
     "je ne sais pas", "je sais pas", "jsp", "sais pas", "aucun", "aucune", "rien", "x", "xx", "xxx",
     "personne", "nom", "prenom", "non", "oui", "test", "inconnu", "inconnue", "nul", "na", "n/a",
@@ -148,6 +162,15 @@ def validate_name(text: str, field: str = "last_name") -> str:
     example = EXAMPLES.get(field, EXAMPLES["last_name"])
     raw = re.sub(f"[{APOSTROPHES}]", "'", _clean(text or "").replace("\n", " "))
     folded = _bare(raw)
+    if _WHOSE_NAME_RE.search(folded):
+        # "non pas mon nom, le nom de ma maman", "son nom à lui ou le mien ?": whose name, not anonymity
+        raise FieldError(
+            f"C'est votre {label} à vous que je demande, celui de la personne qui écrit. "
+            "La personne pour qui vous écrivez sera notée avec la réclamation (vous pourrez le préciser dans "
+            "la description des faits).",
+            "whose_name",
+            example,
+        )
     if _ANONYMOUS_RE.search(folded):
         raise FieldError(
             f"Pour traiter une plainte, nous avons besoin de votre {label}. "

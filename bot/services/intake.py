@@ -33,6 +33,7 @@ from bot.domain.text import fold
 from bot.domain.validation import (
     EXAMPLES,
     FieldError,
+    clearly_anonymous,
     is_none_answer,
     parse_acting_for,
     parse_yes_no,
@@ -99,6 +100,10 @@ LETTER_FIELDS = STRONG_FIELDS + ("acting_for", "prior_contact", "facts_place", "
 KEEPABLE = ("phone", "address", "file_reference", "facts_date", "facts_place", "persons_contacted", "objective",
             "subject", "service_concerned", "other_parties", "persons_targeted")
 FREE_TEXT_FIELDS = ("facts_description", *COMPLAINT_FREE_TEXT)
+_NAME_SAID_AS_SUCH = re.compile(r"(?i)\b(?:je\s+m['’ ]?appel|je\s+suis|moi\s+c['’]est|c['’]est|mon\s+(?:nom|pr[ée]nom)|nom\s*:"
+                                r"|pr[ée]nom\s*:)")
+_CONSENT_QUESTION = re.compile(r"\?\s*$|\bet si\b|se passe (?:quoi|t-il)|qu'est-ce qui se passe|obligatoire|suis-je oblige"
+                               r"|je suis oblige|a quoi (?:ca|cela) sert|pourquoi")
 _CORRECTION_CUE = re.compile(
     r"(?i)^\s*(?:non|ah|oh|oups|pardon|d[ée]sol[ée]e?|en fait|attention|erreur|correction|plut[ôo]t|rectification)\b"
     r"|\b(?:je me suis tromp[ée]e?|je rectifie|pas le bon|c'[ée]tait plut[ôo]t|c'est plut[ôo]t|au lieu de|je corrige)\b"
@@ -207,7 +212,7 @@ class Intake:
         step.merge(self._other_organisation(first_message, {}))
         state = dict(step.slots)
         if state.get("facts_description") or state.get("facts_date") or state.get("acting_for"):
-            step.merge(self._assess(state))
+            step.merge(self._assess(state, first_message=True))
         return step
 
     def _lacking(self, reading: Reading, state: dict[str, Any]) -> Step:
@@ -305,6 +310,9 @@ class Intake:
         """Details an answer carries besides what was asked ("oui, et mon gsm c'est le 0471…")."""
         reading = self.read(text)
         fields: tuple[str, ...] = LETTER_FIELDS if self.is_account(text, reading) else STRONG_FIELDS
+        if skip in ("last_name", "first_name") and len(text.split()) <= 4 and not _NAME_SAID_AS_SUCH.search(text):
+            # "El Amrani", "Van den Bossche" to "Quel est votre nom ?": the last name, not a first name too
+            fields = tuple(f for f in fields if f not in ("last_name", "first_name"))
         if fields is STRONG_FIELDS and self._states_objective(text, reading):
             fields = (*fields, "objective")  # "je veux qu'on répare le trottoir" when the e-mail was asked
         return self._take(reading, state, fields, skip=skip)
@@ -331,6 +339,8 @@ class Intake:
         if not found:
             return None
         named = self.field_named(raw)
+        if len(found) >= 3 and not _CORRECTION_CUE.search(raw):
+            return None  # "Renard. Marc Renard. Rue du Parc 8 … 0472…": details given at once, not a correction
         target = None
         if named in found:
             target = named
@@ -405,8 +415,8 @@ class Intake:
             if "objective" in other.slots or (len(text.split()) <= 8 and any(k in STRONG_FIELDS for k in other.slots)):
                 other.slots.setdefault(slot, None)
                 return other  # "+33 6 12 34 56 78" when the e-mail was asked: noted, and the e-mail asked again
-        if step.slots.get(slot) is None and reading is not None and slot in ("email", "phone", "file_reference") \
-                and slot in reading.fields:
+        if step.slots.get(slot) is None and reading is not None \
+                and slot in ("email", "phone", "file_reference", "last_name", "first_name") and slot in reading.fields:
             # "sophie@example.be et mon gsm c'est le 0475…": the answer is in the message
             step = self.handle(slot, str(reading.fields[slot]), state)
         if slot not in ("facts_description", "consent", "exclusion_check"):
@@ -541,6 +551,12 @@ class Intake:
         return Step(slots={"refusal": refusal, "decision": code})
 
     def _on_consent(self, text: Any, state: dict[str, Any]) -> Step:
+        if isinstance(text, str) and _CONSENT_QUESTION.search(fold(text)):
+            # "et si je refuse, il se passe quoi ?": answered, then the same question
+            return Step(slots={"consent": None}, say=[Say(text=(
+                "Sans votre accord, je ne peux pas enregistrer votre réclamation ici, et rien de ce que vous "
+                "avez écrit n'est conservé. Vous pouvez aussi vous adresser directement au service :\n"
+                + other_ways_lines(self.policy)))])
         answer = self._yes_no("consent", text, state)
         if isinstance(answer, Step):
             return answer
@@ -579,6 +595,12 @@ class Intake:
         except FieldError as err:
             if err.code == "anonymous_refusal":
                 refusal = refusal_for_anonymity(self.policy)
+                failures = dict(state.get("field_failures") or {})
+                if refusal.outcome == "refused" and not clearly_anonymous(text) and not failures.get("anonymous"):
+                    failures["anonymous"] = 1  # "non, pas mon nom": the rule first, the refusal if it is said again
+                    return Step(slots={slot: None, "field_failures": failures}, say=[Say(text=(
+                        f"{err.message} Si vous préférez rester anonyme, dites-le ; sinon, indiquez votre "
+                        f"{'prénom' if slot == 'first_name' else 'nom'}."))])
                 if refusal.outcome == "refused":
                     return self._refuse("anonymous", refusal)
                 raise
@@ -598,7 +620,15 @@ class Intake:
         return self._on_name("last_name", str(text), state)
 
     def _on_first_name(self, text: Any, state: dict[str, Any]) -> Step:
-        return self._on_name("first_name", str(text), state)
+        step = self._on_name("first_name", str(text), state)
+        first, last = step.slots.get("first_name"), str(state.get("last_name") or "")
+        words = last.split()
+        if isinstance(first, str) and len(words) >= 2 and fold(first) in [fold(w) for w in words]:
+            # "Nadia Benali" (or "Dupont Martine") to the last name, then "Nadia": the rest is the last name
+            rest = " ".join(w for w in words if fold(w) != fold(first))
+            step.slots["last_name"] = rest
+            step.say.append(Say("utter_corrected", kwargs={"corrected_list": f"nom : {rest} ; prénom : {first}"}))
+        return step
 
     def _on_file_reference(self, text: Any, state: dict[str, Any]) -> Step:
         value = validate_field("file_reference", str(text), country=self.policy.country)
@@ -717,7 +747,7 @@ class Intake:
             c.facts_date = date.fromisoformat(str(state["facts_date"]))
         return c
 
-    def _assess(self, state: dict[str, Any]) -> Step:
+    def _assess(self, state: dict[str, Any], *, first_message: bool = False) -> Step:
         result = assess(self.complaint_from(state), self.policy, received=self.today,
                         answers=dict(state.get("exclusion_answers") or {}),
                         precision_asked=bool(state.get("precision_asked")),
@@ -726,6 +756,16 @@ class Intake:
             if result.reason_code == "too_old" and self._date_only_read(state):
                 return self._confirm_date_read(state)
             return self._refuse(result.reason_code, result)
+        if result.outcome == "ask" and result.answer_field == "facts_description" and first_message:
+            # "je souhaite introduire une réclamation au nom de ma société": not yet the facts; asked in turn
+            return Step(slots={"facts_description": None,
+                               "volunteered": [f for f in state.get("volunteered") or [] if f != "facts_description"]})
+        if result.outcome == "ask" and result.answer_field == "facts_description":
+            # too vague (a letter, or a description completed later): one request for precision, a free
+            # answer added to the description, never a yes/no question
+            return Step(slots={"facts_description": None, "precision_asked": True,
+                               "vague_description": state.get("facts_description")},
+                        say=[Say(text=result.question) if result.question else Say("utter_ask_precision")])
         if result.outcome == "ask" and result.reason_code:
             if (result.reason_code == "too_old" and self.policy.too_old
                     and self.policy.too_old.unless_initiative_taken and state.get("initiative_taken") is None):

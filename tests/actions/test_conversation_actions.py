@@ -208,3 +208,15 @@ async def test_the_example_reference_is_the_organisations_own(use_policy) -> Non
     events = await ActionSessionStart().run(CollectingDispatcher(), make_tracker({}, loop=None), {})
     example = next(e["value"] for e in events if e.get("name") == "reference_example")
     assert re.fullmatch(r"SOL-\d{4}-000123", example), example
+
+
+async def test_asking_for_a_person_during_the_status_lookup_leaves_it(use_policy) -> None:
+    from actions.conversation import ValidateStatusForm
+
+    use_policy("igretec")
+    d = CollectingDispatcher()
+    tracker = make_tracker({}, text="je veux parler à quelqu'un", set_now={"status_reference": "je veux parler à quelqu'un"},
+                           requested="status_reference", loop="status_form", intent="request_human")
+    events = slot_events(await ValidateStatusForm().run(d, tracker, {}))
+    assert events["requested_slot"] is None and events["status_reference"] is None
+    assert "utter_invalid_reference" not in responses(d) and d.messages, "the hand-over is said, not a reference error"

@@ -283,3 +283,62 @@ async def test_an_answer_to_another_question_is_not_a_name(use_policy) -> None:
     use_policy("igretec")
     _, slots = await form(before("last_name"), {"last_name": "moi-même"})
     assert slots["last_name"] is None
+
+
+async def test_a_compound_last_name_is_not_split_into_a_first_name(use_policy) -> None:
+    use_policy("igretec")
+    for name in ("El Amrani", "Van den Bossche", "Ait Oufella"):
+        d, slots = await form(before("last_name"), {"last_name": name})
+        assert slots["last_name"] == name and slots.get("first_name") is None, name
+        assert slots["requested_slot"] == "first_name", "the first name is asked"
+
+
+async def test_a_full_name_given_as_the_last_name_is_split_by_the_first_name(use_policy) -> None:
+    use_policy("igretec")
+    state = {**before("last_name"), "last_name": "Nadia Benali"}
+    _, slots = await form(state, {"first_name": "Nadia"})
+    assert (slots["last_name"], slots["first_name"]) == ("Benali", "Nadia")
+
+
+async def test_whose_name_is_explained_and_never_refused_as_anonymous(use_policy) -> None:
+    use_policy("igretec")
+    for answer in ("non pas mon nom, le nom de ma maman", "vous voulez son nom à lui ou le mien ?"):
+        d, slots = await form(before("last_name"), {"last_name": answer})
+        assert not slots.get("refusal") and slots["last_name"] is None, answer
+        assert "votre nom à vous" in str(d.messages), answer
+
+
+async def test_a_vague_no_to_the_name_is_first_answered_with_the_rule(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await form(before("last_name"), {"last_name": "non, pas mon nom"})
+    assert not slots.get("refusal") and "anonymes" in texts(d) and slots["requested_slot"] == "last_name"
+    _, again = await form({**before("last_name"), **{k: v for k, v in slots.items() if k == "field_failures"}},
+                          {"last_name": "non, pas mon nom"})
+    assert again["refusal"]["reason_code"] == "anonymous", "said again: refused"
+
+
+async def test_a_question_about_refusing_consent_is_answered_not_taken_as_a_refusal(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await form({"intake_id": "i1"}, {"consent": "Et si je refuse, il se passe quoi ?"})
+    assert slots["consent"] is None and not slots.get("intake_end")
+    assert "Sans votre accord" in texts(d) and "reclamation@igretec.com" in texts(d)
+
+
+async def test_a_letter_that_only_says_it_is_a_complaint_is_asked_its_facts_never_a_yes_no(use_policy) -> None:
+    use_policy("igretec")
+    text = ("Bonjour, je suis gérant de la SPRL Boulangerie Hanotiau à Fleurus. "
+            "Je souhaite introduire une réclamation au nom de ma société.")
+    d = CollectingDispatcher()
+    started = slot_events(await ActionStartIntake().run(d, make_tracker({}, text=text, loop=None,
+                                                                        intent="file_complaint"), {}))
+    assert not started.get("pending_exclusion") and started.get("facts_description") is None
+    assert started["represented_person"] == "SPRL Boulangerie Hanotiau"
+
+
+async def test_all_the_details_given_at_the_name_question_are_taken(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await form(before("last_name"), {
+        "last_name": "Renard. Marc Renard. Rue du Parc 8 6180 Courcelles. marc.renard@proximus.be 0472556677"})
+    assert (slots["last_name"], slots["first_name"]) == ("Renard", "Marc")
+    assert slots["address"] == "Rue du Parc 8, 6180 Courcelles" and slots["phone"] == "+32472556677"
+    assert slots["email"] == "marc.renard@proximus.be"

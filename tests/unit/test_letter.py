@@ -463,3 +463,7 @@ def test_a_manager_who_names_herself_first_still_writes_for_her_company():
 ])
 def test_the_staff_met_on_the_ground_are_persons_contacted(text, persons):
     assert read(text).fields["persons_contacted"] == persons
+
+
+def test_a_company_number_is_not_a_phone():
+    assert "phone" not in read("Rue de la Gare 5, 6220 Fleurus, numéro d'entreprise BE 0456.789.123").fields
