@@ -684,6 +684,7 @@ _NOT_A_FIRST_NAME = {
     "pas", "tres", "vraiment", "mecontent", "mecontente", "decu", "decue", "client", "cliente", "une", "un", "le", "la",
     "en", "au", "a", "alle", "allee", "venu", "venue", "tellement", "super", "hyper", "trop", "furieux", "furieuse",
     "deja", "encore", "toujours", "bien", "ici", "assez", "plus", "extremement", "outre", "choque", "choquee",
+    "sa", "son", "ses", "leur", "votre", "vos", "fille", "fils", "mere", "pere", "epouse", "mari", "voisin", "voisine",
 }
 
 
@@ -725,6 +726,8 @@ def _sms_name(text: str) -> _Name | None:
 def _introduced_name(text: str) -> _Name | None:
     """"je m'appelle…", "mon nom est…", "ici…": up to the end of the clause."""
     m = _NAME_INTRO_RE.search(text)
+    if m and re.match(r"(?i)(?:sa|son|ses|leur|la|le|l['’]|un|une|votre|vos|très|tres|pas|en|à|a|au)\s", text[m.end():]):
+        m = _NAME_INTRO_RE.search(text, m.end())  # "je suis sa fille, Françoise Dewit": not a name yet
     if not m:
         return None
     said = text[m.start():m.start() + 120]

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.admissibility import Assessment, assess, describe_route, refusal_for_anonymity, route_for
 from bot.domain.complaint import FREE_TEXT_FIELDS as COMPLAINT_FREE_TEXT
-from bot.domain.complaint import Complaint
+from bot.domain.complaint import ActingFor, Complaint
 from bot.domain.dates import (
     EXAMPLE_HINT,
     DateError,
@@ -102,6 +102,7 @@ KEEPABLE = ("phone", "address", "file_reference", "facts_date", "facts_place", "
 FREE_TEXT_FIELDS = ("facts_description", *COMPLAINT_FREE_TEXT)
 _NAME_SAID_AS_SUCH = re.compile(r"(?i)\b(?:je\s+m['’ ]?appel|je\s+suis|moi\s+c['’]est|c['’]est|mon\s+(?:nom|pr[ée]nom)|nom\s*:"
                                 r"|pr[ée]nom\s*:)")
+_VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
 _CONSENT_QUESTION = re.compile(r"\?\s*$|\bet si\b|se passe (?:quoi|t-il)|qu'est-ce qui se passe|obligatoire|suis-je oblige"
                                r"|je suis oblige|a quoi (?:ca|cela) sert|pourquoi")
 _CORRECTION_CUE = re.compile(
@@ -336,9 +337,16 @@ class Intake:
             return None
         reading = self.read(raw)
         found = {k: v for k, v in reading.fields.items() if k in STRONG_FIELDS and k in self.policy.ask_fields}
+        named = self.field_named(raw)
+        if named and named != asked and named not in found and (
+                named not in FREE_TEXT_FIELDS or asked in (None, "complaint_confirm")):
+            said = _VALUE_AFTER_CUE.search(raw)  # "le prénom est faux, c'est Paul"
+            if said:
+                step = self.handle(named, said.group("value"), state)
+                if step.slots.get(named) is not None:
+                    found = {named: step.slots[named]}
         if not found:
             return None
-        named = self.field_named(raw)
         if len(found) >= 3 and not _CORRECTION_CUE.search(raw):
             return None  # "Renard. Marc Renard. Rue du Parc 8 … 0472…": details given at once, not a correction
         target = None
@@ -566,6 +574,11 @@ class Intake:
 
     def _on_acting_for(self, text: Any, state: dict[str, Any]) -> Step:
         acting = parse_acting_for(str(text))
+        represented = self.read(str(text)).represented
+        if represented and acting in (None, ActingFor.SELF):
+            # "pour mon père", "c'est pour mon papa Jacques Renson": a person, in the citizen's own name
+            step = Step(slots={"acting_for": ActingFor.SELF.value, "represented_person": represented})
+            return step.merge(self._assess({**state, **step.slots}))
         if acting is None:
             return self._invalid("acting_for", "Je n'ai pas compris. Agissez-vous pour vous-même, pour une "
                                  "organisation ou pour un groupe de personnes ?", state)

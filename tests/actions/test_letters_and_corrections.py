@@ -144,6 +144,9 @@ async def test_corrections_with_their_value_at_the_summary(use_policy) -> None:
         ("mon e-mail c'est marie.d@example.org", "email", "marie.d@example.org"),
         ("non, le numéro est le 0478 99 88 77", "phone", "+32478998877"),
         ("ah non, c'était le 4 novembre", "facts_date", "2026-11-04"),
+        ("le prénom est faux, c'est Paul", "first_name", "Paul"),
+        ("Le lieu est faux, c'est Fleurus (le terrain)", "facts_place", "Fleurus (le terrain)"),
+        ("l'objectif est faux : je veux une décision rapidement", "objective", "je veux une décision rapidement"),
     ]
     for text, field, value in cases:
         d, slots = await form(FULL, {"complaint_confirm": text}, requested="complaint_confirm")

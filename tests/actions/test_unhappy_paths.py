@@ -342,3 +342,13 @@ async def test_all_the_details_given_at_the_name_question_are_taken(use_policy) 
     assert (slots["last_name"], slots["first_name"]) == ("Renard", "Marc")
     assert slots["address"] == "Rue du Parc 8, 6180 Courcelles" and slots["phone"] == "+32472556677"
     assert slots["email"] == "marc.renard@proximus.be"
+
+
+@pytest.mark.parametrize(("answer", "who"), [("pour mon père", "mon père"),
+                                             ("ni l'un ni l'autre, c'est pour mon papa Jacques Renson",
+                                              "mon papa Jacques Renson")])
+async def test_writing_for_a_parent_is_understood_at_the_acting_for_question(use_policy, answer, who) -> None:
+    use_policy("igretec")
+    _, slots = await form(before("acting_for"), {"acting_for": answer})
+    assert (slots["acting_for"], slots["represented_person"]) == ("self", who)
+    assert slots["requested_slot"] == "last_name"

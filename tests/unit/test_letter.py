@@ -467,3 +467,8 @@ def test_the_staff_met_on_the_ground_are_persons_contacted(text, persons):
 
 def test_a_company_number_is_not_a_phone():
     assert "phone" not in read("Rue de la Gare 5, 6220 Fleurus, numéro d'entreprise BE 0456.789.123").fields
+
+
+def test_saying_whose_daughter_one_is_is_not_a_name():
+    f = read("Ma mère, Mme Jeanne Dewit, 91 ans, n'a pas été remboursée. Je suis sa fille, Françoise Dewit.").fields
+    assert f.get("last_name") != "Fille" and f.get("first_name") != "Sa"
