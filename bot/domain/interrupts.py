@@ -20,10 +20,11 @@ _PATTERNS: list[tuple[Interrupt, re.Pattern[str]]] = [
         r"(tout )?(recommencer|reprendre (du|depuis le|a) (debut|zero)|repartir de zero|tout reprendre|"
         r"tout refaire|recommence|on recommence|restart|reset)( tout| a zero| depuis le debut| du debut)?( svp| stp| s'il vous plait)?$")),
     ("cancel", re.compile(
-        r"^(je veux |je voudrais |je prefere )?(annuler|annule|annulez|annulation|stop|stoppe|arrete|arreter|arretez|"
+        r"^(?:(?:en fait|bon|finalement|non|ok|bah|ben|euh|alors) )*(je veux |je voudrais |je prefere )?(annuler|annule|annulez|annulation|stop|stoppe|arrete|arreter|arretez|"
         r"abandonner|j'abandonne|laisse tomber|laissez tomber|oubliez( ca| tout)?|oublie( ca| tout)?|"
         r"je ne veux plus (continuer|porter plainte|faire de reclamation|deposer de reclamation)|"
-        r"je ne souhaite plus (continuer|porter plainte))( (ma|la) (reclamation|plainte|demarche))?( svp| stp| s'il vous plait| merci)?$")),
+        r"je ne souhaite plus (continuer|porter plainte))( (ma|la) (reclamation|plainte|demarche))?( svp| stp| s'il vous plait| merci)?"
+        r"( (je verrai|on verra|je reviendrai|je le ferai|je reessaierai) plus tard)?( merci)?$")),
     ("request_human", re.compile(
         r"^(je (veux|voudrais|souhaite|prefere|peux) |puis-je |est-ce que je peux |pouvez-vous me passer |passez-moi )?"
         r"(parler|discuter|echanger)? ?(a|avec)? ?(un|une|quelqu'un|quelqu un)( vrai| vraie)? ?"
