@@ -817,7 +817,10 @@ class Intake:
         if value is None or value == "":
             if key == "facts_date" and state and (state.get("facts_date_detail") or {}).get("text"):
                 return f"« {state['facts_date_detail']['text']} » (tel que vous l'avez écrit)"
-            return "non communiqué" if state and key in (state.get("declined_fields") or []) else "—"
+            if state and key in (state.get("declined_fields") or []):
+                # "Adresse : non communiquée", "Téléphone : non communiqué"
+                return "non communiquée" if key in ("address", "facts_date", "file_reference") else "non communiqué"
+            return "—"
         if key == "facts_date":
             state = state or {}
             try:

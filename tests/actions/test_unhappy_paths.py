@@ -352,3 +352,16 @@ async def test_writing_for_a_parent_is_understood_at_the_acting_for_question(use
     _, slots = await form(before("acting_for"), {"acting_for": answer})
     assert (slots["acting_for"], slots["represented_person"]) == ("self", who)
     assert slots["requested_slot"] == "last_name"
+
+
+def test_a_declined_field_is_said_so_in_its_own_gender() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.policies import load_policy
+    from bot.services.intake import Intake
+
+    intake = Intake(load_policy("igretec"), datetime(2026, 12, 3, tzinfo=ZoneInfo("Europe/Brussels")))
+    declined = {"declined_fields": ["address", "phone"]}
+    assert (intake.display("address", None, declined), intake.display("phone", None, declined)) == (
+        "non communiquée", "non communiqué")
