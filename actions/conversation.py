@@ -18,10 +18,11 @@ from bot.domain.interrupts import detect_interrupt
 from bot.domain.language import foreign_language_reply, is_foreign
 from bot.domain.letter import reads_as_complaint
 from bot.domain.policy import of_organisation
+from bot.domain.validation import is_none_answer
 from bot.services import filing, notifications, status
 from bot.services.intake import Intake
 from bot.services.labels import CITIZEN_STATUS_LABELS, label
-from bot.services.procedure import procedure_answer
+from bot.services.procedure import other_ways_lines, procedure_answer
 
 TRIAGE_BY_INTENT = {
     "ask_information": "information_request",
@@ -29,6 +30,8 @@ TRIAGE_BY_INTENT = {
     "request_advice": "advice_request",
     "make_suggestion": "suggestion",
 }
+_NO_REFERENCE = re.compile(r"(?i)\b(?:pas|plus|aucune?|perdu|sais pas|connais pas)\b[^.?!]{0,20}\br[ée]f[ée]rence|"
+                           r"\bje (?:ne )?(?:l['’]ai|la connais|la retrouve|sais) (?:pas|plus)\b")
 REFERENCE_RE = re.compile(r"\b([A-Z]{2,5})\s*-\s*(\d{4})\s*-\s*(\d{1,8})\b", re.I)
 
 
@@ -182,7 +185,15 @@ class ValidateStatusForm(FormValidationAction):
         return ["status_reference", "status_contact"]
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        interrupt = detect_interrupt(tracker.latest_message.get("text")) if tracker.slots_to_validate() else None
+        said = tracker.latest_message.get("text") or ""
+        if "status_reference" in tracker.slots_to_validate() and (is_none_answer(said) or _NO_REFERENCE.search(said)):
+            # "j'ai pas de référence": said where to find it and how else to ask, not "référence pas valide"
+            dispatcher.utter_message(text=(
+                "Sans la référence, je ne peux pas retrouver votre réclamation ici : elle figure dans l'accusé de "
+                "réception que vous avez reçu. Vous pouvez aussi interroger directement le service :\n"
+                + other_ways_lines(services().policy)))
+            return [SlotSet("status_reference", None), SlotSet("status_contact", None), SlotSet("requested_slot", None)]
+        interrupt = detect_interrupt(said) if tracker.slots_to_validate() else None
         if interrupt in ("cancel", "request_human"):
             if interrupt == "request_human":  # the way out the assistant itself offers
                 await ActionRequestHuman().run(dispatcher, tracker, domain)

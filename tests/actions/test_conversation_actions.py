@@ -220,3 +220,16 @@ async def test_asking_for_a_person_during_the_status_lookup_leaves_it(use_policy
     events = slot_events(await ValidateStatusForm().run(d, tracker, {}))
     assert events["requested_slot"] is None and events["status_reference"] is None
     assert "utter_invalid_reference" not in responses(d) and d.messages, "the hand-over is said, not a reference error"
+
+
+async def test_no_reference_at_the_status_lookup_says_where_to_find_it(use_policy) -> None:
+    from actions.conversation import ValidateStatusForm
+
+    use_policy("igretec")
+    for said in ("j'ai pas de référence", "je l'ai pas", "non"):
+        d = CollectingDispatcher()
+        tracker = make_tracker({}, text=said, set_now={"status_reference": said}, requested="status_reference",
+                               loop="status_form", intent="deny")
+        events = slot_events(await ValidateStatusForm().run(d, tracker, {}))
+        assert events["requested_slot"] is None, said
+        assert "accusé de réception" in texts(d) and "reclamation@igretec.com" in texts(d), said
