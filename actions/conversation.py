@@ -176,6 +176,11 @@ class ActionStatusStart(Action):
         return []  # the rule goes on to the status form
 
 
+def _status_lookup_stopped() -> list[EventType]:
+    """The status lookup stops: nothing kept, the form ends."""
+    return [SlotSet("status_reference", None), SlotSet("status_contact", None), SlotSet("requested_slot", None)]
+
+
 class ValidateStatusForm(FormValidationAction):
     def name(self) -> str:
         return "validate_status_form"
@@ -186,20 +191,21 @@ class ValidateStatusForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         said = tracker.latest_message.get("text") or ""
-        if "status_reference" in tracker.slots_to_validate() and (is_none_answer(said) or _NO_REFERENCE.search(said)):
+        to_validate = tracker.slots_to_validate()
+        if "status_reference" in to_validate and (is_none_answer(said) or _NO_REFERENCE.search(said)):
             # "j'ai pas de référence": said where to find it and how else to ask, not "référence pas valide"
             dispatcher.utter_message(text=(
                 "Sans la référence, je ne peux pas retrouver votre réclamation ici : elle figure dans l'accusé de "
                 "réception que vous avez reçu. Vous pouvez aussi interroger directement le service :\n"
                 + other_ways_lines(services().policy)))
-            return [SlotSet("status_reference", None), SlotSet("status_contact", None), SlotSet("requested_slot", None)]
-        interrupt = detect_interrupt(said) if tracker.slots_to_validate() else None
+            return _status_lookup_stopped()
+        interrupt = detect_interrupt(said) if to_validate else None
         if interrupt in ("cancel", "request_human"):
             if interrupt == "request_human":  # the way out the assistant itself offers
                 await ActionRequestHuman().run(dispatcher, tracker, domain)
             else:
                 dispatcher.utter_message(response="utter_status_cancelled")
-            return [SlotSet("status_reference", None), SlotSet("status_contact", None), SlotSet("requested_slot", None)]
+            return _status_lookup_stopped()
         return await super().run(dispatcher, tracker, domain)
 
     async def extract_status_reference(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -460,14 +460,15 @@ def _read_phone(p: _Pass, f: dict[str, object], country: str, org_contacts: tupl
 
 def _read_date(date_text: str, r: Reading, *, now: datetime, tz: str) -> None:
     """The date of the facts, not a future one ("aujourd'hui" is when they write, rarely when it happened)."""
+    def the_next(parsed: ParsedDate) -> ParsedDate | None:  # the date said after this one
+        idx = date_text.find(parsed.text)
+        return find_date(_mask(date_text, idx, idx + len(parsed.text)), now=now, tz=tz) if idx >= 0 else None
+
     parsed = find_date(date_text, now=now, tz=tz)
     if parsed is not None and fold(parsed.text) in ("aujourd'hui", "ce jour"):
-        # "je vous écris aujourd'hui car le 3 novembre…": when they write; the facts' date may follow
-        idx = date_text.find(parsed.text)
-        parsed = find_date(_mask(date_text, idx, idx + len(parsed.text)), now=now, tz=tz) if idx >= 0 else None
+        parsed = the_next(parsed)  # "je vous écris aujourd'hui car le 3 novembre…": when they write
     if parsed is not None and parsed.precision == "year":  # "client depuis 2019, … le 12 octobre 2026": the day
-        idx = date_text.find(parsed.text)
-        later = find_date(_mask(date_text, idx, idx + len(parsed.text)) if idx >= 0 else date_text, now=now, tz=tz)
+        later = the_next(parsed)
         if later is not None and later.precision != "year":
             parsed = later
     if parsed is not None and fold(parsed.text) not in ("aujourd'hui", "ce jour"):
@@ -691,7 +692,7 @@ _NOT_A_FIRST_NAME = {
 # words of a sentence, not of a name ("merci de me rappeler" signs nothing); particles start no name
 _PARTICLES = {"de", "d", "du", "des", "la", "le", "van", "von", "den", "der"}
 _NOT_IN_A_NAME = (_NOT_A_FIRST_NAME - _PARTICLES) | {
-    "me", "m", "pour", "votre", "vos", "vous", "nous", "les", "et", "mon", "ma", "mes", "aux", "ce", "cette", "se",
+    "me", "m", "pour", "vous", "nous", "les", "et", "mon", "ma", "mes", "aux", "ce", "cette", "se",
     "ne", "par", "sur", "avec", "qui", "que", "rappeler", "repondre", "aider", "avance",
 }
 
@@ -852,9 +853,9 @@ _HOME_RE = re.compile(r"(?i)(?<![\w])(?:chez\s+moi|à\s+(?:mon|notre)\s+domicile
 
 
 # "…ma clôture hier rue de la Station à Gosselies": a street named without a preposition (not the home address:
-# no postcode follows, and no "j'habite" comes before)
+# no postcode follows; `_find_place` skips one after "j'habite")
 _BARE_STREET_RE = re.compile(
-    r"(?<![\w])(?<!habite\s)(?<!domicili[ée]\s)(?<!domicili[ée]e\s)(?P<place>(?i:rue|avenue|boulevard|chauss[ée]e|place"
+    r"(?<![\w])(?P<place>(?i:rue|avenue|boulevard|chauss[ée]e|place"
     r"|chemin|all[ée]e|route|quai|square|impasse)\s+(?i:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])?"
     r"[A-ZÀ-Ý][\w'’-]++(?:\s+[A-ZÀ-Ý][\w'’-]++)*(?:\s+\d{1,4}[a-zA-Z]?(?:/\d{1,3})?)?+"
     r"(?:\s+(?i:à|a)\s+[A-ZÀ-Ý][\w'’-]++)?+)(?!\s*,?\s*\d)"
