@@ -56,7 +56,15 @@ class AskComplaintConfirm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         svc = services()
-        summary = Intake(svc.policy, svc.now()).summary(dict(tracker.slots))
+        intake = Intake(svc.policy, svc.now())
+        if tracker.get_slot("correction_asked"):  # "Corriger un élément": which one, without the summary again
+            buttons = [{"title": label, "payload": f"Corriger : {label}"}
+                       for _, label in intake.correctable_fields(dict(tracker.slots))]
+            dispatcher.utter_message(response="utter_correct_which",
+                                     buttons=[*buttons, {"title": "Rien, tout est correct",
+                                                         "payload": "oui, c'est correct"}])
+            return []
+        summary = intake.summary(dict(tracker.slots))
         dispatcher.utter_message(response="utter_ask_complaint_confirm", summary=summary,
                                  buttons=[{"title": "Oui, c'est correct", "payload": "oui, c'est correct"},
                                           {"title": "Corriger un élément", "payload": "je veux corriger"}])

@@ -20,7 +20,7 @@ INTAKE_SLOTS = (
     "suggested_reason_code", "pending_exclusion", "exclusion_answers", "precision_asked", "field_failures",
     "refusal", "initiative_needed", "vague_description", "uploaded_attachments", "last_invalid",
     "facts_date_detail", "represented_person", "pending_letter", "declined_fields", "missing_required",
-    "doubtful_fields", "volunteered",
+    "doubtful_fields", "volunteered", "correction_asked",
     "intake_end", "organisation_named",
 )
 FORM_FIELDS = frozenset(FIELD_LABELS) | {"consent", "prior_contact", "initiative_taken", "exclusion_check",

@@ -43,7 +43,9 @@ _STREET_TYPES = (
 )
 # "Hauptstraße 5", "Kerkstraat 12": the street's kind at the end of its name
 _COMPOUND_STREET = r"[\w'’-]+(?:stra(?:ß|ss)e|str\.|weg|platz|gasse|straat|laan|steenweg|dreef|plein)"
-_TOWN = rf"(?:[{_UP}][\w'’-]*|[a-zà-ÿ][\w'’-]{{2,}})(?:[ -](?:sur|sous|lez|lès|les|en|le|la|de|du|aux|l'|[{_UP}][\w'’-]*))*"
+# a particle only inside the name ("Braine le Comte"), never its end ("6000 Charleroi depuis 10 ans")
+_TOWN = (rf"(?:[{_UP}][\w'’-]*|[a-zà-ÿ][\w'’-]{{2,}})"
+         rf"(?:[ -](?:(?:sur|sous|lez|lès|les|en|le|la|de|du|aux)[ -]|l')*[{_UP}][\w'’-]*)*")
 _POSTCODE = r"(?:(?:B|F|L|NL)\s*-\s*)?(?:\d{4,5}|\d{4}\s?[A-Z]{2})"
 _ADDRESS_RE = re.compile(
     rf"(?P<street>(?:(?<![\d.])(?<!\d\s)\d{{1,4}}(?:\s?(?:bis|ter|[a-zA-Z]))?[ \t]*,?[ \t]+(?:{_STREET_TYPES})\b[^,\n()]{{2,50}}?"
@@ -59,6 +61,7 @@ _TOWN_STOP = {
     "depuis", "pour", "avec", "où", "ou", "qui", "que", "en", "au", "aux", "dans", "sur", "vous", "nous", "il",
     "elle", "on", "mais", "car", "donc", "ce", "cet", "cette", "suite", "par", "mobile", "portable",
 }
+_TOWN_PARTICLES = {"le", "la", "sur", "en", "au", "aux", "sous", "lez", "lès", "les"}
 _CLOSINGS = (
     r"cordialement|bien (?:à|a) vous|bien cordialement|salutations(?: distinguées)?|sinc[èe]res salutations"
     r"|veuillez agr[ée]er[^\n]*|je vous prie d'agr[ée]er[^\n]*|merci d'avance|merci par avance|merci beaucoup"
@@ -581,9 +584,12 @@ def _find_address(work: str, org_address: str | None) -> tuple[str, tuple[int, i
     best = None
     for m in _ADDRESS_RE.finditer(work):
         street = _tidy(m.group("street"))
-        town_words = []
-        for w in m.group("town").split():
-            if fold(w).strip(".,") in _TOWN_STOP:
+        town_words: list[str] = []
+        said = m.group("town").split()
+        for i, w in enumerate(said):
+            nxt = said[i + 1] if i + 1 < len(said) else ""
+            inside = fold(w) in _TOWN_PARTICLES and nxt[:1].isupper() and fold(nxt).strip(".,") not in _TOWN_STOP
+            if fold(w).strip(".,") in _TOWN_STOP and not (town_words and inside):  # "Braine le Comte"
                 break
             town_words.append(w)
         if not town_words:
@@ -686,6 +692,9 @@ _NOT_A_FIRST_NAME = {
     "en", "au", "a", "alle", "allee", "venu", "venue", "tellement", "super", "hyper", "trop", "furieux", "furieuse",
     "deja", "encore", "toujours", "bien", "ici", "assez", "plus", "extremement", "outre", "choque", "choquee",
     "sa", "son", "ses", "leur", "votre", "vos", "fille", "fils", "mere", "pere", "epouse", "mari", "voisin", "voisine",
+    "souvent", "parfois", "rarement", "jamais", "chez", "la-bas", "absent", "absente", "malade", "seul", "seule",
+    "handicape", "handicapee", "age", "agee", "pensionne", "pensionnee", "oblige", "obligee", "sure", "sur", "certain",
+    "certaine", "desole", "desolee", "dans", "sans", "presque", "aussi", "moi-meme",
 }
 
 
@@ -973,6 +982,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bM\.)(?<!\bMr\.)(?<!\bMme\.)(?<!\bDr
 _REACH_ME_SENTENCE = re.compile(r"(?i)\b(?:[ée]crivez|r[ée]pondez|envoyez|contactez|appelez|joignez)[-\s]+(?:moi|nous)\b")
 
 
+def _is_the_objective(sentence: str, objective: object) -> bool:
+    """The sentence that is only the objective already taken ("Je demande le remboursement.")."""
+    if not isinstance(objective, str) or len(objective) < 12:
+        return False
+    said = re.sub(r"\W+", " ", sentence).strip().lower()
+    wanted = re.sub(r"\W+", " ", objective).strip().lower()
+    return said.endswith(wanted) and len(said.split()) - len(wanted.split()) <= 4  # "Je demande donc que …"
+
+
 def _facts_part(text: str, identity_spans: list[tuple[int, int]], f: dict[str, object]) -> str | None:
     """The message without its identity block, greeting and signature."""
     masked = text
@@ -987,12 +1005,14 @@ def _facts_part(text: str, identity_spans: list[tuple[int, int]], f: dict[str, o
         rf"(?i)(?:^|\n|[.!]\s)\s*(?:{_CLOSINGS}|dans\s+l['’]attente\b[^\n]*)[\s,.!]*(?:\n[^\n]{{0,60}}){{0,10}}$", masked)
     if closing:
         masked = masked[:closing.start() + 1]
-    kept = []
+    kept: list[str] = []
     for sentence in _SENTENCE_END.split(masked):
         part = sentence.strip()
         if not part:
             continue
         if _REACH_ME_SENTENCE.search(part) and len(part.split()) < 16:
+            continue
+        if kept and _is_the_objective(part, f.get("objective")):  # shown on its own line, not twice
             continue
         rest = _IDENTITY_WORDS.sub(" ", re.sub(r"[()\[\],;:.!?-]", " ", part))
         if len(re.findall(r"[^\W\d_]{2,}", rest)) < 3:

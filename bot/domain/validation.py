@@ -423,6 +423,10 @@ def validate_address(text: str, country: str) -> str:
 # ---------------------------------------------------------------- references and free text
 
 
+# a reference without digits: "ABC-XYZ", or said as one ("dossier Dupont")
+_CODE_LIKE = re.compile(r"[A-Z]{2,}(?:[-/.][A-Z0-9]+)+|(?i:(?:dossier|r[ée]f[ée]rence|r[ée]f\.?|n°)\s+\S.*)")
+
+
 def validate_file_reference(text: str) -> str | None:
     """The reference of an existing file, or None when the citizen has none."""
     value = _clean(text or "").replace("\n", " ")
@@ -434,10 +438,17 @@ def validate_file_reference(text: str) -> str | None:
             "too_long",
             EXAMPLES["file_reference"],
         )
-    if not re.search(r"\d", value) and len(value.split()) >= 3:  # "elle est sur la lettre", "je vais chercher"
+    if parse_yes_no(value) is True:  # "oui", "oui j'en ai une": the reference itself is still to come
+        raise FieldError(
+            "Quelle est cette référence ? Indiquez-la telle qu'elle figure sur votre courrier.",
+            "value_missing",
+            EXAMPLES["file_reference"],
+        )
+    if not re.search(r"\d", value) and not _CODE_LIKE.fullmatch(value):
+        # "elle est sur la lettre", "pour moi-même" (another question's answer), "Dupont": kept once confirmed
         raise FieldError(
             "Je ne vois pas de référence dans votre réponse : indiquez-la telle qu'elle figure sur votre "
-            "courrier, ou répondez « aucune ».",
+            "courrier, ou répondez « aucune ». Si c'est bien elle, répondez « oui » et je la garde telle quelle.",
             "doubtful",
             EXAMPLES["file_reference"],
         )

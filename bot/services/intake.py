@@ -102,6 +102,10 @@ KEEPABLE = ("phone", "address", "file_reference", "facts_date", "facts_place", "
 FREE_TEXT_FIELDS = ("facts_description", *COMPLAINT_FREE_TEXT)
 _NAME_SAID_AS_SUCH = re.compile(r"(?i)\b(?:je\s+m['’ ]?appel|je\s+suis|moi\s+c['’]est|c['’]est|mon\s+(?:nom|pr[ée]nom)|nom\s*:"
                                 r"|pr[ée]nom\s*:)")
+# what the address reader leaves out but the postman needs: kept as typed
+_ADDRESS_COMPLEMENT = re.compile(r"(?i)\b(?:r[ée]sidence|app(?:artemen)?t|appt|bloc|[ée]tage|b[âa]timent|chez|c/o"
+                                 r"|bo[îi]te|bte|bus|lieu-dit|hameau|cedex|bp)\b")
+_PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
 _VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
 _CONSENT_QUESTION = re.compile(r"\?\s*$|\bet si\b|se passe (?:quoi|t-il)|qu'est-ce qui se passe|obligatoire|suis-je oblige"
                                r"|je suis oblige|a quoi (?:ca|cela) sert|pourquoi")
@@ -208,7 +212,7 @@ class Intake:
             reading = replace(reading, fields={**reading.fields, "facts_description": first_message.strip()})
         step.merge(self._take(reading, {}, fields, letter=letter))
         if letter:
-            step.slots["volunteered"] = sorted(k for k in step.slots if k in FIELD_LABELS)
+            step.slots["volunteered"] = sorted(k for k in step.slots if k in NOTED_LABELS)
         step.merge(self._lacking(reading, step.slots))
         step.merge(self._other_organisation(first_message, {}))
         state = dict(step.slots)
@@ -416,6 +420,10 @@ class Intake:
             if corrected is not None:
                 corrected.slots.setdefault(slot, None)
                 return corrected
+        found_address = reading.fields.get("address") if reading is not None and slot == "address" else None
+        if isinstance(found_address, str) and len(text.split()) > len(found_address.split()) \
+                and not _ADDRESS_COMPLEMENT.search(text):
+            value = found_address  # "j'habite au 14 rue des Lilas à 6000 Charleroi depuis 10 ans": the address only
         step = self.handle(slot, value, state)
         if step.slots.get(slot) is None and reading is not None and slot not in reading.fields \
                 and slot not in (*FREE_TEXT_FIELDS, "exclusion_check"):
@@ -515,7 +523,7 @@ class Intake:
         failures = (state.get("field_failures") or {}).get(slot, 0)
         confirmed = last and (given == last or (parse_yes_no(given) is True and failures >= 1))
         repeated = last and given == last and failures >= 2
-        if not (confirmed or repeated) or not last or len(last) > 200:
+        if not (confirmed or repeated) or not last or len(last) > 200 or parse_yes_no(last) is not None:
             return None
         doubtful_fields = sorted({*(state.get("doubtful_fields") or []), slot})
         rest = {k: v for k, v in (state.get("last_invalid") or {}).items() if k != slot}
@@ -719,22 +727,37 @@ class Intake:
         if isinstance(text, bool):
             return Step(slots={"complaint_confirm": text or None})
         raw = str(text).strip()
-        corrected = self.correction(raw, state, "complaint_confirm")
+        corrected = None if _PICKED_FIELD.match(raw) else self.correction(raw, state, "complaint_confirm")
         if corrected is not None:
-            corrected.slots["complaint_confirm"] = None
+            corrected.slots.update(complaint_confirm=None, correction_asked=None)
             return corrected
         field_name = self.field_named(raw)
         if field_name:
-            return Step(slots={field_name: None, "complaint_confirm": None}, say=[Say("utter_correct_ok")])
+            return Step(slots={field_name: None, "complaint_confirm": None, "correction_asked": None},
+                        say=[Say("utter_correct_ok")])
         answer = parse_yes_no(raw)
         if answer:
-            return Step(slots={"complaint_confirm": True})
-        return Step(slots={"complaint_confirm": None}, say=[Say("utter_correct_which")])
+            return Step(slots={"complaint_confirm": True, "correction_asked": None})
+        if answer is False and state.get("correction_asked"):  # "non, rien": the summary is shown again
+            return Step(slots={"complaint_confirm": None, "correction_asked": None})
+        # which element? asked with one button per field, the summary is not printed again
+        return Step(slots={"complaint_confirm": None, "correction_asked": True})
+
+    def correctable_fields(self, state: dict[str, Any]) -> list[tuple[str, str]]:
+        """(field, label) of the summary's lines, for the "which element?" buttons."""
+        shown = [name for name in FIELD_LABELS if name in self.policy.ask_fields or name == "acting_for"]
+        return [(name, FIELD_LABELS[name]) for name in shown if name != "acting_for" or state.get("acting_for")]
 
     def field_named(self, text: str, entity: str | None = None) -> str | None:
         """The field a correction names ("mon e-mail est faux" -> email), if any."""
         if entity in FIELD_LABELS and entity in self.policy.ask_fields:
             return entity
+        picked = _PICKED_FIELD.match(text or "")  # a "which element?" button: "Corriger : Date des faits"
+        if picked:
+            label = picked.group(1).strip().lower()
+            for name, shown in FIELD_LABELS.items():
+                if shown.lower() == label and (name in self.policy.ask_fields or name == "acting_for"):
+                    return name
         low = f" {text.lower()} "
         for name, words in FIELD_WORDS:
             if name in self.policy.ask_fields and any(w in low for w in words):
@@ -782,6 +805,11 @@ class Intake:
         if result.outcome == "ask" and result.reason_code:
             if (result.reason_code == "too_old" and self.policy.too_old
                     and self.policy.too_old.unless_initiative_taken and state.get("initiative_taken") is None):
+                if state.get("prior_contact") is True and "prior_contact" in (state.get("volunteered") or []):
+                    # the letter tells it ("j'ai déjà écrit trois fois depuis"): a démarche since the facts; a
+                    # "yes" to "avez-vous déjà contacté le service ?" may be older than the facts: asked
+                    return Step(slots={"initiative_taken": True}).merge(
+                        self._assess({**state, "initiative_taken": True}, first_message=first_message))
                 return Step(slots={"initiative_needed": True})
             return Step(slots={"pending_exclusion": {"code": result.reason_code, "question": result.question}})
         if result.outcome == "flagged" and result.reason_code:

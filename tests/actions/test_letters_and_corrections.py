@@ -161,6 +161,30 @@ async def test_changing_a_field_without_its_value_still_asks_for_it(use_policy) 
     assert slots["email"] is None and slots["requested_slot"] == "email"
 
 
+async def test_correct_an_element_asks_which_with_buttons_without_the_summary_again(use_policy) -> None:
+    from actions.asks import AskComplaintConfirm
+    use_policy("igretec")
+    _, slots = await form(FULL, {"complaint_confirm": "je veux corriger"}, requested="complaint_confirm")
+    assert slots["correction_asked"] is True and slots["requested_slot"] == "complaint_confirm"
+    d = CollectingDispatcher()
+    await AskComplaintConfirm().run(d, make_tracker({**FULL, **slots}, loop="complaint_form"), {})
+    assert [m["response"] for m in d.messages] == ["utter_correct_which"], "the summary is not printed again"
+    titles = [b["title"] for b in d.messages[0]["buttons"]]
+    assert {"Nom", "Adresse", "Date des faits", "Objectif", "Rien, tout est correct"} <= set(titles)
+    for title, field in (("Date des faits", "facts_date"), ("Lieu", "facts_place"), ("Nom", "last_name"),
+                         ("Au nom de", "acting_for"), ("Objectif", "objective")):
+        picked = next(b["payload"] for b in d.messages[0]["buttons"] if b["title"] == title)
+        _, chosen = await form({**FULL, **slots}, {"complaint_confirm": picked}, requested="complaint_confirm")
+        assert chosen[field] is None and chosen["requested_slot"] == field and not chosen["correction_asked"], title
+    _, nothing = await form({**FULL, **slots}, {"complaint_confirm": "non, rien"}, requested="complaint_confirm")
+    assert not nothing["correction_asked"] and nothing["requested_slot"] == "complaint_confirm"
+    d = CollectingDispatcher()
+    await AskComplaintConfirm().run(d, make_tracker({**FULL, **nothing}, loop="complaint_form"), {})
+    assert [m["response"] for m in d.messages] == ["utter_ask_complaint_confirm"], "then the summary again"
+    _, done = await form({**FULL, **slots}, {"complaint_confirm": "oui, c'est correct"}, requested="complaint_confirm")
+    assert done["complaint_confirm"] is True
+
+
 async def test_an_imprecise_date_is_kept_as_said_and_shown_so(use_policy) -> None:
     from actions.asks import AskComplaintConfirm
 
@@ -307,3 +331,14 @@ async def test_a_firm_unpaid_for_its_invoice_is_asked_whether_it_is_a_co_contrac
     _, resident = await start("Le chantier de la rue de Mons bloque ma sortie de garage depuis le 2 novembre et "
                               "personne ne répond à mes appels.")
     assert not resident.get("pending_exclusion"), "a resident near a building site is not asked"
+
+
+async def test_a_letter_that_tells_a_demarche_since_old_facts_is_not_asked_about_it_again(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    told = ("Bonjour, je m'appelle Nadia Benali, rue de la Station 8, 1400 Nivelles, nadia.benali@example.be, "
+            "0471 22 33 44. En mars 2025, votre agence de Nivelles a perdu mes attestations de soins. {} "
+            "Je demande le remboursement de mes soins.")
+    _, slots = await start(told.format("J'ai déjà écrit trois fois depuis, sans réponse."))
+    assert slots["initiative_taken"] is True and not slots.get("initiative_needed")
+    _, silent = await start(told.format(""))
+    assert silent["initiative_needed"] is True and silent.get("initiative_taken") is None

@@ -109,6 +109,19 @@ async def test_a_doubtful_landline_is_kept_as_typed_once_confirmed(use_policy) -
     assert responses(d) == ["utter_kept_as_typed"]
 
 
+async def test_a_file_reference_question_answered_with_yes_or_another_answer_is_not_stored(use_policy) -> None:
+    use_policy("igretec")
+    state = before("file_reference")
+    for _ in range(3):  # "oui" again and again: the reference is asked for, "oui" is never kept as one
+        d, slots = await form(state, {"file_reference": "oui"})
+        state.update(slots)
+        assert slots["file_reference"] is None and slots["requested_slot"] == "file_reference"
+    d, slots = await form(before("file_reference"), {"file_reference": "Pour moi-même"})
+    assert slots["file_reference"] is None and "répondez « oui »" in d.messages[0]["validation_message"]
+    d, kept = await form({**before("file_reference"), **slots}, {"file_reference": "oui"})
+    assert kept["file_reference"] == "Pour moi-même" and kept["doubtful_fields"] == ["file_reference"]
+
+
 @pytest.mark.parametrize(("slot", "answer"), [
     ("address", "chez moi"), ("phone", "0475"), ("file_reference", "x" * 150), ("facts_date", "le jour de la fête"),
     ("facts_place", "?"), ("persons_contacted", "!"), ("objective", "?"), ("last_name", "Charge12"),
@@ -365,3 +378,16 @@ def test_a_declined_field_is_said_so_in_its_own_gender() -> None:
     declined = {"declined_fields": ["address", "phone"]}
     assert (intake.display("address", None, declined), intake.display("phone", None, declined)) == (
         "non communiquée", "non communiqué")
+
+
+@pytest.mark.parametrize(("answer", "stored"), [
+    ("j'habite au 14 rue des Lilas à 6000 Charleroi depuis 10 ans", "14 rue des Lilas, 6000 Charleroi"),
+    ("c'est rue des Lilas 14, 6000 Charleroi", "rue des Lilas 14, 6000 Charleroi"),
+    ("Résidence Les Pins, appartement 4, rue Haute 3, 7000 Mons",  # what the postman needs is kept
+     "Résidence Les Pins, appartement 4, rue Haute 3, 7000 Mons"),
+])
+async def test_an_address_answer_stores_the_address_not_the_sentence_around_it(use_policy, answer, stored) -> None:
+    use_policy("igretec")
+    _, slots = await form(before("address"), {"address": answer})
+    assert slots["address"] == stored
+    assert slots.get("last_name") is None

@@ -472,3 +472,22 @@ def test_a_company_number_is_not_a_phone():
 def test_saying_whose_daughter_one_is_is_not_a_name():
     f = read("Ma mère, Mme Jeanne Dewit, 91 ans, n'a pas été remboursée. Je suis sa fille, Françoise Dewit.").fields
     assert f.get("last_name") != "Fille" and f.get("first_name") != "Sa"
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("j'habite au 14 rue des Lilas à 6000 Charleroi depuis 10 ans", "14 rue des Lilas, 6000 Charleroi"),
+    ("rue Haute 3, 7090 Braine le Comte", "rue Haute 3, 7090 Braine le Comte"),
+    ("rue Haute 3, 4470 Saint Georges sur Meuse", "rue Haute 3, 4470 Saint Georges sur Meuse"),
+    ("rue Haute 3, 1420 Braine-l'Alleud", "rue Haute 3, 1420 Braine-l'Alleud"),
+    ("rue Haute 3, 7000 Mons Le technicien est venu", "rue Haute 3, 7000 Mons"),
+])
+def test_a_town_keeps_its_inner_particles_and_never_ends_on_one(text, address) -> None:
+    assert read(text).fields["address"] == address
+
+
+@pytest.mark.parametrize("text", ["rue des Lilas 14, 6000 Charleroi mais je suis souvent chez ma fille",
+                                  "je suis malade et seule depuis le mois passé",
+                                  "je suis désolée de vous déranger"])
+def test_je_suis_followed_by_an_adverb_or_a_state_signs_nothing(text) -> None:
+    fields = read(text).fields
+    assert "last_name" not in fields and "first_name" not in fields

@@ -500,6 +500,18 @@ def test_a_file_reference_without_any_number_is_doubted_not_stored():
         validate_file_reference("elle est sur la lettre")
     assert err.value.code == "doubtful"
     assert validate_file_reference("dossier Dupont") == "dossier Dupont"
+    assert validate_file_reference("ABC-XYZ") == "ABC-XYZ"
+    for other_answer in ("Pour moi-même", "Dupont"):  # another question's answer, a name: confirmed or not
+        with pytest.raises(FieldError) as err:
+            validate_file_reference(other_answer)
+        assert err.value.code == "doubtful" and "répondez « oui »" in err.value.message
+
+
+def test_yes_to_the_reference_question_asks_for_the_reference_itself():
+    for yes in ("oui", "oui j'en ai une", "Oui"):
+        with pytest.raises(FieldError) as err:
+            validate_file_reference(yes)
+        assert err.value.code == "value_missing" and err.value.message.startswith("Quelle est cette référence")
 
 
 def test_an_email_without_its_end_says_what_is_missing():
