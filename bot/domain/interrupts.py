@@ -14,16 +14,20 @@ from bot.domain.text import fold
 
 Interrupt = Literal["cancel", "start_over", "request_human"]
 
+_CANCEL_WORDS = (r"(?:annuler|annule|annulez|annulation|stop|stoppe|arrete|arreter|arretez|j'arrete( tout| la)?|"
+                 r"abandonner|j'abandonne|je laisse tomber|laisse tomber|laissez tomber|oubliez( ca| tout)?|oublie( ca| tout)?|"
+                 r"je ne veux plus (?:continuer|porter plainte|faire de reclamation|deposer de reclamation)|"
+                 r"je ne souhaite plus (?:continuer|porter plainte))")
+
 _PATTERNS: list[tuple[Interrupt, re.Pattern[str]]] = [
     ("start_over", re.compile(
         r"^(je veux |je voudrais |on peut |on va |peut-on |pouvez-vous )?"
         r"(tout )?(recommencer|reprendre (du|depuis le|a) (debut|zero)|repartir de zero|tout reprendre|"
         r"tout refaire|recommence|on recommence|restart|reset)( tout| a zero| depuis le debut| du debut)?( svp| stp| s'il vous plait)?$")),
     ("cancel", re.compile(
-        r"^(?:(?:en fait|bon|finalement|non|ok|bah|ben|euh|alors) )*(je veux |je voudrais |je prefere )?(annuler|annule|annulez|annulation|stop|stoppe|arrete|arreter|arretez|"
-        r"abandonner|j'abandonne|laisse tomber|laissez tomber|oubliez( ca| tout)?|oublie( ca| tout)?|"
-        r"je ne veux plus (continuer|porter plainte|faire de reclamation|deposer de reclamation)|"
-        r"je ne souhaite plus (continuer|porter plainte))( (ma|la) (reclamation|plainte|demarche))?( svp| stp| s'il vous plait| merci)?"
+        r"^(?:(?:en fait|bon|finalement|non|ok|bah|ben|euh|alors) )*(je veux |je voudrais |je prefere )?"
+        rf"{_CANCEL_WORDS}(?: (?:et )?{_CANCEL_WORDS})*"  # "laissez tomber, j'arrête"
+        r"( (ma|la) (reclamation|plainte|demarche))?( svp| stp| s'il vous plait| merci)?"
         r"( (je verrai|on verra|je reviendrai|je le ferai|je reessaierai) plus tard)?( merci)?$")),
     ("request_human", re.compile(
         r"^(je (veux|voudrais|souhaite|prefere|peux) |puis-je |est-ce que je peux |pouvez-vous me passer |passez-moi )?"

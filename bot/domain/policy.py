@@ -112,6 +112,8 @@ class Retention(_Strict):
 
 def of_organisation(name: str) -> str:
     """ "d'IGRETEC", "du SPF Sécurité sociale", "de Solidaris Brabant": French elision and contraction."""
+    if re.match(r"(?:Notre|Nos|Votre|Vos)\b", name):  # a preset's placeholder name: "de notre société"
+        return f"de {name[0].lower()}{name[1:]}"
     if re.match(r"(?i)(?:SPF|service|centre|CPAS|conseil|ministère|fonds|forem)\b", name):
         return f"du {name}"
     if re.match(r"(?i)[aeiouyhàâéèêëîïôöûü]", name):

@@ -76,7 +76,7 @@ _NONE_RE = re.compile(
     r"|(?:je n'en ai|j'en ai|jen ai|j'en ai eu|je n'en ai eu) (?:pas|aucune?|jamais)(?: (?:de |d')\w.*)?"
     r"|(?:je n'ai|j'ai|jai) (?:pas|jamais) (?:de |d')\w.*|j'ai pas|je n'ai pas|jai pas"
     r"|je n'ai (?:eu|contacte) personne|je n'ai rien|j'ai rien|pas que je sache"
-    r"|(?:non,? )?(?:aucun|aucune|personne|rien)(?: \w+)?)"
+    r"|(?:non,? )?(?:aucun|aucune|personne|rien)(?: en particulier| de precis| de special| \w+)?)"
     r"(?:[ ,.!]+(?:desole|desolee|malheureusement|merci|non|pas))*$"
 )
 
@@ -318,6 +318,10 @@ def validate_email(text: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
+_TAKEN_BACK = re.compile(r"(?i)\b(?:non|pardon|d[ée]sol[ée]e?|plut[ôo]t|en fait|oups|erreur|je me suis tromp[ée]e?"
+                         r"|pas celui-l[àa]|c'est le)\b")
+
+
 def validate_phone(text: str, country: str) -> str:
     """A valid phone number, as E.164; national numbers are read for `country`, then for the
     neighbouring countries (a citizen of a Belgian body may live in France). A number the library
@@ -329,7 +333,11 @@ def validate_phone(text: str, country: str) -> str:
         example,
     )
     text = _clean(text or "").replace("\n", " ")
-    for match in phonenumbers.PhoneNumberMatcher(text, country, leniency=phonenumbers.Leniency.VALID):
+    found = list(phonenumbers.PhoneNumberMatcher(text, country, leniency=phonenumbers.Leniency.VALID))
+    if found:
+        # "06 11 22 33 44 ah non 06 11 22 33 45 pardon": the number given after taking the first back
+        taken_back = len(found) > 1 and _TAKEN_BACK.search(text[found[0].end:found[-1].start])
+        match = found[-1] if taken_back else found[0]
         return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
     digits = re.sub(r"[^\d+]", "", text)
     if digits.startswith("00"):
@@ -495,7 +503,7 @@ def validate_free_text(text: str, field: str, min_words: int = 1, max_chars: int
         )
     if len(_words(value)) < min_words:
         raise FieldError(f"Pouvez-vous préciser {label} en quelques mots de plus ?{hint}", "too_short", example)
-    return value
+    return re.sub(r"\s*([!?])\1+\s*$|\s*!+\s*$", "", value) or value  # "l'aspirateur Turbo 3000 !!!"
 
 
 def validate_description(text: str) -> str:

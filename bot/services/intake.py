@@ -105,8 +105,11 @@ _NAME_SAID_AS_SUCH = re.compile(r"(?i)\b(?:je\s+m['’ ]?appel|je\s+suis|moi\s+c
 # what the address reader leaves out but the postman needs: kept as typed
 _ADDRESS_COMPLEMENT = re.compile(r"(?i)\b(?:r[ée]sidence|app(?:artemen)?t|appt|bloc|[ée]tage|b[âa]timent|chez|c/o"
                                  r"|bo[îi]te|bte|bus|lieu-dit|hameau|cedex|bp)\b")
+_FIRST_CLAUSE = re.compile(r"(?i)\s*(?:[,.;:!?]|\bmais\b|\bet\b)\s*")
 _PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
 _VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
+_ABOUT_CONSENT = re.compile(r"\bet si\b|refus|obligatoire|suis-je oblige|je suis oblige|a quoi (?:ca|cela) sert"
+                            r"|pourquoi")
 _CONSENT_QUESTION = re.compile(r"\?\s*$|\bet si\b|se passe (?:quoi|t-il)|qu'est-ce qui se passe|obligatoire|suis-je oblige"
                                r"|je suis oblige|a quoi (?:ca|cela) sert|pourquoi")
 _CORRECTION_CUE = re.compile(
@@ -401,7 +404,8 @@ class Intake:
         it carries besides). Never the raw text of a question stored as a value."""
         text = value if isinstance(value, str) else None
         asked_back = self.procedure_question(text) if text else None
-        if asked_back is not None and not (slot == "email" and asked_back == "no_email"):
+        if asked_back is not None and not (slot == "email" and asked_back == "no_email") \
+                and not (slot == "consent" and self._yes_then_more(text or "")):
             # "combien de temps pour avoir une réponse ?": answered, then the same question again
             return Step(slots={slot: None}, say=[Say(text=procedure_answer(self.policy, asked_back))])
         if not text or slot in ("complaint_confirm",):
@@ -567,6 +571,13 @@ class Intake:
         return Step(slots={"refusal": refusal, "decision": code})
 
     def _on_consent(self, text: Any, state: dict[str, Any]) -> Step:
+        if isinstance(text, str) and self._yes_then_more(text) and not _ABOUT_CONSENT.search(fold(text)):
+            # "oui mais j'habite en Espagne, comment je fais ?": the consent is given, the question answered
+            step = Step(slots={"consent": True})
+            topic = procedure_topic(text)
+            if topic is not None:
+                step.say.append(Say(text=procedure_answer(self.policy, topic)))
+            return step
         if isinstance(text, str) and _CONSENT_QUESTION.search(fold(text)):
             # "et si je refuse, il se passe quoi ?": answered, then the same question
             return Step(slots={"consent": None}, say=[Say(text=(
@@ -579,6 +590,11 @@ class Intake:
         if not answer:
             return Step(slots={"consent": False, "intake_end": Ending.NO_CONSENT.value})
         return Step(slots={"consent": True})
+
+    @staticmethod
+    def _yes_then_more(text: str) -> bool:
+        """"oui mais …", "d'accord, combien de temps ?": a yes first, then something else."""
+        return len(text.split()) > 1 and parse_yes_no(_FIRST_CLAUSE.split(text.strip(), 1)[0]) is True
 
     def _on_acting_for(self, text: Any, state: dict[str, Any]) -> Step:
         acting = parse_acting_for(str(text))

@@ -27,8 +27,15 @@ def _other_ways(policy: Policy) -> list[str]:
 
 
 def other_ways_lines(policy: Policy) -> str:
-    """The preset's other ways to file, as lines; the organisation's name when it gives none."""
-    return "\n".join(_other_ways(policy)) or policy.organisation.name
+    """The preset's other ways to file, as lines; when it gives none, its offices (a plan that takes
+    complaints in person) or the organisation itself, never an invented contact."""
+    lines = _other_ways(policy)
+    if lines:
+        return "\n".join(lines)
+    if policy.intake_mode == "in_person" and policy.in_person:
+        where = [v for v in (policy.in_person.address, policy.in_person.hours) if v]
+        return "• en personne, à nos bureaux" + (f" ({', '.join(where)})" if where else ", aux heures d'ouverture")
+    return f"• auprès {of_organisation(policy.organisation.name)}"
 
 
 def in_person_text(policy: Policy) -> str:
@@ -55,6 +62,11 @@ def procedure_answer(policy: Policy, topic: Topic) -> str:
     if topic == "delay":
         return (f"Vous recevrez un accusé de réception {_flat(policy.acknowledgement.text)}, "
                 f"puis une réponse {_flat(policy.answer.text)}.")
+    if topic == "abroad" and policy.intake_mode == "in_person":
+        return ("Je peux préparer votre dossier ici, d'où que vous soyez, avec une adresse ou un numéro de "
+                "téléphone à l'étranger. La procédure prévoit ensuite que la réclamation soit présentée en "
+                "personne, à nos bureaux, et n'indique pas d'autre moyen ; si vous ne pouvez pas vous déplacer, "
+                "dites-le dans votre description : le service en sera informé.")
     if topic == "abroad":
         return ("Oui : vous pouvez introduire une réclamation où que vous habitiez. Une adresse ou un numéro de "
                 "téléphone à l'étranger est accepté : indiquez simplement le pays.")

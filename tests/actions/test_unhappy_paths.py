@@ -337,6 +337,27 @@ async def test_a_question_about_refusing_consent_is_answered_not_taken_as_a_refu
     assert "Sans votre accord" in texts(d) and "reclamation@igretec.com" in texts(d)
 
 
+@pytest.mark.parametrize(("policy", "answer", "said"), [
+    ("plan-gestion", "oui mais je peux pas venir à vos bureaux, j'habite en Espagne, comment je fais ?",
+     "d'où que vous soyez"),
+    ("igretec", "oui, combien de temps ça prend ?", "accusé de réception"),
+    ("igretec", "d'accord mais j'habite en France, c'est possible ?", "où que vous habitiez"),
+])
+async def test_a_yes_with_a_question_gives_consent_and_answers_the_question(use_policy, policy, answer, said) -> None:
+    use_policy(policy)
+    d, slots = await form({"intake_id": "i1"}, {"consent": answer})
+    assert slots["consent"] is True and not slots.get("intake_end")
+    assert said in texts(d) and "Sans votre accord" not in texts(d)
+
+
+async def test_a_yes_that_asks_whether_consent_is_mandatory_is_explained_first(use_policy) -> None:
+    use_policy("plan-gestion")
+    d, slots = await form({"intake_id": "i1"}, {"consent": "ok mais c'est obligatoire ?"})
+    assert slots["consent"] is None and "Sans votre accord" in texts(d)
+    assert "en personne, à nos bureaux" in texts(d), "the plan's own way, not its placeholder name"
+    assert "Notre entreprise" not in texts(d)
+
+
 async def test_a_letter_that_only_says_it_is_a_complaint_is_asked_its_facts_never_a_yes_no(use_policy) -> None:
     use_policy("igretec")
     text = ("Bonjour, je suis gérant de la SPRL Boulangerie Hanotiau à Fleurus. "

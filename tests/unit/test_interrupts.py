@@ -5,7 +5,7 @@ from bot.domain.interrupts import detect_interrupt
 
 @pytest.mark.parametrize("text,kind", [
     ("en fait laissez tomber, je verrai plus tard", "cancel"),
-    ("bon laissez tomber", "cancel"),
+    ("bon laissez tomber", "cancel"), ("laissez tomber, j'arrête", "cancel"), ("bon j'abandonne et j'arrête", "cancel"),
     ("annuler", "cancel"), ("Annuler !", "cancel"), ("stop", "cancel"), ("j'abandonne", "cancel"),
     ("laissez tomber", "cancel"), ("je veux annuler ma réclamation", "cancel"),
     ("je ne veux plus porter plainte", "cancel"),

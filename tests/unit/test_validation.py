@@ -519,3 +519,22 @@ def test_an_email_without_its_end_says_what_is_missing():
     with pytest.raises(FieldError) as err:
         validate_email("karim.benali@gmail")
     assert "après « @gmail »" in err.value.message
+
+
+@pytest.mark.parametrize(("text", "country", "stored"), [
+    ("06 11 22 33 44 ah non 06 11 22 33 45 pardon", "FR", "+33611223345"),
+    ("0478 12 34 56 non pardon 0478 12 34 57", "BE", "+32478123457"),
+    ("0478 12 34 56 ou 071 23 45 67", "BE", "+32478123456"),  # two numbers, none taken back: the first
+])
+def test_a_phone_taken_back_in_the_same_message_is_replaced_by_the_next(text, country, stored) -> None:
+    from bot.domain.validation import validate_phone
+    assert validate_phone(text, country) == stored
+
+
+def test_registry_answers_without_anyone_or_with_shouting_are_stored_clean() -> None:
+    from bot.domain.remarks import read_remark
+    from bot.domain.validation import validate_free_text
+    assert validate_free_text("non personne en particulier", "persons_targeted") == "aucun"
+    assert validate_free_text("l'aspirateur Turbo 3000 !!!", "service_concerned") == "l'aspirateur Turbo 3000"
+    remark = read_remark("je viens de le dire : aspirateur en panne", "subject")
+    assert remark is not None and remark.kind == "already_said" and remark.rest == "aspirateur en panne"
