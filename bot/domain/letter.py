@@ -189,8 +189,13 @@ _NOT_OBJECTIVE = re.compile(
     r"|signaler|vous\s+(?:signaler|informer|faire\s+part)|r[ée]clamer\b(?!\s+(?:le|la|un|une|mon|ma|des|l))"
     r"|savoir\s+(?!si)|vous\s+dire|dire|expliquer|vous\s+expliquer)"
 )
+_RELATIVES = (r"p[èe]re|m[èe]re|papa|maman|fils|fille|mari|femme|[ée]pouse|[ée]poux|fr[èe]re|s[œo]e?ur|grand-m[èe]re"
+              r"|grand-p[èe]re|oncle|tante|voisine?|compagne?|enfant|b[ée]b[ée]|belle-m[èe]re|beau-p[èe]re")
+# "mon père c'est Henri Girard", "ma mère, elle s'appelle…": a relative named just before
+_RELATIVE_BEFORE = re.compile(rf"(?i)\b(?:mon|ma|notre|son|sa)\s+(?:{_RELATIVES})\s*,?\s*(?:(?:elle|il)\s+)?$")
 _THEIR_NAME_RE = re.compile(
-    rf"(?i:\b(?:elle|il)\s+s['’]appelle|\b(?:elle|il)\s+se\s+nomme|\bson\s+nom\s+(?:est|c['’]est))\s+"
+    rf"(?i:\b(?:elle|il)\s+s['’]appelle|\b(?:elle|il)\s+se\s+nomme|\bson\s+nom\s+(?:est|c['’]est)"
+    rf"|\b(?:mon|ma)\s+(?:{_RELATIVES})\s*,?\s*(?:c['’]est|s['’]appelle|se\s+nomme))\s+"
     rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})[ .,]*"
 )
 _GROUP_RE = re.compile(
@@ -736,6 +741,8 @@ def _sms_name(text: str) -> _Name | None:
 def _introduced_name(text: str) -> _Name | None:
     """"je m'appelle…", "mon nom est…", "ici…": up to the end of the clause."""
     m = _NAME_INTRO_RE.search(text)
+    while m and _RELATIVE_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+        m = _NAME_INTRO_RE.search(text, m.end())  # "mon père c'est Henri Girard": not the citizen's name
     if m and re.match(r"(?i)(?:sa|son|ses|leur|la|le|l['’]|un|une|votre|vos|très|tres|pas|en|à|a|au)\s", text[m.end():]):
         m = _NAME_INTRO_RE.search(text, m.end())  # "je suis sa fille, Françoise Dewit": not a name yet
     if not m:
@@ -1043,7 +1050,7 @@ _TOLD_IN_THE_PAST = re.compile(
     r"(?i)\b(?:j['’]?ai|jai|on\s+m['’]a|m['’]a|m['’]ont|il\s+a|elle\s+a|ils\s+ont|elles\s+ont|vous\s+avez|n['’]a|n['’]ont"
     r"|sont|suis|est|a|ont)\s+(?:(?:pas|jamais|rien|d[ée]j[àa]|bien|encore|toujours|compl[èe]tement|tr[èe]s|mal|vraiment"
     r"|trop|plus)\s+){0,2}"
-    r"[^\W\d_]{2,}(?:[ée]e?s?|[iu]s?|it|ert|ait)\b")
+    r"(?-i:[a-zà-ÿ]{2,}(?:[ée]e?s?|[iu]s?|it|ert|ait))\b")  # lower case: "c'est Henri" tells nothing
 _SHORT_ACCOUNT_MIN_WORDS = 8
 
 
@@ -1055,7 +1062,8 @@ def tells_facts(text: str) -> bool:
 
     if len((text or "").split()) < _SHORT_ACCOUNT_MIN_WORDS:
         return False
-    return bool(_FIRST_PERSON_RE.search(text) and _TOLD_IN_THE_PAST.search(text) and not is_vague(text))
+    told = _TOLD_IN_THE_PAST.search(text.lower() if text.isupper() else text)  # a participle is lower case
+    return bool(_FIRST_PERSON_RE.search(text) and told and not is_vague(text))
 
 
 def reads_as_complaint(text: str, reading: Reading | None = None) -> bool:

@@ -74,6 +74,8 @@ def read_remark(text: str | None, field: str) -> Remark | None:
     if m and words <= 25:
         rest = raw[_original_index(raw, folded, m.end()):].strip(" ,.;:-!")
         rest = re.sub(r"(?i)^(?:c'est|c’est|a savoir|à savoir|donc|:)\s*", "", rest)
+        if not re.search(r"\w", rest):  # "Dubois, je viens de vous le dire": the value came first
+            rest = re.sub(r"(?i)[\s,;:.!-]*(?:je\s+)?(?:vous\s+)?$", "", raw[:_original_index(raw, folded, m.start())])
         return Remark("already_said", rest if len(rest.split()) >= 1 and re.search(r"\w", rest) else "")
     if field in _DECLINE_RE and words <= 14 and (_DECLINE_RE[field].search(folded) or _DONT_KNOW.match(folded)
                                                  or (field in _NO_IS_DECLINE and (is_none_answer(raw)

@@ -37,6 +37,7 @@ from bot.domain.validation import (
     is_none_answer,
     parse_acting_for,
     parse_yes_no,
+    split_full_name,
     validate_field,
 )
 from bot.services.labels import CITIZEN_ACTING_FOR_LABELS
@@ -105,6 +106,8 @@ _NAME_SAID_AS_SUCH = re.compile(r"(?i)\b(?:je\s+m['’ ]?appel|je\s+suis|moi\s+c
 # what the address reader leaves out but the postman needs: kept as typed
 _ADDRESS_COMPLEMENT = re.compile(r"(?i)\b(?:r[ée]sidence|app(?:artemen)?t|appt|bloc|[ée]tage|b[âa]timent|chez|c/o"
                                  r"|bo[îi]te|bte|bus|lieu-dit|hameau|cedex|bp)\b")
+_NAME_THEN_MORE = re.compile(r"\s*[,;.]\s+|\s+-\s+|\s*,\s*")
+_FIRST_NAME_SAID = re.compile(r"(?i)(?:et\s+)?(?:mon\s+)?pr[ée]nom\s*(?::|c['’]est|est)?\s*([^\W\d_][\w'-]+)\W*$")
 _FIRST_CLAUSE = re.compile(r"(?i)\s*(?:[,.;:!?]|\bmais\b|\bet\b)\s*")
 _PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
 _VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
@@ -630,6 +633,9 @@ class Intake:
         try:
             return Step(slots={slot: validate_field(slot, text, country=self.policy.country), "last_invalid": None})
         except FieldError as err:
+            named = self._name_then_more(slot, text) if err.code == "invalid_name" else None
+            if named is not None:
+                return named
             if err.code == "anonymous_refusal":
                 refusal = refusal_for_anonymity(self.policy)
                 failures = dict(state.get("field_failures") or {})
@@ -652,6 +658,31 @@ class Intake:
             step = self._invalid(slot, err.message, state, err.example)
             step.slots["last_invalid"] = {**(state.get("last_invalid") or {}), slot: given}
             return step
+
+    def _name_then_more(self, slot: str, text: str) -> Step | None:
+        """"Dupont, Marie", "Martin. prénom Sophie", "Dumont Isabelle, pour la société", "Girard, Sylvie
+        Girard.": the name is the first part; a first name said in the rest is taken too."""
+        parts = _NAME_THEN_MORE.split(text.strip(), maxsplit=1)
+        if len(parts) < 2 or not parts[0].strip():
+            return None
+        try:
+            value = validate_field(slot, parts[0], country=self.policy.country)
+        except FieldError:
+            return None
+        step = Step(slots={slot: value, "last_invalid": None})
+        rest = _NAME_THEN_MORE.split(parts[1].strip(), maxsplit=1)[0]  # "Sylvie Girard", not what follows
+        if slot == "last_name" and "first_name" in self.policy.ask_fields:
+            said = _FIRST_NAME_SAID.match(rest)
+            full = split_full_name(rest) if not said else None
+            first = said.group(1) if said else (full[0] if full and fold(full[1]) == fold(value) else None)
+            if first is None and re.fullmatch(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?", rest.strip(" .")):
+                first = rest.strip(" .")  # "Dupont, Marie"
+            if first:
+                try:
+                    step.slots["first_name"] = validate_field("first_name", first, country=self.policy.country)
+                except FieldError:
+                    pass
+        return step
 
     def _on_last_name(self, text: Any, state: dict[str, Any]) -> Step:
         return self._on_name("last_name", str(text), state)

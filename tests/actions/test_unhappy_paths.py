@@ -412,3 +412,17 @@ async def test_an_address_answer_stores_the_address_not_the_sentence_around_it(u
     _, slots = await form(before("address"), {"address": answer})
     assert slots["address"] == stored
     assert slots.get("last_name") is None
+
+
+@pytest.mark.parametrize(("answer", "last", "first"), [
+    ("Dupont, Marie", "Dupont", "Marie"),
+    ("Martin. prénom Sophie", "Martin", "Sophie"),
+    ("Dubois, je viens de vous le dire", "Dubois", None),
+    ("Dumont Isabelle, pour la société", "Dumont Isabelle", None),  # the first name, asked next, splits it
+    ("Girard, Sylvie Girard. mon père c'est Henri Girard", "Girard", "Sylvie"),
+])
+async def test_a_name_followed_by_more_keeps_the_name_and_never_a_relatives(use_policy, answer, last, first) -> None:
+    use_policy("notice-reclamation")
+    _, slots = await form(before("last_name"), {"last_name": answer})
+    assert slots["last_name"] == last and slots.get("first_name") == first
+    assert slots.get("facts_description") is None

@@ -491,3 +491,11 @@ def test_a_town_keeps_its_inner_particles_and_never_ends_on_one(text, address) -
 def test_je_suis_followed_by_an_adverb_or_a_state_signs_nothing(text) -> None:
     fields = read(text).fields
     assert "last_name" not in fields and "first_name" not in fields
+
+
+def test_a_relative_named_with_c_est_is_not_the_citizen() -> None:
+    fields = read("mon père c'est Henri Girard").fields
+    assert "first_name" not in fields and "last_name" not in fields
+    letter = read("je m'appelle Paul Lambert et j'écris pour ma mère, ma mère c'est Jeanne Lambert").fields
+    assert (letter["first_name"], letter["last_name"]) == ("Paul", "Lambert")
+    assert not tells_facts("Girard, Sylvie Girard. mon père c'est Henri Girard"), "'c'est Henri' tells nothing"
