@@ -674,7 +674,7 @@ class Intake:
         if slot == "last_name" and "first_name" in self.policy.ask_fields:
             said = _FIRST_NAME_SAID.match(rest)
             full = split_full_name(rest) if not said else None
-            first = said.group(1) if said else (full[0] if full and fold(full[1]) == fold(value) else None)
+            first = said.group(1) if said else (full[0] if full and fold(full[1]) == fold(str(value)) else None)
             if first is None and re.fullmatch(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?", rest.strip(" .")):
                 first = rest.strip(" .")  # "Dupont, Marie"
             if first:
