@@ -16,7 +16,12 @@ from actions.wiring import services
 from bot.domain.admissibility import describe_route
 from bot.domain.interrupts import detect_interrupt
 from bot.domain.language import foreign_language_reply, is_foreign
-from bot.domain.letter import reads_as_complaint
+from bot.domain.letter import (
+    asks_about_earlier_complaint,
+    insults_the_organisation,
+    reads_as_complaint,
+    says_not_a_complaint,
+)
 from bot.domain.policy import of_organisation
 from bot.domain.validation import is_none_answer
 from bot.services import filing, notifications, status
@@ -71,9 +76,23 @@ def letter_starts_intake(dispatcher: CollectingDispatcher, tracker: Tracker, int
     from actions.intake import start_events
 
     text = tracker.latest_message.get("text") or ""
-    if not reads_as_complaint(text, intake.read(text)):
+    if not (reads_as_complaint(text, intake.read(text)) or insults_the_organisation(text)):
         return None
     return [*start_events(dispatcher, tracker, intake), FollowupAction("complaint_form")]
+
+
+def not_a_new_complaint(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """"J'ai envoyé une plainte par courrier, l'avez-vous reçue ?" goes to the status lookup; "c'est
+    pas une plainte, je cherche juste une info" gets the preset's answer to information requests.
+    None: neither, whatever the classifier said."""
+    said = tracker.latest_message.get("text") or ""
+    if asks_about_earlier_complaint(said):
+        dispatcher.utter_message(response="utter_not_a_new_complaint")
+        return [FollowupAction("status_form")]
+    if says_not_a_complaint(said):
+        triage_reply(dispatcher, "information_request")
+        return [FollowupAction("action_listen")]
+    return None
 
 
 def before_triage(dispatcher: CollectingDispatcher, tracker: Tracker, *, letters: bool = True) -> list[EventType] | None:
@@ -82,6 +101,9 @@ def before_triage(dispatcher: CollectingDispatcher, tracker: Tracker, *, letters
     about it. None: handle the intent."""
     if answered_in_other_language(dispatcher, tracker):
         return []
+    told = not_a_new_complaint(dispatcher, tracker)
+    if told is not None:
+        return told
     svc = services()
     intake = Intake(svc.policy, svc.now())  # reads the message once for both checks
     started = letter_starts_intake(dispatcher, tracker, intake) if letters else None
@@ -135,6 +157,15 @@ class ActionOtherMessage(Action):
         return keep_for_later(tracker) if intent == "out_of_scope" else []
 
 
+def triage_reply(dispatcher: CollectingDispatcher, code: str) -> None:
+    """Not a complaint (`code`: information request, service request…): the preset's answer, the
+    offer to file all the same, and the count for the statistics."""
+    svc = services()
+    dispatcher.utter_message(text=getattr(svc.policy.triage, code))
+    dispatcher.utter_message(response="utter_not_a_complaint_offer")
+    filing.count_triage(svc.registry, svc.policy.id, code, svc.now())
+
+
 class ActionTriage(Action):
     def name(self) -> str:
         return "action_triage"
@@ -153,10 +184,7 @@ class ActionTriage(Action):
                 dispatcher.utter_message(response="utter_data_protection_generic", privacy_notice=policy.privacy_notice)
             filing.count_triage(svc.registry, policy.id, "data_protection", svc.now())
             return []
-        code = TRIAGE_BY_INTENT.get(str(intent), "information_request")
-        dispatcher.utter_message(text=getattr(policy.triage, code))
-        dispatcher.utter_message(response="utter_not_a_complaint_offer")
-        filing.count_triage(svc.registry, policy.id, code, svc.now())
+        triage_reply(dispatcher, TRIAGE_BY_INTENT.get(str(intent), "information_request"))
         return keep_for_later(tracker)
 
 

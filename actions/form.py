@@ -14,6 +14,7 @@ from actions.common import FORM_FIELDS, channel_of, emit, say_handover
 from actions.conversation import answered_in_other_language
 from actions.wiring import services
 from bot.domain.interrupts import detect_interrupt
+from bot.domain.letter import asks_about_earlier_complaint, says_not_a_complaint
 from bot.services import notifications
 from bot.services.attachments import FILE_ONLY_TEXT
 from bot.services.intake import Ending, Intake
@@ -76,9 +77,13 @@ def _interrupted(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Int
                   SlotSet("requested_slot", intake.next_slot({**state, **{k: None for k in to_validate}}))]
     if answered_in_other_language(dispatcher, tracker, min_words=4):
         return unanswered
-    interrupt = detect_interrupt(tracker.latest_message.get("text"))
+    said = tracker.latest_message.get("text") or ""
+    interrupt = detect_interrupt(said)
     if interrupt in ("cancel", "start_over"):
         ending = Ending.CANCELLED if interrupt == "cancel" else Ending.START_OVER
+        return [SlotSet("intake_end", ending.value), SlotSet("requested_slot", None)]
+    if asks_about_earlier_complaint(said) or says_not_a_complaint(said):  # not a new complaint after all
+        ending = Ending.STATUS_QUESTION if asks_about_earlier_complaint(said) else Ending.NOT_A_COMPLAINT
         return [SlotSet("intake_end", ending.value), SlotSet("requested_slot", None)]
     if interrupt == "request_human":
         svc = services()

@@ -48,7 +48,11 @@ class ActionStartIntake(Action):
         return "action_start_intake"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        from actions.conversation import answered_about_procedure, answered_in_other_language
+        from actions.conversation import (
+            answered_about_procedure,
+            answered_in_other_language,
+            not_a_new_complaint,
+        )
 
         if answered_in_other_language(dispatcher, tracker):
             return [FollowupAction("action_listen")]  # the form does not start in a language it cannot follow
@@ -56,6 +60,9 @@ class ActionStartIntake(Action):
         intake = Intake(svc.policy, svc.now())
         if answered_about_procedure(dispatcher, tracker, intake):
             return [FollowupAction("action_listen")]  # a question about filing is answered before anything is asked
+        told = not_a_new_complaint(dispatcher, tracker)  # a status question, or only a question after all
+        if told is not None:
+            return told
         return start_events(dispatcher, tracker, intake)
 
 
@@ -96,6 +103,21 @@ def _other_organisation(e: _Ending) -> list[EventType]:
 
 def _no_consent(e: _Ending) -> list[EventType]:
     e.dispatcher.utter_message(response="utter_consent_refused", other_ways=other_ways_lines(e.policy))
+    forget(e.dispatcher)
+    return reset_intake(e.tracker)
+
+
+def _status_question(e: _Ending) -> list[EventType]:
+    """Not a new complaint: the one already sent is looked up (the status form asks its reference)."""
+    e.dispatcher.utter_message(response="utter_not_a_new_complaint")
+    return [*reset_intake(e.tracker), FollowupAction("status_form")]
+
+
+def _not_a_complaint(e: _Ending) -> list[EventType]:
+    """Only a question after all: the preset's answer to an information request; nothing is kept."""
+    from actions.conversation import triage_reply
+
+    triage_reply(e.dispatcher, "information_request")
     forget(e.dispatcher)
     return reset_intake(e.tracker)
 
@@ -141,6 +163,8 @@ _ENDINGS: dict[str, Callable[[_Ending], list[EventType]]] = {
     Ending.START_OVER: _start_over,
     Ending.OTHER_ORGANISATION: _other_organisation,
     Ending.NO_CONSENT: _no_consent,
+    Ending.STATUS_QUESTION: _status_question,
+    Ending.NOT_A_COMPLAINT: _not_a_complaint,
     "refused": _refused,
     "filed": _filed,
 }

@@ -214,7 +214,12 @@ _ORG_NAMED_RE = re.compile(
     rf"(?i)\b(?:je\s+suis|en\s+tant\s+que|en\s+qualit[ée]\s+de|je\s+suis\s+(?-i:{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}})\s*,)"
     r"\s+(?:le\s+|la\s+|l['’])?"
     r"(?:g[ée]rante?|directeur|directrice|administrat(?:eur|rice)(?:\s+d[ée]l[ée]gu[ée]e?)?|pr[ée]sidente?|responsable"
-    r"|secr[ée]taire|tr[ée]sori[èe]re?|fondat(?:eur|rice)|patronne?)\s+(?:de\s+la\s+|de\s+l['’]|du\s+|de\s+|d['’])"
+    r"|secr[ée]taire|tr[ée]sori[èe]re?|fondat(?:eur|rice)|patronne?|comptable|acheteu(?:r|se)|associ[ée]e?|co-?g[ée]rante?"
+    r"|employ[ée]e?|salari[ée]e?|cheffe?|manager)"
+    # "responsable des achats de la société …", "directrice commerciale de …"
+    r"(?:\s+(?:des|du|de\s+la|de\s+l['’])\s*[a-zà-ÿ]+|\s+(?:commercial|commerciale|juridique|administratif|administrative"
+    r"|technique|financier|financi[èe]re|logistique|d['’]exploitation))?"
+    r"\s+(?:de\s+la\s+|de\s+l['’]|du\s+|de\s+|d['’]|chez\s+)"
     rf"(?P<org>(?-i:(?:{_ORG_FORMS})|(?i:soci[ée]t[ée]|entreprise|association|firme))"
     rf"(?-i:\s+[{_UP}][\w&'’-]*(?:\s+(?:(?:du|de|des|la|le|et)\s+)?[{_UP}][\w&'’-]*){{0,3}}))"
 )
@@ -245,7 +250,8 @@ _OTHER_COMPANY_RE = re.compile(
 )
 _OTHER_PARTIES_RE = re.compile(
     r"(?i)\b(?:(?:le|la|l['’]|un|une|votre)\s+(?P<role>sous-traitant|installateur|prestataire|transporteur|livreur|fournisseur|"
-    r"partenaire|entreprise\s+de\s+\w+)(?:\s+[\w'’-]+){0,3}?)(?=\s*(?:[,.;:!?()\n]|$|\s(?:a\s|est|n['’]|ne\s|qui\s|que\s|et\s)))"
+    r"partenaire|entreprise\s+de\s+\w+)(?:\s+[\w'’-]+){0,3}?)(?=\s*(?:[,.;:!?()\n]|$|\s(?:a\s|est|n['’]|ne\s|qui\s|que\s|et\s"
+    r"|(?:nous|vous|me|lui|leur|y|se)\s|[msl]['’])))"  # "votre livreur nous a livré": the role, not "nous"
 )
 
 
@@ -1082,6 +1088,69 @@ def reads_as_complaint(text: str, reading: Reading | None = None) -> bool:
     if words >= 30 and first_person and unhappy >= 1 and not (_QUESTION_ONLY.search(text) and unhappy < 2):
         return True
     return words >= 20 and first_person and unhappy >= 2
+
+
+# ------------------------------------------------------------------ not a new complaint
+
+# "vous êtes des voleurs", "bande d'incapables", "votre service est une honte": dissatisfaction, said
+# to the organisation, in a few words
+_INSULT = re.compile(
+    r"(?i)\b(?:voleurs?|escrocs?|arnaqu\w*|incapables?|incomp[ée]tents?|menteurs?|minables?|guignols?|pourris?"
+    r"|nuls?|honte|honteu\w*|scandal\w*|lamentables?|inadmissible|inacceptable|d[ée]plorable|foutez?\s+de"
+    r"|fichez?\s+de|moquez?\s+(?:du|de)|vol[ée]s?)\b")
+_AT_THEM = re.compile(r"(?i)\b(?:vous|votre|vos|bande\s+d|service|soci[ée]t[ée]|entreprise|administration)\b")
+
+
+def insults_the_organisation(text: str) -> bool:
+    """A short message that only says the citizen is unhappy with the organisation ("vous êtes
+    des voleurs"): a complaint whose facts are still to be told, not a question."""
+    words = len((text or "").split())
+    return 0 < words <= 15 and "?" not in text and bool(_INSULT.search(text)) and bool(_AT_THEM.search(text))
+
+
+# an earlier complaint sent another way: "j'ai envoyé une plainte par courrier le mois passé"
+_EARLIER_COMPLAINT = re.compile(
+    r"(?i)\b(?:j['’]?ai|jai|nous\s+avons|on\s+a|(?:ma|mon)\s+\w+\s+a)\s+(?:d[ée]j[àa]\s+|bien\s+)?"
+    r"(?:envoy[ée]|d[ée]pos[ée]|introduit|post[ée]|fait|adress[ée]|transmis|[ée]crit|rentr[ée])\s+"
+    r"(?:une|ma|la|un|mon|cette|notre)\s+(?:\w+\s+)?(?:plainte|r[ée]clamation|lettre|courrier|recommand[ée])"
+    r"|\b(?:ma|mon|notre)\s+(?:plainte|r[ée]clamation|lettre|courrier)\s+(?:du|de|d['’]|envoy[ée]e?|post[ée]e?)")
+# …and the question is whether it arrived or where it stands
+_RECEIPT_QUESTION = re.compile(
+    r"(?i)(?:\b(?:re[çc]ue?s?|eue?|arriv[ée]e?|parvenue?|enregistr[ée]e?|lue?|trait[ée]e?)\b[^.!]*\?"
+    r"|\bo[uù]\s+en\s+est|\ben\s+est\s+o[uù]|\bdes\s+nouvelles\b|\bl['’]avancement\b"
+    r"|\bsavoir\s+si\s+(?:elle|il|ma|mon|vous)\b[^.!?]*(?:re[çc]u|arriv|parvenu|enregistr))")
+# "ce n'est pas une nouvelle plainte", "c'est pas une réclamation"
+_NOT_A_NEW_COMPLAINT = re.compile(
+    r"(?i)\b(?:ce\s+n['’]est|c['’]est|c)\s+pas\s+(?:une\s+)?(?:nouvelle\s+)?(?:plainte|r[ée]clamation)\b"
+    r"|\bje\s+ne\s+veux\s+pas\s+(?:refaire|faire|d[ée]poser)\s+(?:une\s+)?(?:nouvelle\s+)?(?:plainte|r[ée]clamation)")
+_FOLLOW_MINE = re.compile(r"(?i)\b(?:suivre|le\s+suivi\s+de|suivi\s+de|l['’]avancement\s+de|o[uù]\s+en\s+est)\s+"
+                          r"(?:ma|mon|notre)\s+(?:plainte|r[ée]clamation)\b")
+_STILL_UNHAPPY = re.compile(r"(?i)inadmissible|scandal|honte|inacceptable|toujours\s+(?:pas|rien|aucune?)|aucune\s+r[ée]ponse"
+                            r"|sans\s+r[ée]ponse|jamais\s+r[ée]pondu|je\s+(?:demande|exige|veux)\s+(?!savoir)")
+
+
+def asks_about_earlier_complaint(text: str) -> bool:
+    """"J'ai envoyé une plainte par courrier le mois passé, est-ce que vous l'avez reçue ?", "non c'est
+    pas une nouvelle plainte, je veux savoir si ma lettre est arrivée": a status question about a
+    complaint already sent, not a new one. A complaint about that complaint's delay ("toujours aucune
+    réponse, c'est inadmissible") is a complaint and is not taken here."""
+    if not text or len(text.split()) > 60 or _STILL_UNHAPPY.search(text):
+        return False
+    if _FOLLOW_MINE.search(text):  # "je voudrais suivre ma plainte, je n'ai pas de référence"
+        return True
+    earlier = bool(_EARLIER_COMPLAINT.search(text)) or bool(_NOT_A_NEW_COMPLAINT.search(text))
+    return earlier and bool(_RECEIPT_QUESTION.search(text))
+
+
+_ONLY_A_QUESTION = re.compile(r"(?i)\b(?:juste|seulement|simplement|uniquement|question|info|information|renseignement"
+                              r"|savoir|demande)\b")
+
+
+def says_not_a_complaint(text: str) -> bool:
+    """"C'est pas une plainte, je cherche juste une info": the citizen says it is only a question
+    ("ce n'est pas une plainte contre l'agent, c'est contre le service" is not taken here)."""
+    said = _NOT_A_NEW_COMPLAINT.search(text or "")
+    return said is not None and bool(_ONLY_A_QUESTION.search(text[said.end():said.end() + 60]))
 
 
 # ------------------------------------------------------------------ another organisation?

@@ -108,6 +108,8 @@ _ADDRESS_COMPLEMENT = re.compile(r"(?i)\b(?:r[ée]sidence|app(?:artemen)?t|appt|
                                  r"|bo[îi]te|bte|bus|lieu-dit|hameau|cedex|bp)\b")
 _NAME_THEN_MORE = re.compile(r"\s*[,;.]\s+|\s+-\s+|\s*,\s*")
 _FIRST_NAME_SAID = re.compile(r"(?i)(?:et\s+)?(?:mon\s+)?pr[ée]nom\s*(?::|c['’]est|est)?\s*([^\W\d_][\w'-]+)\W*$")
+_DOCUMENTS_LATER = re.compile(r"plus tard|pour l'instant|pour le moment|pas sous la main|pas ici|je (?:les |l')?enverrai"
+                              r"|je vais (?:les |l')?(?:envoyer|chercher|retrouver)|apres|ulterieurement|pas maintenant")
 _FIRST_CLAUSE = re.compile(r"(?i)\s*(?:[,.;:!?]|\bmais\b|\bet\b)\s*")
 _PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
 _VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
@@ -131,6 +133,8 @@ class Ending(StrEnum):
     START_OVER = "start_over"  # "recommencer"
     NO_CONSENT = "no_consent"  # the privacy notice declined
     OTHER_ORGANISATION = "other_organisation"  # about another body (slot `organisation_named`)
+    STATUS_QUESTION = "status_question"  # "ce n'est pas une nouvelle plainte, l'avez-vous reçue ?"
+    NOT_A_COMPLAINT = "not_a_complaint"  # "c'est pas une plainte, je cherche juste une info"
 
 
 @dataclass
@@ -767,6 +771,11 @@ class Intake:
             return Step(slots={"attachments": uploaded})
         if is_none_answer(str(text)) or str(text).lower().strip(" .!") in ("terminé", "termine", "fini", "c'est tout"):
             return Step(slots={"attachments": uploaded})
+        if _DOCUMENTS_LATER.search(fold(str(text))) or (state.get("field_failures") or {}).get("attachments", 0) >= 1:
+            # "aucun pour l'instant", "je l'envoie plus tard", or a second message without a file: go on
+            return Step(slots={"attachments": uploaded}, say=[Say(text=(
+                "D'accord, je continue sans document. Vous pourrez encore en envoyer ici avant la fin ; sinon, "
+                "gardez-les : le service pourra vous les demander."))])
         return self._invalid("attachments", "Je n'ai pas reçu de document. Envoyez un fichier (PDF, photo, "
                              "document Word ou OpenOffice) ou répondez « aucun ».", state, "aucun")
 
@@ -931,14 +940,29 @@ class Intake:
                 continue
             if key == "last_name" and self.policy.prior_contact.ask and isinstance(state.get("prior_contact"), bool):
                 lines.append(f"• {PRIOR_CONTACT_LABEL} : {self.display('prior_contact', state['prior_contact'])}")
-            lines.append(f"• {label} : {self.display(key, state.get(key), state)}")
+            value = self.attachments_of(state) if key == "attachments" and state.get(key) is not None else state.get(key)
+            lines.append(f"• {label} : {self.display(key, value, state)}")
         return "\n".join(lines)
+
+    @staticmethod
+    def attachments_of(state: dict[str, Any]) -> list[dict[str, Any]]:
+        """The documents answered to the documents question, and those sent later in the intake
+        (at the summary, say: "il sera joint à votre réclamation"), each once."""
+        out: list[dict[str, Any]] = []
+        seen: set[Any] = set()
+        for a in [*(state.get("attachments") or []), *(state.get("uploaded_attachments") or [])]:
+            item = a if isinstance(a, dict) else a.__dict__
+            key = item.get("id") or item.get("stored_name") or repr(sorted(item.items()))
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+        return out
 
     def filing_data(self, state: dict[str, Any]) -> dict[str, Any]:
         c = self.complaint_from(state)
         data = {k: v for k, v in c.as_dict().items() if k in FIELD_LABELS or k in (
             "consent", "prior_contact", "initiative_taken", "facts_date_precision")}
-        data["attachments"] = [a if isinstance(a, dict) else a.__dict__ for a in (state.get("attachments") or [])]
+        data["attachments"] = self.attachments_of(state)
         data["suggested_reason_code"] = state.get("suggested_reason_code")
         detail = state.get("facts_date_detail") or {}
         if detail and c.facts_date is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.form import ValidateComplaintForm
@@ -152,6 +153,25 @@ async def test_form_file_sent_during_another_question_answers_nothing(use_policy
     assert responses(d) == ["utter_attachment_kept_for_later"]
     assert slots["facts_description"] is None and slots["requested_slot"] == "facts_description"
     assert slots["uploaded_attachments"][0]["id"] == "a1"
+
+
+async def test_a_file_sent_at_the_summary_is_joined_as_promised(use_policy) -> None:
+    from actions.wiring import services
+    from bot.services.intake import Intake
+    use_policy("igretec")
+    state = {**IDENTITY, "attachments": [], "uploaded_attachments": [
+        {"id": "a9", "filename": "photo.jpg", "media_type": "image/jpeg", "size": 50, "sha256": "2" * 64}]}
+    intake = Intake(services().policy, services().now())
+    assert [a["id"] for a in intake.filing_data(state)["attachments"]] == ["a9"]
+    assert "photo.jpg" in intake.summary(state)
+
+
+@pytest.mark.parametrize("answer", ["aucun pour l'instant", "le bon de livraison, je l'envoie plus tard"])
+async def test_documents_for_later_go_on_without_a_loop(use_policy, answer) -> None:
+    use_policy("plan-gestion")
+    d, slots = await run({"consent": True}, {"attachments": answer}, requested="attachments")
+    assert slots["attachments"] == [] and slots["requested_slot"] != "attachments"
+    assert "je continue sans document" in " ".join(m.get("text") or "" for m in d.messages)
 
 
 async def test_form_cancel_inside_a_question_ends_the_form_and_keeps_nothing(use_policy) -> None:

@@ -233,3 +233,47 @@ async def test_no_reference_at_the_status_lookup_says_where_to_find_it(use_polic
         events = slot_events(await ValidateStatusForm().run(d, tracker, {}))
         assert events["requested_slot"] is None, said
         assert "accusé de réception" in texts(d) and "reclamation@igretec.com" in texts(d), said
+
+
+def followed_by(events, action: str) -> bool:  # type: ignore[no-untyped-def]
+    return any(e.get("event") == "followup" and e.get("name") == action for e in events)
+
+
+async def test_a_question_about_a_complaint_sent_by_post_goes_to_the_status_lookup(use_policy) -> None:
+    from actions.intake import ActionStartIntake
+    use_policy("solidaris-brabant")
+    d = CollectingDispatcher()
+    said = "bonjour j'ai envoyé une plainte par courrier le mois passé, est ce que vous l'avez reçue ?"
+    events = await ActionStartIntake().run(d, make_tracker({}, text=said, intent="file_complaint", loop=None), {})
+    assert followed_by(events, "status_form")
+    assert not slot_events(events).get("intake_id"), "no intake opened"
+    assert [m["response"] for m in d.messages] == ["utter_not_a_new_complaint"]
+
+
+async def test_not_a_new_complaint_said_inside_the_form_ends_it_for_the_lookup_or_the_answer(use_policy) -> None:
+    from actions.form import ValidateComplaintForm
+    use_policy("solidaris-brabant")
+    for said, ending in (("non c'est pas une nouvelle plainte, je veux savoir si ma lettre est arrivée", "status_question"),
+                         ("c'est pas une plainte, je cherche juste une info : comment avoir une attestation ?",
+                          "not_a_complaint")):
+        d = CollectingDispatcher()
+        events = await ValidateComplaintForm().run(d, make_tracker({"intake_id": "i1"}, text=said,
+                                                                   set_now={"consent": said}, requested="consent"), {})
+        slots = slot_events(events)
+        assert slots["intake_end"] == ending and slots["requested_slot"] is None, said
+    d = CollectingDispatcher()
+    events = await ActionSubmitComplaint().run(d, make_tracker({"intake_id": "i1", "intake_end": "status_question"},
+                                                               loop=None), {})
+    assert followed_by(events, "status_form")
+    d = CollectingDispatcher()
+    await ActionSubmitComplaint().run(d, make_tracker({"intake_id": "i1", "intake_end": "not_a_complaint"}, loop=None), {})
+    assert "utter_not_a_complaint_offer" in [m["response"] for m in d.messages]
+
+
+async def test_an_insult_starts_the_intake_rather_than_a_not_a_complaint_answer(use_policy) -> None:
+    use_policy("notice-reclamation")
+    d = CollectingDispatcher()
+    events = await ActionTriage().run(d, make_tracker({}, text="vous etes des voleurs", intent="ask_information",
+                                                      loop=None), {})
+    assert followed_by(events, "complaint_form")
+    assert slot_events(events).get("intake_id")

@@ -499,3 +499,43 @@ def test_a_relative_named_with_c_est_is_not_the_citizen() -> None:
     letter = read("je m'appelle Paul Lambert et j'écris pour ma mère, ma mère c'est Jeanne Lambert").fields
     assert (letter["first_name"], letter["last_name"]) == ("Paul", "Lambert")
     assert not tells_facts("Girard, Sylvie Girard. mon père c'est Henri Girard"), "'c'est Henri' tells nothing"
+
+
+@pytest.mark.parametrize(("text", "earlier"), [
+    ("bonjour j'ai envoyé une plainte par courrier le mois passé, est ce que vous l'avez reçue ?", True),
+    ("ma plainte du 10 novembre, vous l'avez bien reçue ?", True),
+    ("J'ai fait une réclamation le mois passé, où en est-elle ?", True),
+    ("ma fille a envoyé une réclamation pour moi, elle est arrivée ?", True),
+    ("non c'est pas une nouvelle plainte, je veux savoir si ma lettre est arrivée", True),
+    # a complaint about the delay of that complaint is a complaint
+    ("j'ai envoyé une réclamation il y a 3 mois et toujours aucune réponse, c'est inadmissible", False),
+    ("j'ai écrit une lettre à votre directeur pour me plaindre du technicien qui a cassé ma clôture", False),
+    ("j'ai reçu une facture erronée, pourquoi ?", False),
+])
+def test_a_question_about_a_complaint_already_sent_is_told_from_a_new_one(text, earlier) -> None:
+    from bot.domain.letter import asks_about_earlier_complaint
+    assert asks_about_earlier_complaint(text) is earlier
+
+
+def test_only_a_question_and_insults_are_told_apart_from_complaints() -> None:
+    from bot.domain.letter import insults_the_organisation, says_not_a_complaint
+    assert says_not_a_complaint("c'est pas une plainte, je cherche juste une info : comment avoir une attestation ?")
+    assert not says_not_a_complaint("ce n'est pas une plainte contre l'agent, c'est contre le service")
+    for insult in ("vous etes des voleurs", "bande d'incapables", "votre service est une honte"):
+        assert insults_the_organisation(insult), insult
+    for other in ("vous êtes ouverts le samedi ?", "merci beaucoup vous êtes super", "le vol de mon vélo"):
+        assert not insults_the_organisation(other), other
+
+
+def test_following_ones_complaint_is_a_status_question() -> None:
+    from bot.domain.letter import asks_about_earlier_complaint
+    assert asks_about_earlier_complaint("je voudrais suivre ma plainte, je n'ai pas de référence")
+    assert asks_about_earlier_complaint("je souhaite connaître l'avancement de ma réclamation")
+
+
+def test_the_complainants_own_company_is_who_they_act_for_never_another_party() -> None:
+    r = read("Je suis responsable des achats de la société Batiplus SAS. Votre livreur nous a livré le "
+             "25 novembre 40 sacs de ciment au lieu de 400, et votre commercial M. Roux ne répond plus.")
+    assert r.fields["acting_for"] == "organisation" and "Batiplus SAS" in (r.represented or "")
+    assert r.fields["other_parties"] == "Votre livreur"
+    assert "Batiplus" not in r.fields["facts_description"]
