@@ -31,7 +31,8 @@ _TOPICS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
     ("delay", re.compile(
         r"\b(?:combien de (?:temps|jours|semaines|mois)|quel(?:s|le)? (?:est le |sont les )?delais?|delais?"
         r"|quand (?:est-ce que )?(?:vais-je|aurai-je|j'aurai|je vais|vous allez|allez-vous|aurais-je|recevrai)"
-        r"|dans combien|ca prend combien|ca va prendre|en combien de temps)\b")),
+        r"|dans combien|ca prend combien|ca va prendre|en combien de temps|c'est long|ca (?:prend|dure) longtemps"
+        r"|ca va (?:etre|durer) long)\b")),
     ("mediator", re.compile(
         r"\b(?:mediateur|mediation|recours|(?:pas|plus) (?:d'accord|satisfait|satisfaite|content|contente) (?:avec|de)"
         r" (?:la|votre) reponse|la reponse ne me (?:convient|plait) pas|(?:si|et si) (?:vous|on) (?:refusez|refuse)"

@@ -12,7 +12,7 @@ from bot.services.procedure import procedure_answer
     ("je vis au Maroc, je peux faire une réclamation ?", "abroad"),
     ("Combien de temps pour avoir une réponse ?", "delay"),
     ("Quand vais-je recevoir une réponse", "delay"),
-    ("quel est le délai ?", "delay"),
+    ("quel est le délai ?", "delay"), ("oui mais c'est long ?", "delay"), ("ça prend longtemps ?", "delay"),
     ("je peux porter plainte anonymement ?", "anonymous"),
     ("et si je n'ai pas d'email ?", "no_email"),
     ("Et si la réponse ne me convient pas ?", "mediator"),
