@@ -70,7 +70,8 @@ def _bare(text: str) -> str:
 
 _NONE_RE = re.compile(
     # "non j'en ai pas", "euh non, aucune", "bah j'ai pas de dossier", "non désolé"
-    r"^(?:(?:non|nan|euh|ben|bah|bon|ah|alors|malheureusement|helas)[ ,.!]+)*"
+    r"^(?:(?:non|nan|euh|ben|bah|bon|ah|alors|malheureusement|helas|mais|(?:puisque |comme )?je vous (?:dis|ai dit|repete)"
+    r"(?: que)?|j'ai dit que)[ ,.!]+)*"
     r"(?:aucun(?:e)?(?: idee)?|non|nan|rien(?: du tout)?|neant|personne|nul(?:le)?|nope|non merci"
     r"|pas de \w.*|pas d'\w.*|pas encore|sans objet|sans|n/?a|/|-+|0"
     r"|(?:je n'en ai|j'en ai|jen ai|j'en ai eu|je n'en ai eu) (?:pas|aucune?|jamais)(?: (?:de |d')\w.*)?"

@@ -446,7 +446,9 @@ class Intake:
                 and slot in ("email", "phone", "file_reference", "last_name", "first_name") and slot in reading.fields:
             # "sophie@example.be et mon gsm c'est le 0475…": the answer is in the message
             step = self.handle(slot, str(reading.fields[slot]), state)
-        if slot not in ("facts_description", "consent", "exclusion_check"):
+        if slot not in ("facts_description", "consent", "exclusion_check") or (
+                slot == "consent" and step.slots.get("consent") is True and len(text.split()) > 3):
+            # "oui j'accepte, je m'appelle Claire Dubois": what comes with the consent is taken too
             step.merge(self.volunteered(text, {**state, **step.slots}, skip=slot))
         return step
 
@@ -485,7 +487,18 @@ class Intake:
         # never locked in: the complaint goes on without it, and staff see it is missing
         missing = [*(state.get("missing_required") or []), slot]
         return Step(slots={slot: None, "declined_fields": declined, "missing_required": missing,
-                           "field_failures": failures}, say=[Say("utter_declined_required")])
+                           "field_failures": failures}, say=[self._declined_required(slot, state, declined)])
+
+    def _declined_required(self, slot: str, state: dict[str, Any], declined: list[str]) -> Say:
+        """Going on without a required contact: how the answer will reach the citizen instead."""
+        ways = {"email": "par e-mail", "phone": "par téléphone", "address": "par courrier"}
+        if slot not in ways:
+            return Say("utter_declined_required")
+        other = [ways[k] for k in ("email", "phone", "address") if k != slot and k not in declined
+                 and (k in self.policy.ask_fields or state.get(k))]
+        how = " ou ".join(other[:2]) if other else "par un autre moyen"
+        what = {"email": "votre adresse e-mail", "phone": "votre numéro de téléphone", "address": "votre adresse"}[slot]
+        return Say(text=f"D'accord, je continue sans {what} ; le service en sera informé et vous répondra {how}.")
 
     def handle(self, slot: str, value: Any, state: dict[str, Any]) -> Step:
         """Validate one answer; returns the slot updates and what to say."""

@@ -76,9 +76,10 @@ async def test_spf_requires_the_email_says_how_else_then_never_locks_in(use_poli
     assert slots["requested_slot"] == "email"
     assert responses(d) == ["utter_why_email", "utter_field_required_other_ways"]
     assert "plainte@minsoc.fed.be" in d.messages[1]["other_ways"]
-    d2, again = await form({**state, **slots}, {"email": "je n'ai pas d'e-mail"})
+    d2, again = await form({**state, **slots}, {"email": "je vous dis que j'en ai pas !!"})
     assert again["requested_slot"] == "phone"
     assert again["missing_required"] == ["email"]
+    assert "vous répondra par téléphone" in texts(d2), "how the answer will reach the citizen"
 
 
 async def test_spf_does_not_require_the_address(use_policy) -> None:
@@ -426,3 +427,12 @@ async def test_a_name_followed_by_more_keeps_the_name_and_never_a_relatives(use_
     _, slots = await form(before("last_name"), {"last_name": answer})
     assert slots["last_name"] == last and slots.get("first_name") == first
     assert slots.get("facts_description") is None
+
+
+async def test_details_given_with_the_consent_are_taken(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    d, slots = await form({"intake_id": "i1"}, {"consent": "oui j'accepte, je m'appelle Claire Dubois et j'ai déjà "
+                                                           "appelé le service deux fois"})
+    assert slots["consent"] is True and (slots["last_name"], slots["first_name"]) == ("Dubois", "Claire")
+    assert slots["prior_contact"] is True
+    assert slots["requested_slot"] not in ("last_name", "first_name", "prior_contact")
