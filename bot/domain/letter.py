@@ -690,7 +690,9 @@ _LAST_SENTENCE_NAME_RE = re.compile(
 # "… Antoine Leroy, 06 98 76 54 32, …": a name right before the contact details
 _NAME_BEFORE_CONTACT_RE = re.compile(
     rf"(?:^|[.!?\n]\s*|,\s*)(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}}|[a-zà-ÿ]{{2,}}[ \t]+[a-zà-ÿ-]{{2,}})"
-    rf"\s*[,(–—.-]?\s*(?=(?:\+|0)\d[\d .]{{7,}}|[\w.+-]+@|(?i:{_STREET_TYPES})\s[^,\n]{{2,40}}?\d{{1,4}}\b[^\n]{{0,12}}?\d{{4,5}}\s)"
+    rf"\s*[,(–—.-]?\s*(?=(?:\+|0)\d[\d .]{{7,}}|[\w.+-]+@|(?i:{_STREET_TYPES})\s[^,\n]{{2,40}}?\d{{1,4}}\b[^\n]{{0,12}}?\d{{4,5}}\s"
+    # "Claire Moreau, 8 rue Victor Hugo, 69002 Lyon": the French order, number first
+    rf"|\d{{1,4}}(?:\s?(?:bis|ter))?,?\s(?i:{_STREET_TYPES})\s[^\n]{{2,40}}?\d{{5}}\s)"
 )
 
 

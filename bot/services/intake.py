@@ -324,11 +324,14 @@ class Intake:
     def volunteered(self, text: str, state: dict[str, Any], skip: str | None = None) -> Step:
         """Details an answer carries besides what was asked ("oui, et mon gsm c'est le 0471…")."""
         reading = self.read(text)
-        fields: tuple[str, ...] = LETTER_FIELDS if self.is_account(text, reading) else STRONG_FIELDS
+        # an account given to another question is a long one ("c'est marqué en bas de ma lettre : Moreau"
+        # to the name question tells no facts, though a first message that short may)
+        account = len(text.split()) >= STORY_MIN_WORDS or bool(reading.labelled)
+        fields: tuple[str, ...] = LETTER_FIELDS if account else (*STRONG_FIELDS, "prior_contact")
         if skip in ("last_name", "first_name") and len(text.split()) <= 4 and not _NAME_SAID_AS_SUCH.search(text):
             # "El Amrani", "Van den Bossche" to "Quel est votre nom ?": the last name, not a first name too
             fields = tuple(f for f in fields if f not in ("last_name", "first_name"))
-        if fields is STRONG_FIELDS and self._states_objective(text, reading):
+        if not account and self._states_objective(text, reading):
             fields = (*fields, "objective")  # "je veux qu'on répare le trottoir" when the e-mail was asked
         return self._take(reading, state, fields, skip=skip)
 
@@ -679,6 +682,12 @@ class Intake:
     def _name_then_more(self, slot: str, text: str) -> Step | None:
         """"Dupont, Marie", "Martin. prénom Sophie", "Dumont Isabelle, pour la société", "Girard, Sylvie
         Girard.": the name is the first part; a first name said in the rest is taken too."""
+        before, colon, after = text.strip().rpartition(":")
+        if colon and before and 0 < len(after.split()) <= 4:  # "c'est marqué en bas de ma lettre : Moreau"
+            try:
+                return Step(slots={slot: validate_field(slot, after, country=self.policy.country), "last_invalid": None})
+            except FieldError:
+                pass
         parts = _NAME_THEN_MORE.split(text.strip(), maxsplit=1)
         if len(parts) < 2 or not parts[0].strip():
             return None

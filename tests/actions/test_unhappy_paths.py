@@ -421,6 +421,7 @@ async def test_an_address_answer_stores_the_address_not_the_sentence_around_it(u
     ("Dubois, je viens de vous le dire", "Dubois", None),
     ("Dumont Isabelle, pour la société", "Dumont Isabelle", None),  # the first name, asked next, splits it
     ("Girard, Sylvie Girard. mon père c'est Henri Girard", "Girard", "Sylvie"),
+    ("c'est marqué en bas de ma lettre : Moreau", "Moreau", None),
 ])
 async def test_a_name_followed_by_more_keeps_the_name_and_never_a_relatives(use_policy, answer, last, first) -> None:
     use_policy("notice-reclamation")

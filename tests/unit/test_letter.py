@@ -539,3 +539,10 @@ def test_the_complainants_own_company_is_who_they_act_for_never_another_party() 
     assert r.fields["acting_for"] == "organisation" and "Batiplus SAS" in (r.represented or "")
     assert r.fields["other_parties"] == "Votre livreur"
     assert "Batiplus" not in r.fields["facts_description"]
+
+
+def test_a_signature_with_the_french_address_order_is_the_name() -> None:
+    r = read("Bonjour, ma facture est fausse depuis le 6 novembre. Je demande une correction.\n"
+             "Claire Moreau, 8 rue Victor Hugo, 69002 Lyon, claire.moreau@orange.fr, 06 45 67 89 01", country="FR")
+    assert (r.fields["first_name"], r.fields["last_name"]) == ("Claire", "Moreau")
+    assert r.fields["address"] == "8 rue Victor Hugo, 69002 Lyon"
