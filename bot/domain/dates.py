@@ -286,9 +286,10 @@ _RE_SIMPLE_DAY = re.compile(
 _RE_WEEKDAY = re.compile(rf"\b(?:(ce|le)\s+)?({_WEEKDAY_RE})(?:\s+(dernier|passe|d'avant))?\b")
 _RE_PERIOD = re.compile(
     rf"\b(?:(?P<q>{_QUALIFIER})\s*-?\s*(?:de\s+|du\s+|d')?)?"
-    r"(?:(?:la|cette)\s+(?P<week>semaine)(?:\s+(?P<week_last>derniere|passee|d'avant))?"
+    r"(?:(?:la|cette)\s+(?P<week>semaine)(?!\s+du\b)(?:\s+(?P<week_last>derniere|passee|d'avant))?"
     r"|(?:le|ce)\s+(?P<weekend>week-?end)(?:\s+(?P<weekend_last>dernier|passe))?"
-    r"|(?:le\s+|ce\s+)?(?P<month>mois)(?:\s+(?P<month_last>dernier|passe)|-ci)"
+    r"|(?:le\s+|ce\s+|(?<=du\s))(?P<month>mois)(?:\s+(?P<month_last>dernier|passe)|-ci)?(?!\s+(?:de|d')\b)"
+    r"|(?P<month_b>mois)(?:\s+(?P<month_last_b>dernier|passe)|-ci)"
     r"|l'(?:annee|an)\s+(?P<year_last>derniere|dernier|passee|passe)"
     r"|cette\s+(?P<year>annee))\b"
 )
@@ -296,11 +297,12 @@ _RE_AGO = re.compile(
     r"\b(?:il\s+y\s+a|ca\s+fait|cela\s+fait|voila|depuis|ya|y\s+a|y'a|ilya)\s+"
     r"(?:(plus\s+de|plus\s+d'|moins\s+de|moins\s+d'|environ|a\s+peu\s+pres|presque|pres\s+de|pres\s+d'|bientot)\s*)?"
     rf"(quelques|plusieurs|une\s+quinzaine\s+de|une\s+dizaine\s+de|une\s+huitaine\s+de|un\s+bon|une\s+bonne|\d{{1,3}}|{_NUMWORD_RE})\s+"
-    r"(jours?|semaines?|mois|ans?|annees?)\b"
+    r"(jours?|semaines?|mois|ans?|annees?)\b(?:\s+(environ|a\s+peu\s+pres|a\s+peu\s+pres\s+pres))?"
 )
 
 
-_RE_DAY_ALONE = re.compile(r"^\s*le\s+(1er|\d{1,2})\s*[.!]?\s*$")
+# "le 3" as the whole answer, or after a few words ("ah non c'était le 14")
+_RE_DAY_ALONE = re.compile(r"^\s*(?:[a-z' ,]{0,30}\s)?le\s+(1er|\d{1,2})\s*[.!]?\s*$")
 _RE_FUTURE = re.compile(
     r"\b(?:(apres[- ]demain)|(demain)|(?:la\s+)?semaine\s+(prochaine)|(?:le\s+)?mois\s+(prochain)"
     r"|l'annee\s+(prochaine)|dans\s+(\d{1,3}|quelques|" + _NUMWORD_RE + r")\s+(jours?|semaines?|mois|ans?|annees?))\b"
@@ -429,9 +431,9 @@ def _period_range(m: re.Match[str], today: date) -> tuple[date, date, Precision]
         if m["weekend_last"] and saturday >= today - timedelta(days=1):
             saturday -= timedelta(weeks=1)
         return saturday, saturday + timedelta(days=1), "approximate"
-    if m["month"]:
+    if m["month"] or m["month_b"]:
         first = today.replace(day=1)
-        if m["month_last"]:
+        if m["month_last"] or m["month_last_b"]:
             first = add_months(first, -1)
         return _qualified(qualifier, first, _month_end(first.year, first.month))
     year = today.year - 1 if m["year_last"] else today.year
@@ -626,7 +628,7 @@ def _ago(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
     """"il y a 3 jours", "ça fait plus d'un mois", "depuis une quinzaine de jours"."""
     for m in _RE_AGO.finditer(folded):
         since = folded.startswith("depuis", m.start())
-        found = _ago_range(m[1], m[2], m[3], today)
+        found = _ago_range(m[1] or m[4], m[2], m[3], today)  # "il y a 15 jours environ": about
         if found is not None:
             lo, hi, precision = found
             if since:  # "depuis deux mois": it began then and still goes on
@@ -634,10 +636,51 @@ def _ago(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
             yield _make(m.start(), m.end(), lo, hi, precision, today)
 
 
+_SEASONS = {"printemps": (3, 5), "ete": (6, 8), "automne": (9, 11), "hiver": (12, 2)}
+_RE_SEASON = re.compile(
+    r"\b(?:(?:cet|cette|ce|l'|le|au|en|pendant\s+l'|durant\s+l')\s*)?(printemps|ete|automne|hiver)"
+    r"(?:\s+(dernier|passe)|\s+((?:19|20)\d{2}))?\b")
+
+
+def _season_range(name: str, year: int) -> tuple[date, date]:
+    first, last = _SEASONS[name]
+    end_year = year + 1 if last < first else year
+    return date(year, first, 1), _month_end(end_year, last)
+
+
+def _seasons(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"cet été", "l'hiver dernier", "au printemps 2025": the season's months (meteorological)."""
+    for m in _RE_SEASON.finditer(folded):
+        if m[1] == "ete" and not re.search(r"(?:cet|l'|en|au|pendant\s+l'|durant\s+l')\s*$", folded[:m.start(1)]):
+            continue  # "été" is also a participle ("j'ai été mal reçu")
+        if m[3]:
+            lo, hi = _season_range(m[1], int(m[3]))
+        else:
+            year = today.year
+            lo, hi = _season_range(m[1], year)
+            while lo > today or (m[2] and hi >= today):  # the most recent one begun (ended, if "dernier")
+                year -= 1
+                lo, hi = _season_range(m[1], year)
+        yield _make(m.start(), m.end(), lo, hi, "approximate", today)
+
+
+_MONTH_ABBR_RE = _alt(_MONTH_ABBR)
+_RE_QUALIFIED_ABBR = re.compile(rf"\b({_QUALIFIER})\s*-?\s*(?:d'|de\s+)?({_MONTH_ABBR_RE})\b\.?(?:\s+((?:19|20)\d{{2}})\b)?")
+
+
+def _abbreviated_months(folded: str, today: date, whole_answer: bool) -> Iterator[_Candidate]:
+    """"fin oct", "début nov": an abbreviated month after a qualifier (alone, "sept" is a number)."""
+    for m in _RE_QUALIFIED_ABBR.finditer(folded):
+        month = _MONTH_ABBR[m[2]]
+        year = int(m[3]) if m[3] else today.year if month <= today.month else today.year - 1
+        lo, hi, precision = _qualified(m[1], date(year, month, 1), _month_end(year, month))
+        yield _make(m.start(), m.end(), lo, hi, precision, today)
+
+
 # in this order: at the same place and length, the first one found wins (`_pick`)
 _RECOGNISERS: tuple[Callable[[str, date, bool], Iterator[_Candidate]], ...] = (
     _numeric_dates, _text_days, _text_months, _years, _simple_days, _weekdays, _periods, _day_alone,
-    _future, _ago, _weekday_daynums, _weekday_numerics, _feasts,
+    _future, _ago, _weekday_daynums, _weekday_numerics, _feasts, _seasons, _abbreviated_months,
 )
 # read only when the recognisers above find nothing
 _WEAK_RECOGNISERS: tuple[Callable[[str, date, bool], Iterator[_Candidate]], ...] = (_bare_weekdays,)
@@ -704,11 +747,28 @@ def find_date(text: str, *, now: datetime, tz: str = "Europe/Brussels",
     today = _local_now(now, tz).date()
     original = unicodedata.normalize("NFC", text)
     folded = fold(original, keep_length=True)  # positions in `folded` are positions in `original`
+    folded = _DENIED.sub(lambda m: " " * len(m.group(0)), folded)  # same length: positions hold
     cands = _candidates(folded, today, whole_answer=whole_answer)
     best = _pick(cands)
     if best is None:
         return None
-    return _to_parsed(_hedged(_joined_range(best, cands, folded, today), folded, today), original)
+    return _to_parsed(_hedged(_week_of(_joined_range(best, cands, folded, today), folded, today), folded, today),
+                      original)
+
+
+# "le 14, pas le 15", "le 14 et non le 15": the date taken back is not read
+_DENIED = re.compile(r",?\s*(?:et\s+)?(?:pas|non)\s+(?:le|la|au|en|du)\s+[^,.;!?]*")
+_WEEK_OF_BEFORE = re.compile(r"\b(?:la|cette|dans\s+la|pendant\s+la|durant\s+la)\s+semaine\s+(?:du\s+)?$")
+
+
+def _week_of(c: _Candidate, folded: str, today: date) -> _Candidate:
+    """"la semaine du 9 novembre": the seven days from that day."""
+    week = _WEEK_OF_BEFORE.search(folded[max(0, c.start - 30):c.start])
+    if c.precision != "day" or not week:
+        return c
+    hi = min(c.value + timedelta(days=6), today)
+    return _Candidate(c.start - (len(folded[max(0, c.start - 30):c.start]) - week.start()), c.end, c.value, hi,
+                      _mid(c.value, hi), "approximate")
 
 
 _ABOUT_BEFORE = re.compile(r"\b(?:vers|aux\s+alentours(?:\s+du)?|autour(?:\s+du)?|environ|a\s+peu\s+pres|approximativement)\s+$")
@@ -730,7 +790,7 @@ def _hedged(c: _Candidate, folded: str, today: date) -> _Candidate:
     return c
 
 
-_RANGE_LINK = re.compile(r"^\s*(?:,\s*)?(?:ou(?: bien)?|ou alors|voire|-|–|a|au|jusqu'au)\s+(?:peut-etre\s+)?$")
+_RANGE_LINK = re.compile(r"^\s*(?:,\s*)?(?:(?:ou(?: bien)?|ou alors|voire|-|–|a|au|jusqu'au)\s+|[-–/]\s*)(?:peut-etre\s+)?$")
 _RANGE_START = re.compile(r"(?:entre|du)\s+(?:le\s+)?$")
 _AND_LINK = re.compile(r"^\s*et\s+$")
 _DAY_PAIR = re.compile(

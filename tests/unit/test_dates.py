@@ -356,3 +356,28 @@ def test_a_period_compared_with_is_not_the_date_of_the_facts(text):
 def test_a_date_keeps_what_was_said_around_it(text, earliest, latest, precision):
     parsed = find_date(text, now=now)
     assert (parsed.earliest, parsed.latest, parsed.precision) == (earliest, latest, precision)
+
+
+@pytest.mark.parametrize(("text", "earliest", "latest"), [  # now: Tuesday 24 November 2026
+    ("cet été, je sais pas exactement", date(2026, 6, 1), date(2026, 8, 31)),
+    ("l'hiver dernier", date(2025, 12, 1), date(2026, 2, 28)),
+    ("au printemps", date(2026, 3, 1), date(2026, 5, 31)),
+    ("cet automne", date(2026, 9, 1), date(2026, 11, 24)),  # not after today
+    ("en été 2025", date(2025, 6, 1), date(2025, 8, 31)),
+    ("ah non c'était le 14, pas le 15", date(2026, 11, 14), date(2026, 11, 14)),
+    ("le 14 et non le 15 novembre", date(2026, 11, 14), date(2026, 11, 14)),
+    ("la semaine du 9 novembre", date(2026, 11, 9), date(2026, 11, 15)),
+    ("fin oct", date(2026, 10, 21), date(2026, 10, 31)),
+    ("début nov 2025", date(2025, 11, 1), date(2025, 11, 10)),
+    ("en juillet-août", date(2026, 7, 1), date(2026, 8, 31)),
+    ("il y a 15 jours environ", date(2026, 11, 6), date(2026, 11, 12)),
+    ("début du mois", date(2026, 11, 1), date(2026, 11, 10)),
+])
+def test_seasons_denials_weeks_and_abbreviations_keep_what_was_said(text, earliest, latest) -> None:
+    parsed = parse_facts_date(text, now=now)
+    assert (parsed.earliest, parsed.latest) == (earliest, latest)
+
+
+def test_ete_as_a_participle_is_no_season() -> None:
+    assert parse_facts_date("j'ai été mal reçu le 3 novembre", now=now).earliest == date(2026, 11, 3)
+    assert find_date("j'ai été mal reçu", now=now) is None
