@@ -111,6 +111,7 @@ _FIRST_NAME_SAID = re.compile(r"(?i)(?:et\s+)?(?:mon\s+)?pr[ée]nom\s*(?::|c['�
 _DOCUMENTS_LATER = re.compile(r"plus tard|pour l'instant|pour le moment|pas sous la main|pas ici|je (?:les |l')?enverrai"
                               r"|je vais (?:les |l')?(?:envoyer|chercher|retrouver)|apres|ulterieurement|pas maintenant")
 _FIRST_CLAUSE = re.compile(r"(?i)\s*(?:[,.;:!?]|\bmais\b|\bet\b)\s*")
+_DAY_SAID = re.compile(r"(?i)\ble\s+(?:1er|\d{1,2})\b")
 _PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
 _VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
 _ABOUT_CONSENT = re.compile(r"\bet si\b|refus|obligatoire|suis-je oblige|je suis oblige|a quoi (?:ca|cela) sert"
@@ -354,6 +355,11 @@ class Intake:
             return None
         reading = self.read(raw)
         found = {k: v for k, v in reading.fields.items() if k in STRONG_FIELDS and k in self.policy.ask_fields}
+        said_date = reading.date
+        if not found and state.get("facts_date_detail") and _CORRECTION_CUE.search(raw) and _DAY_SAID.search(raw):
+            said_date = self._date_alone(raw)  # "ah non c'était le 14, pas le 15"
+            if said_date is not None:
+                found = {"facts_date": said_date.value.isoformat()}
         named = self.field_named(raw)
         if named and named != asked and named not in found and (
                 named not in FREE_TEXT_FIELDS or asked in (None, "complaint_confirm")):
@@ -362,6 +368,8 @@ class Intake:
                 step = self.handle(named, said.group("value"), state)
                 if step.slots.get(named) is not None:
                     found = {named: step.slots[named]}
+                    if named == "facts_date":  # "la date c'est le 14"
+                        said_date = self._date_alone(said.group("value"))
         if not found:
             return None
         if len(found) >= 3 and not _CORRECTION_CUE.search(raw):
@@ -381,9 +389,9 @@ class Intake:
             return None
         slots: dict[str, Any] = {}
         if target == "facts_date":
-            if reading.date is None:
+            if said_date is None:
                 return None
-            slots.update(self._date_slots(reading.date))
+            slots.update(self._date_slots(said_date))
         else:
             slots[target] = found[target]
         step = Step(slots=slots)
@@ -393,6 +401,13 @@ class Intake:
             step.merge(self._date_said_again(state))
             step.merge(self._assess({**state, **step.slots}))
         return step
+
+    def _date_alone(self, text: str) -> ParsedDate | None:
+        """The date of a short answer read whole ("le 14" is a day here, not in a letter)."""
+        try:
+            return parse_facts_date(text, now=self.now, tz=self.policy.timezone)
+        except DateError:
+            return None
 
     @staticmethod
     def _date_said_again(state: dict[str, Any]) -> Step:
@@ -841,6 +856,9 @@ class Intake:
             if name in self.policy.ask_fields and any(w in low for w in words):
                 if name == "last_name" and any(w in low for w in ("prénom", "prenom")):
                     continue
+                if name == "last_name" and re.search(r"\b(?:son|leur|ton|sa|ses)\s+nom\b", low) \
+                        and not re.search(r"\b(?:mon|le)\s+nom\b", low):
+                    continue  # "je connais pas son nom": someone else's
                 return name
         return None
 

@@ -155,6 +155,18 @@ async def test_corrections_with_their_value_at_the_summary(use_policy) -> None:
         assert "utter_corrected" in responses(d)
 
 
+async def test_a_day_alone_corrects_the_date_at_the_summary(use_policy) -> None:
+    use_policy("igretec")
+    state = {**FULL, "facts_date_detail": {"earliest": "2026-10-14", "latest": "2026-10-14", "text": "le 14 octobre"}}
+    for text in ("ah non c'était le 13, pas le 14", "la date c'est le 13", "non c'est le 13"):
+        d, slots = await form(state, {"complaint_confirm": text}, requested="complaint_confirm")
+        assert slots["facts_date"].endswith("-13") and slots["facts_date_precision"] == "day", text
+        assert "utter_corrected" in responses(d)
+    d, slots = await form(state, {"complaint_confirm": "c'est le vendeur blond, je connais pas son nom"},
+                          requested="complaint_confirm")
+    assert slots.get("last_name", FULL["last_name"]) == FULL["last_name"], "someone else's name is not the citizen's"
+
+
 async def test_changing_a_field_without_its_value_still_asks_for_it(use_policy) -> None:
     use_policy("igretec")
     _, slots = await form(FULL, {"complaint_confirm": "je veux changer mon e-mail"}, requested="complaint_confirm")
