@@ -161,8 +161,13 @@ def triage_reply(dispatcher: CollectingDispatcher, code: str) -> None:
     """Not a complaint (`code`: information request, service request…): the preset's answer, the
     offer to file all the same, and the count for the statistics."""
     svc = services()
-    dispatcher.utter_message(text=getattr(svc.policy.triage, code))
-    dispatcher.utter_message(response="utter_not_a_complaint_offer")
+    said = getattr(svc.policy.triage, code)
+    if "mécontentement" in said:  # the preset's text already offers to file: only the button is added
+        dispatcher.utter_message(text=said, buttons=[{"title": "Déposer une réclamation",
+                                                      "payload": "Je veux déposer une réclamation"}])
+    else:
+        dispatcher.utter_message(text=said)
+        dispatcher.utter_message(response="utter_not_a_complaint_offer")
     filing.count_triage(svc.registry, svc.policy.id, code, svc.now())
 
 

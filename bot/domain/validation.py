@@ -534,8 +534,9 @@ _NO_START = ("non", "nan", "no", "nope", "jamais", "/deny", "👎", "❌", "pas 
 _NO_PHRASES = (
     "je refuse", "pas d'accord", "n'accepte pas", "accepte pas", "pas encore", "pas du tout", "absolument pas",
     "certainement pas", "pas question", "n'est pas", "ne suis pas", "pas correct", "pas vraiment",
-    "pas exact", "pas ca", "je ne veux pas", "je veux pas", "pas maintenant",
+    "pas exact", "pas ca", "je ne veux pas", "je veux pas", "pas maintenant", "que non",
 )
+_FILLERS = re.compile(r"^(?:(?:ben|bah|bon|mais|eh bien|euh|alors|ah|oh|hm+)[ ,.!]+)+(?=\S)")
 _YES_START = (
     "oui", "ouais", "ouai", "ouep", "yes", "yep", "ok", "okay", "okey", "d'accord", "dac", "bien sur",
     "exact", "exactement", "tout a fait", "absolument", "certainement", "evidemment", "volontiers",
@@ -562,6 +563,7 @@ def parse_yes_no(text: str) -> bool | None:
         t = (text or "").strip()
     if not t:
         return None
+    t = _FILLERS.sub("", t) or t  # "ben oui", "bah ouais", "mais oui"
     if _starts_with(t, _NO_START) or any(p in t for p in _NO_PHRASES):
         return False
     if _starts_with(t, _YES_START) or "j'accepte" in t or "je suis d'accord" in t:

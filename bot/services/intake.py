@@ -313,7 +313,9 @@ class Intake:
                 step.say.append(Say("utter_letter_noted", kwargs={"volunteered_list": labels}))
             else:
                 listed = [f"{NOTED_LABELS[k].lower()} : {self.display(k, slots[k], slots)}" for k in noted]
-                step.say.append(Say("utter_volunteered", kwargs={"volunteered_list": " ; ".join(listed)}))
+                # the template ends with its own full stop: "… contrat ?." never
+                said = " ; ".join(listed).rstrip(" .?!;")
+                step.say.append(Say("utter_volunteered", kwargs={"volunteered_list": said}))
         return step
 
     @staticmethod
@@ -396,7 +398,8 @@ class Intake:
             slots[target] = found[target]
         step = Step(slots=slots)
         step.say.append(Say("utter_corrected", kwargs={
-            "corrected_list": f"{FIELD_LABELS[target].lower()} : {self.display(target, slots[target], slots)}"}))
+            "corrected_list": f"{FIELD_LABELS[target].lower()} : {self.display(target, slots[target], slots)}".rstrip(
+                " .?!;")}))
         if target == "facts_date":
             step.merge(self._date_said_again(state))
             step.merge(self._assess({**state, **step.slots}))

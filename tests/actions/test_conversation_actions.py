@@ -277,3 +277,12 @@ async def test_an_insult_starts_the_intake_rather_than_a_not_a_complaint_answer(
                                                       loop=None), {})
     assert followed_by(events, "complaint_form")
     assert slot_events(events).get("intake_id")
+
+
+async def test_a_triage_text_that_already_offers_to_file_is_not_followed_by_the_same_offer(use_policy) -> None:
+    use_policy("notice-reclamation")
+    d = CollectingDispatcher()
+    await ActionTriage().run(d, make_tracker({}, text="ce serait bien de recevoir les factures par mail",
+                                             intent="make_suggestion", loop=None), {})
+    assert len(d.messages) == 1 and "mécontentement" in d.messages[0]["text"]
+    assert d.messages[0]["buttons"][0]["title"] == "Déposer une réclamation"

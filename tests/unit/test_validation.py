@@ -342,7 +342,7 @@ def test_validate_description_too_long_raises():
     "text",
     ["oui", "Oui.", "OUI !", "oui, j'accepte", "ok", "OK", "okay", "d'accord", "D’accord", "bien sûr", "exact",
      "c'est correct", "ouais", "yes", "/affirm", "j'accepte", "👍", "tout à fait", "oui, pas de souci",
-     "je confirme", "absolument"],
+     "je confirme", "absolument", "ben oui evidemment 2023", "bah ouais", "mais oui"],
 )
 def test_parse_yes_no_yes_gives_true(text):
     assert parse_yes_no(text) is True
@@ -351,7 +351,7 @@ def test_parse_yes_no_yes_gives_true(text):
 @pytest.mark.parametrize(
     "text",
     ["non", "Non.", "pas encore", "non merci", "je refuse", "/deny", "jamais", "pas d'accord", "absolument pas",
-     "ce n'est pas correct", "nan", "👎", "non, je n'ai pas contacté le service"],
+     "ce n'est pas correct", "nan", "👎", "non, je n'ai pas contacté le service", "bien sûr que non", "mais non"],
 )
 def test_parse_yes_no_no_gives_false(text):
     assert parse_yes_no(text) is False
