@@ -799,6 +799,9 @@ class Intake:
             step.say.append(Say(text="D'accord : je vous demanderai la date des faits un peu plus loin."))
             return step
         exclusion = self.policy.exclusion(code) if code else None
+        if answer and code == "too_old" and self.policy.too_old and self.policy.too_old.unless_initiative_taken \
+                and state.get("initiative_taken") is None:
+            return step.merge(self._assess({**state, **step.slots}))  # old, confirmed: was a démarche made since?
         if answer and code and (code == "too_old" or (exclusion and exclusion.decided_by == "assistant")):
             return step.merge(self._refuse(code))
         return step.merge(self._assess({**state, **step.slots}))
@@ -909,6 +912,8 @@ class Intake:
                     # "yes" to "avez-vous déjà contacté le service ?" may be older than the facts: asked
                     return Step(slots={"initiative_taken": True}).merge(
                         self._assess({**state, "initiative_taken": True}, first_message=first_message))
+                if self._date_only_read(state) and "too_old" not in (state.get("exclusion_answers") or {}):
+                    return self._confirm_date_read(state)  # the date read in the letter first, then the démarche
                 return Step(slots={"initiative_needed": True})
             return Step(slots={"pending_exclusion": {"code": result.reason_code, "question": result.question}})
         if result.outcome == "flagged" and result.reason_code:

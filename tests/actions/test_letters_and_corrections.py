@@ -353,4 +353,7 @@ async def test_a_letter_that_tells_a_demarche_since_old_facts_is_not_asked_about
     _, slots = await start(told.format("J'ai déjà écrit trois fois depuis, sans réponse."))
     assert slots["initiative_taken"] is True and not slots.get("initiative_needed")
     _, silent = await start(told.format(""))
-    assert silent["initiative_needed"] is True and silent.get("initiative_taken") is None
+    # the date read in the letter is confirmed first, then the démarche is asked about
+    assert silent["pending_exclusion"]["date_read"] and not silent.get("initiative_needed")
+    _, confirmed = await form({**IDENTITY, **silent}, {"exclusion_check": "oui"}, requested="exclusion_check")
+    assert confirmed["initiative_needed"] is True and not confirmed.get("refusal")
