@@ -191,8 +191,9 @@ class Intake:
             fields = [f for f in fields if f in keep or state.get(f) is not None]
         out: list[str] = []
         pending = state.get("pending_exclusion") or {}
-        if pending.get("code") == "other_organisation" or pending.get("date_read"):
-            out.append("exclusion_check")  # before any personal data
+        if pending and not any(state.get(f) for f in ("last_name", "first_name", "email", "phone") if f in fields
+                               and f not in (state.get("volunteered") or [])):
+            out.append("exclusion_check")  # known from the first message: asked before any personal data
         for f in fields:
             out.append(f)
             if f == "acting_for" and state.get("acting_for") == "organisation":
@@ -205,7 +206,7 @@ class Intake:
         if state.get("pending_exclusion") and "exclusion_check" not in out:
             out.append("exclusion_check")
         out.append("complaint_confirm")
-        return out
+        return list(dict.fromkeys(out))
 
     def next_slot(self, state: dict[str, Any]) -> str | None:
         declined = set(state.get("declined_fields") or [])
@@ -225,11 +226,22 @@ class Intake:
         if letter:
             step.slots["volunteered"] = sorted(k for k in step.slots if k in NOTED_LABELS)
         step.merge(self._lacking(reading, step.slots))
+        step.merge(self._wants_anonymity(first_message))
         step.merge(self._other_organisation(first_message, {}))
         state = dict(step.slots)
         if state.get("facts_description") or state.get("facts_date") or state.get("acting_for"):
             step.merge(self._assess(state, first_message=True))
         return step
+
+    def _wants_anonymity(self, text: str) -> Step:
+        """"Je veux faire une plainte mais rester anonyme": where the preset excludes it, the rule is
+        said at once (not after three questions); the refusal comes only if the name is refused."""
+        if not self.policy.excludes("anonymous") or procedure_topic(text) != "anonymous" and not clearly_anonymous(text):
+            return Step()
+        exclusion = self.policy.exclusion("anonymous")
+        rule = " ".join((exclusion.explanation if exclusion and exclusion.explanation else "").split())
+        return Step(say=[Say(text=f"{rule} Si vous acceptez de donner votre nom, je peux enregistrer votre "
+                                  "réclamation ; il ne sert qu'à son traitement.".strip())])
 
     def _lacking(self, reading: Reading, state: dict[str, Any]) -> Step:
         """"Je n'ai pas d'adresse mail" in the letter: not asked, when the seed lets the citizen do without."""

@@ -357,3 +357,16 @@ async def test_a_letter_that_tells_a_demarche_since_old_facts_is_not_asked_about
     assert silent["pending_exclusion"]["date_read"] and not silent.get("initiative_needed")
     _, confirmed = await form({**IDENTITY, **silent}, {"exclusion_check": "oui"}, requested="exclusion_check")
     assert confirmed["initiative_needed"] is True and not confirmed.get("refusal")
+
+
+async def test_what_the_first_message_already_says_is_dealt_with_before_any_identity(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    _, slots = await start("Bonjour, ma mère attend depuis 8 mois une réponse de la DG Personnes handicapées pour "
+                           "son allocation, personne ne répond au téléphone.")
+    assert slots["pending_exclusion"]["code"] == "other_service"
+    intake = Intake(services().policy, services().now())
+    assert intake.next_slot({**slots, "consent": True}) == "exclusion_check", "before the name is asked"
+    use_policy("solidaris-brabant")
+    d, slots = await start("je veux faire une plainte mais rester anonyme, j'ai peur des représailles de l'agent")
+    assert "Une plainte anonyme ne peut pas être traitée" in " ".join(m.get("text") or "" for m in d.messages)
+    assert not slots.get("refusal"), "the refusal only if the name is then refused"
