@@ -26,6 +26,7 @@ from bot.domain.dates import (
     parse_facts_date,
 )
 from bot.domain.letter import Reading, other_organisation, read_message, tells_facts
+from bot.domain.names import first_and_last
 from bot.domain.policy import Policy, of_organisation
 from bot.domain.procedure import Topic, procedure_topic
 from bot.domain.remarks import read_remark
@@ -741,7 +742,16 @@ class Intake:
         return step
 
     def _on_last_name(self, text: Any, state: dict[str, Any]) -> Step:
-        return self._on_name("last_name", str(text), state)
+        step = self._on_name("last_name", str(text), state)
+        value = step.slots.get("last_name")
+        if isinstance(value, str) and "first_name" in self.policy.ask_fields and not state.get("first_name") \
+                and not step.slots.get("first_name"):
+            names = first_and_last(value.split(" "))  # "Lemaire Paul" (as on forms) or "Paul Lemaire"
+            if names:
+                step.slots.update(first_name=names[0], last_name=names[1])
+                step.say.append(Say("utter_volunteered", kwargs={
+                    "volunteered_list": f"nom : {names[1]} ; prénom : {names[0]}"}))
+        return step
 
     def _on_first_name(self, text: Any, state: dict[str, Any]) -> Step:
         step = self._on_name("first_name", str(text), state)

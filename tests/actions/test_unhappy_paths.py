@@ -419,7 +419,7 @@ async def test_an_address_answer_stores_the_address_not_the_sentence_around_it(u
     ("Dupont, Marie", "Dupont", "Marie"),
     ("Martin. prénom Sophie", "Martin", "Sophie"),
     ("Dubois, je viens de vous le dire", "Dubois", None),
-    ("Dumont Isabelle, pour la société", "Dumont Isabelle", None),  # the first name, asked next, splits it
+    ("Dumont Isabelle, pour la société", "Dumont", "Isabelle"),  # NOM Prénom, as on forms
     ("Girard, Sylvie Girard. mon père c'est Henri Girard", "Girard", "Sylvie"),
     ("c'est marqué en bas de ma lettre : Moreau", "Moreau", None),
 ])
@@ -437,3 +437,15 @@ async def test_details_given_with_the_consent_are_taken(use_policy) -> None:
     assert slots["consent"] is True and (slots["last_name"], slots["first_name"]) == ("Dubois", "Claire")
     assert slots["prior_contact"] is True
     assert slots["requested_slot"] not in ("last_name", "first_name", "prior_contact")
+
+
+@pytest.mark.parametrize(("answer", "last", "first"), [
+    ("Lemaire Paul", "Lemaire", "Paul"), ("Paul Lemaire", "Lemaire", "Paul"), ("benali youssef", "Benali", "Youssef"),
+    ("El Amrani", "El Amrani", None), ("Van Damme", "Van Damme", None),  # a particle starts a last name
+    ("Martin Claire", "Martin Claire", None),  # both may be first names: the first name is asked
+])
+async def test_a_two_word_answer_to_the_last_name_is_split_when_one_word_is_a_first_name(use_policy, answer, last,
+                                                                                         first) -> None:
+    use_policy("spf-securite-sociale")
+    _, slots = await form(before("last_name"), {"last_name": answer})
+    assert slots["last_name"] == last and slots.get("first_name") == first
