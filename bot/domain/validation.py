@@ -17,6 +17,7 @@ import phonenumbers
 
 from bot.domain.complaint import FREE_TEXT_FIELDS, YES_NO_FIELDS, ActingFor, DomainError
 from bot.domain.dates import DateError, ParsedDate, parse_facts_date
+from bot.domain.names import first_and_last
 from bot.domain.text import APOSTROPHES, fold
 
 
@@ -267,6 +268,9 @@ def split_full_name(text: str) -> tuple[str, str] | None:
         first_words = [w for i, w in enumerate(words) if i not in upper]
     else:
         first_words, last_words = words[:1], words[1:]
+        ordered = first_and_last(words)  # "je m'appelle Lemaire Paul": NOM Prénom, as on forms
+        if ordered:
+            first_words, last_words = [ordered[0]], [ordered[1]]
     try:
         first = validate_name(" ".join(first_words), "first_name")
         last = validate_name(" ".join(last_words), "last_name")

@@ -546,3 +546,8 @@ def test_a_signature_with_the_french_address_order_is_the_name() -> None:
              "Claire Moreau, 8 rue Victor Hugo, 69002 Lyon, claire.moreau@orange.fr, 06 45 67 89 01", country="FR")
     assert (r.fields["first_name"], r.fields["last_name"]) == ("Claire", "Moreau")
     assert r.fields["address"] == "8 rue Victor Hugo, 69002 Lyon"
+
+
+def test_a_name_introduced_in_the_forms_order_is_told_apart() -> None:
+    fields = read("Bonjour, je m'appelle Lemaire Paul et votre agent ne m'a jamais rappelé.").fields
+    assert (fields["first_name"], fields["last_name"]) == ("Paul", "Lemaire")
