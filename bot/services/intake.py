@@ -314,7 +314,7 @@ class Intake:
                 and "persons_contacted" not in self.policy.ask_fields and not state.get("persons_targeted")
                 and "persons_targeted" not in reading.fields and reading.fields.get("persons_contacted")):
             slots["persons_targeted"] = reading.fields["persons_contacted"]  # the plan: the persons named
-        if reading.represented and "acting_for" in self.policy.ask_fields and not state.get("represented_person"):
+        if reading.represented and not state.get("represented_person"):  # kept for staff even where not asked
             slots["represented_person"] = reading.represented
         step = Step(slots=slots)
         # "au nom de : vous-même" only read from a "je": not worth saying back before the summary
@@ -1012,6 +1012,8 @@ class Intake:
                 lines.append(f"• {PRIOR_CONTACT_LABEL} : {self.display('prior_contact', state['prior_contact'])}")
             value = self.attachments_of(state) if key == "attachments" and state.get(key) is not None else state.get(key)
             lines.append(f"• {label} : {self.display(key, value, state)}")
+        if state.get("represented_person") and "acting_for" not in self.policy.ask_fields:
+            lines.insert(0, f"• Pour : {_addressed(str(state['represented_person']))}")  # "votre mère"
         return "\n".join(lines)
 
     @staticmethod

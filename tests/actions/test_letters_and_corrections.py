@@ -370,3 +370,13 @@ async def test_what_the_first_message_already_says_is_dealt_with_before_any_iden
     d, slots = await start("je veux faire une plainte mais rester anonyme, j'ai peur des représailles de l'agent")
     assert "Une plainte anonyme ne peut pas être traitée" in " ".join(m.get("text") or "" for m in d.messages)
     assert not slots.get("refusal"), "the refusal only if the name is then refused"
+
+
+async def test_the_person_written_for_is_kept_where_the_preset_does_not_ask_it(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    _, slots = await start("Bonjour, j'écris pour ma mère, Mme Jeanne Peeters : le 10 novembre votre agent lui a "
+                           "raccroché au nez au téléphone alors qu'elle demandait son attestation.")
+    assert slots["represented_person"] == "ma mère, Mme Jeanne Peeters"
+    intake = Intake(services().policy, services().now())
+    assert intake.summary(slots).startswith("• Pour : votre mère, Mme Jeanne Peeters")
+    assert intake.filing_data(slots)["represented_person"] == "ma mère, Mme Jeanne Peeters"
