@@ -81,12 +81,23 @@ def letter_starts_intake(dispatcher: CollectingDispatcher, tracker: Tracker, int
     return [*start_events(dispatcher, tracker, intake), FollowupAction("complaint_form")]
 
 
+def say_no_reference(dispatcher: CollectingDispatcher) -> None:
+    """Without the reference nothing can be looked up here: where it is, and how else to ask."""
+    dispatcher.utter_message(text=(
+        "Sans la référence, je ne peux pas retrouver votre réclamation ici : elle figure dans l'accusé de "
+        "réception. Si vous ne l'avez pas encore reçu, ou pour toute question, vous pouvez interroger "
+        "directement le service :\n" + other_ways_lines(services().policy)))
+
+
 def not_a_new_complaint(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
     """"J'ai envoyé une plainte par courrier, l'avez-vous reçue ?" goes to the status lookup; "c'est
     pas une plainte, je cherche juste une info" gets the preset's answer to information requests.
     None: neither, whatever the classifier said."""
     said = tracker.latest_message.get("text") or ""
     if asks_about_earlier_complaint(said):
+        if _NO_REFERENCE.search(said) and not REFERENCE_RE.search(said):  # "… je n'ai pas de référence"
+            say_no_reference(dispatcher)
+            return [FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_not_a_new_complaint")
         return [FollowupAction("status_form")]
     if says_not_a_complaint(said):
@@ -227,10 +238,7 @@ class ValidateStatusForm(FormValidationAction):
         to_validate = tracker.slots_to_validate()
         if "status_reference" in to_validate and (is_none_answer(said) or _NO_REFERENCE.search(said)):
             # "j'ai pas de référence": said where to find it and how else to ask, not "référence pas valide"
-            dispatcher.utter_message(text=(
-                "Sans la référence, je ne peux pas retrouver votre réclamation ici : elle figure dans l'accusé de "
-                "réception que vous avez reçu. Vous pouvez aussi interroger directement le service :\n"
-                + other_ways_lines(services().policy)))
+            say_no_reference(dispatcher)
             return _status_lookup_stopped()
         interrupt = detect_interrupt(said) if to_validate else None
         if interrupt in ("cancel", "request_human"):

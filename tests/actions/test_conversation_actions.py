@@ -286,3 +286,12 @@ async def test_a_triage_text_that_already_offers_to_file_is_not_followed_by_the_
                                              intent="make_suggestion", loop=None), {})
     assert len(d.messages) == 1 and "mécontentement" in d.messages[0]["text"]
     assert d.messages[0]["buttons"][0]["title"] == "Déposer une réclamation"
+
+
+async def test_following_ones_complaint_without_its_reference_is_told_where_it_is_at_once(use_policy) -> None:
+    use_policy("igretec")
+    d = CollectingDispatcher()
+    said = "je voudrais suivre ma plainte, je n'ai pas de référence"
+    events = await ActionTriage().run(d, make_tracker({}, text=said, intent="nlu_fallback", loop=None), {})
+    assert not followed_by(events, "status_form")
+    assert "accusé de réception" in d.messages[0]["text"] and "reclamation@igretec.com" in d.messages[0]["text"]
