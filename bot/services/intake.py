@@ -109,6 +109,24 @@ _ADDRESS_COMPLEMENT = re.compile(r"(?i)\b(?:r[ée]sidence|app(?:artemen)?t|appt|
                                  r"|bo[îi]te|bte|bus|lieu-dit|hameau|cedex|bp)\b")
 _NAME_THEN_MORE = re.compile(r"\s*[,;.]\s+|\s+-\s+|\s*,\s*")
 _FIRST_NAME_SAID = re.compile(r"(?i)(?:et\s+)?(?:mon\s+)?pr[ée]nom\s*(?::|c['’]est|est)?\s*([^\W\d_][\w'-]+)\W*$")
+_HOW_TO_SEND = re.compile(r"comment (?:on |je |faire |fait |faut-il |dois-je |je dois |je peux |vous )?[^?]{0,20}?"
+                          r"(?:envoy|joindre|mettre|transmettre|telecharg|ajout|attach)"
+                          r"|(?:sais|sait) pas (?:comment )?(?:l'|les |vous )?(?:envoy|joindre|mettre|transmettre)")
+
+
+def _how_to_send(channel: str) -> str:
+    """How to attach a file, on the citizen's channel."""
+    if channel in ("telegram", "whatsapp"):
+        where = "touchez le trombone (📎) à côté de la zone de texte, choisissez la photo ou le fichier"
+    elif channel == "twilio":
+        where = "joignez la photo ou le fichier à votre message, comme pour un MMS"
+    else:
+        where = "cliquez sur le trombone (📎) à gauche de la zone de texte, choisissez le fichier"
+    return (f"Pour joindre un document, {where} et envoyez-le (PDF, photo, document Word ou OpenOffice). "
+            "Écrivez ensuite « terminé ». Si vous n'y arrivez pas, répondez « aucun » : le service pourra vous "
+            "le demander plus tard.")
+
+
 _DOCUMENTS_LATER = re.compile(r"plus tard|pour l'instant|pour le moment|pas sous la main|pas ici|je (?:les |l')?enverrai"
                               r"|je vais (?:les |l')?(?:envoyer|chercher|retrouver)|apres|ulterieurement|pas maintenant")
 _FIRST_CLAUSE = re.compile(r"(?i)\s*(?:[,.;:!?]|\bmais\b|\bet\b)\s*")
@@ -453,7 +471,8 @@ class Intake:
             return self.handle(slot, value, state)
         if slot in FIELD_LABELS:
             remark = read_remark(text, slot)
-            if remark is not None and remark.kind == "question":
+            if remark is not None and remark.kind == "question" and not (
+                    slot == "attachments" and _HOW_TO_SEND.search(fold(text))):  # how to send: its own answer
                 return Step(slots={slot: None}, say=[Say(f"utter_why_{slot}")])
             if remark is not None and remark.kind == "already_said":
                 return self._already_said(slot, remark.rest, state, history or [])
@@ -836,6 +855,8 @@ class Intake:
             return Step(slots={"attachments": uploaded})
         if is_none_answer(str(text)) or str(text).lower().strip(" .!") in ("terminé", "termine", "fini", "c'est tout"):
             return Step(slots={"attachments": uploaded})
+        if _HOW_TO_SEND.search(fold(str(text))):  # "je sais pas comment l'envoyer": how, then the same question
+            return Step(slots={"attachments": None}, say=[Say(text=_how_to_send(str(state.get("channel") or "")))])
         if _DOCUMENTS_LATER.search(fold(str(text))) or (state.get("field_failures") or {}).get("attachments", 0) >= 1:
             # "aucun pour l'instant", "je l'envoie plus tard", or a second message without a file: go on
             return Step(slots={"attachments": uploaded}, say=[Say(text=(

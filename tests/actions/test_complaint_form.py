@@ -246,3 +246,14 @@ async def test_form_wrong_date_does_not_repeat_the_example_of_the_question_asked
     d, slots = await run({**facts, **slots}, {"facts_date": "bof"})
     assert responses(d) == ["utter_field_help_human"]  # a person offered, still no second example
     assert "exemple" not in d.messages[0]["validation_message"].lower()
+
+
+@pytest.mark.parametrize("answer", ["je sais pas comment l'envoyer", "comment je fais pour joindre la photo ?",
+                                    "comment on fait pr envoyer"])
+async def test_how_to_send_a_document_is_explained_and_the_question_stays(use_policy, answer) -> None:
+    use_policy("igretec")
+    state = {**IDENTITY, "channel": "telegram", "facts_description": "Une facture de 412 euros reçue le 14 octobre.",
+             "facts_date": "2026-10-14", "facts_place": "Mons", "persons_contacted": "aucun"}
+    d, slots = await run(state, {"attachments": answer}, requested="attachments")
+    assert slots["attachments"] is None and slots["requested_slot"] == "attachments"
+    assert "trombone" in " ".join(m.get("text") or "" for m in d.messages)
