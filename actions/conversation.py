@@ -23,7 +23,7 @@ from bot.domain.letter import (
     says_not_a_complaint,
 )
 from bot.domain.policy import of_organisation
-from bot.domain.validation import is_none_answer
+from bot.domain.validation import FieldError, find_email, is_none_answer, validate_phone
 from bot.services import filing, notifications, status
 from bot.services.intake import Intake
 from bot.services.labels import CITIZEN_STATUS_LABELS, label
@@ -212,11 +212,17 @@ class ActionStatusStart(Action):
         return "action_status_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if not REFERENCE_RE.search(tracker.latest_message.get("text") or ""):
+        said = tracker.latest_message.get("text") or ""
+        if not REFERENCE_RE.search(said):
             svc = services()
-            started = letter_starts_intake(dispatcher, tracker, Intake(svc.policy, svc.now()))
+            intake = Intake(svc.policy, svc.now())
+            started = letter_starts_intake(dispatcher, tracker, intake)
             if started is not None:
                 return started
+            asked = intake.procedure_question(said)  # "et quand est-ce que j'aurai la réponse ?" after a status
+            if asked is not None:
+                dispatcher.utter_message(text=procedure_answer(intake.policy, asked))
+                return [FollowupAction("action_listen")]
         return []  # the rule goes on to the status form
 
 
@@ -263,6 +269,23 @@ class ValidateStatusForm(FormValidationAction):
             dispatcher.utter_message(response="utter_invalid_reference")
             return {"status_reference": None}
         return {"status_reference": _norm_ref(m)}
+
+    async def extract_status_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        """"C'est NOT-2026-000001, mon mail claire.moreau@orange.fr": the contact given with the reference."""
+        if tracker.get_slot("status_contact") or tracker.get_slot("requested_slot") == "status_contact":
+            return {}
+        said = tracker.latest_message.get("text") or ""
+        if not REFERENCE_RE.search(said):
+            return {}
+        rest = REFERENCE_RE.sub(" ", said)
+        email = find_email(rest)
+        if email:
+            return {"status_contact": email}
+        try:
+            return {"status_contact": validate_phone(rest, services().policy.country)}
+        except FieldError:
+            return {}
 
     def validate_status_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> dict[str, Any]:

@@ -30,7 +30,7 @@ _TOPICS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
                             r"|pas (?:d'|de )(?:adresse )?(?:e-?mail|mail|courriel))\b")),
     ("delay", re.compile(
         r"\b(?:combien de (?:temps|jours|semaines|mois)|quel(?:s|le)? (?:est le |sont les )?delais?|delais?"
-        r"|quand (?:est-ce que )?(?:vais-je|aurai-je|j'aurai|je vais|vous allez|allez-vous|aurais-je|recevrai)"
+        r"|quand (?:est-ce que |est ce que )?(?:vais-je|aurai-je|j'aurai|je vais|vous allez|allez-vous|aurais-je|recevrai)"
         r"|dans combien|ca prend combien|ca va prendre|en combien de temps|c'est long|ca (?:prend|dure) longtemps"
         r"|ca va (?:etre|durer) long)\b")),
     ("mediator", re.compile(

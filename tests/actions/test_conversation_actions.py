@@ -295,3 +295,25 @@ async def test_following_ones_complaint_without_its_reference_is_told_where_it_i
     events = await ActionTriage().run(d, make_tracker({}, text=said, intent="nlu_fallback", loop=None), {})
     assert not followed_by(events, "status_form")
     assert "accusé de réception" in d.messages[0]["text"] and "reclamation@igretec.com" in d.messages[0]["text"]
+
+
+async def test_the_contact_given_with_the_reference_is_taken_at_once(use_policy) -> None:
+    from actions.conversation import ValidateStatusForm
+
+    use_policy("igretec")
+    said = "ah non pardon c'est IGR-2026-000001, mon mail claire.moreau@orange.fr"
+    tracker = make_tracker({}, text=said, set_now={"status_reference": said}, requested="status_reference",
+                           loop="status_form", intent="check_status")
+    events = slot_events(await ValidateStatusForm().run(CollectingDispatcher(), tracker, {}))
+    assert events["status_reference"] == "IGR-2026-000001"
+    assert events["status_contact"] == "claire.moreau@orange.fr" and events["requested_slot"] is None
+
+
+async def test_a_question_about_delays_after_a_status_is_answered_not_a_new_lookup(use_policy) -> None:
+    from actions.conversation import ActionStatusStart
+
+    use_policy("notice-reclamation")
+    d = CollectingDispatcher()
+    events = await ActionStatusStart().run(d, make_tracker({}, text="et quand est ce que j'aurai la réponse ?",
+                                                           intent="check_status", loop=None), {})
+    assert followed_by(events, "action_listen") and "réponse" in d.messages[0]["text"]
