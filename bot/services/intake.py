@@ -131,6 +131,7 @@ _DOCUMENTS_LATER = re.compile(r"plus tard|pour l'instant|pour le moment|pas sous
                               r"|je vais (?:les |l')?(?:envoyer|chercher|retrouver)|apres|ulterieurement|pas maintenant")
 _FIRST_CLAUSE = re.compile(r"(?i)\s*(?:[,.;:!?]|\bmais\b|\bet\b)\s*")
 _DAY_SAID = re.compile(r"(?i)\ble\s+(?:1er|\d{1,2})\b")
+_REQUIRED_CONTACT = {"email": "Une adresse e-mail", "phone": "Un numéro de téléphone", "address": "Une adresse postale"}
 _PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
 _VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
 _ABOUT_CONSENT = re.compile(r"\bet si\b|refus|obligatoire|suis-je oblige|je suis oblige|a quoi (?:ca|cela) sert"
@@ -534,9 +535,12 @@ class Intake:
         failures[f"declined:{slot}"] = failures.get(f"declined:{slot}", 0) + 1  # a typo before does not count
         if failures[f"declined:{slot}"] < 2:
             # the seed requires it and gives no other way in the chat: say why and how else to file
+            asked = _REQUIRED_CONTACT.get(slot)
+            why = Say(text=(f"{asked} est demandé{'e' if slot != 'phone' else ''} pour traiter votre réclamation. Si "
+                            "vous n'en avez vraiment pas, redites-le : je continuerai sans, et le service vous "
+                            "contactera autrement.")) if asked else Say(f"utter_why_{slot}")
             return Step(slots={slot: None, "field_failures": failures}, say=[
-                Say(f"utter_why_{slot}"), Say("utter_field_required_other_ways", kwargs={
-                    "other_ways": other_ways_lines(self.policy)})])
+                why, Say("utter_field_required_other_ways", kwargs={"other_ways": other_ways_lines(self.policy)})])
         # never locked in: the complaint goes on without it, and staff see it is missing
         missing = [*(state.get("missing_required") or []), slot]
         return Step(slots={slot: None, "declined_fields": declined, "missing_required": missing,

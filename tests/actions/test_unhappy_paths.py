@@ -74,7 +74,8 @@ async def test_spf_requires_the_email_says_how_else_then_never_locks_in(use_poli
     state = {k: v for k, v in before("email").items() if k not in ("acting_for",)}
     d, slots = await form(state, {"email": "je n'ai pas d'e-mail"})
     assert slots["requested_slot"] == "email"
-    assert responses(d) == ["utter_why_email", "utter_field_required_other_ways"]
+    assert responses(d) == ["", "utter_field_required_other_ways"]
+    assert "Une adresse e-mail est demandée" in texts(d) and "redites-le" in texts(d), "never 'dites-le simplement'"
     assert "plainte@minsoc.fed.be" in d.messages[1]["other_ways"]
     d2, again = await form({**state, **slots}, {"email": "je vous dis que j'en ai pas !!"})
     assert again["requested_slot"] == "phone"
@@ -280,7 +281,8 @@ async def test_a_required_field_declined_after_a_typo_is_first_explained(use_pol
     use_policy("igretec")  # IGRETEC requires the home address
     state = {**before("address"), "field_failures": {"address": 1}}
     d, slots = await form(state, {"address": "non"})
-    assert responses(d) == ["utter_why_address", "utter_field_required_other_ways"]
+    assert responses(d) == ["", "utter_field_required_other_ways"]
+    assert "Une adresse postale est demandée" in texts(d)
     assert slots["requested_slot"] == "address"
 
 
