@@ -1176,6 +1176,14 @@ _AGAINST_RE = re.compile(
 )
 
 
+# an institution named as the one that did something: the subject of the sentence
+_INSTITUTION_ACTS_RE = re.compile(
+    rf"(?:^|[.!?]\s+|,\s*|\n)\s*(?:bonjour,?\s+)?(?P<art>(?i:l['’]|le\s+|la\s+))(?P<org>(?i:h[ôo]pital|clinique|CHU|pharmacie|banque"
+    rf"|mutuelle|commune|CPAS|polyclinique|maison\s+m[ée]dicale)\s+(?:de\s+|d['’])?[{_UP}][\w'’-]+(?:[ -][{_UP}][\w'’-]+){{0,2}})"
+    r"\s+(?:m['’]|nous\s|a\s|ont\s|ne\s|n['’]|refuse|exige|r[ée]clame|me\s)"
+)
+
+
 def other_organisation(text: str | None, own_names: tuple[str, ...]) -> str | None:
     """The other body or company a complaint names as its target, if any (asked about once)."""
     if not text:
@@ -1190,6 +1198,9 @@ def other_organisation(text: str | None, own_names: tuple[str, ...]) -> str | No
     m = _AGAINST_RE.search(text)
     if m and not is_own(m.group("org")) and m.group("org") not in ("Madame", "Monsieur", "Mme", "M"):
         return m.group("org").rstrip(".,")
+    acting = _INSTITUTION_ACTS_RE.search(text)  # "L'hôpital Saint-Pierre m'a facturé deux fois…"
+    if acting and not is_own(acting.group("org")):
+        return acting.group("art").lower().replace("’", "'") + acting.group("org")  # "l'hôpital Saint-Pierre"
     for name in _KNOWN_BODIES:
         if is_own(name):
             continue

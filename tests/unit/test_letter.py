@@ -551,3 +551,13 @@ def test_a_signature_with_the_french_address_order_is_the_name() -> None:
 def test_a_name_introduced_in_the_forms_order_is_told_apart() -> None:
     fields = read("Bonjour, je m'appelle Lemaire Paul et votre agent ne m'a jamais rappelé.").fields
     assert (fields["first_name"], fields["last_name"]) == ("Paul", "Lemaire")
+
+
+def test_an_institution_that_did_something_is_another_organisation() -> None:
+    from bot.domain.letter import other_organisation
+    own = ("Solidaris Brabant", "Service Médiation et Qualité de service", "SOL")
+    assert other_organisation("L'hôpital Saint-Pierre m'a facturé deux fois la même consultation", own) == \
+        "l'hôpital Saint-Pierre"
+    assert other_organisation("Le CHU de Charleroi a perdu mon dossier", own) == "le CHU de Charleroi"
+    assert other_organisation("je suis allé à l'hôpital de Jumet et votre agent m'a mal reçu", own) is None
+    assert other_organisation("la mutuelle Solidaris m'a refusé le remboursement", own) is None
