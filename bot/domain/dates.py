@@ -776,7 +776,15 @@ _ONGOING_SINCE_BEFORE = re.compile(r"\bdepuis\s+$")
 
 
 def _hedged(c: _Candidate, folded: str, today: date) -> _Candidate:
-    """"vers le 15 octobre": a few days either side; "depuis le 15 novembre": from then until today."""
+    """"vers le 15 octobre": a few days either side; "depuis le 15 novembre", "depuis septembre 2025":
+    from then until today."""
+    if c.precision in ("month", "year"):
+        before = folded[max(0, c.start - 30):c.start]
+        since = _ONGOING_SINCE_BEFORE.search(before)
+        if since and c.latest < today:  # it began then and still goes on
+            return _Candidate(c.start - (len(before) - since.start()), c.end, c.earliest, today,
+                              _mid(c.earliest, today), "approximate")
+        return c
     if c.precision != "day":
         return c
     before = folded[max(0, c.start - 30):c.start]

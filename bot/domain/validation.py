@@ -451,7 +451,12 @@ def validate_file_reference(text: str) -> str | None:
             "too_long",
             EXAMPLES["file_reference"],
         )
-    if parse_yes_no(value) is True:  # "oui", "oui j'en ai une": the reference itself is still to come
+    words = value.split()
+    said = [t.strip(".,;:!?()") for t in re.findall(r"[\w/.-]*\d[\w/.-]*", value) if sum(c.isdigit() for c in t) >= 3]
+    if said and len(words) >= 4:
+        # "Je l'ai indiquée dans mon courrier : URB-2026-4471", "non attendez c'est 445-212": the reference only
+        return said[-1] if _TAKEN_BACK.search(value) else max(said, key=len)
+    if parse_yes_no(value) is True and not re.search(r"\d", value):  # "oui", "oui j'en ai une": still to come
         raise FieldError(
             "Quelle est cette référence ? Indiquez-la telle qu'elle figure sur votre courrier.",
             "value_missing",

@@ -381,3 +381,8 @@ def test_seasons_denials_weeks_and_abbreviations_keep_what_was_said(text, earlie
 def test_ete_as_a_participle_is_no_season() -> None:
     assert parse_facts_date("j'ai été mal reçu le 3 novembre", now=now).earliest == date(2026, 11, 3)
     assert find_date("j'ai été mal reçu", now=now) is None
+
+
+def test_since_a_month_goes_on_until_today() -> None:
+    parsed = parse_facts_date("depuis septembre 2025 personne ne répond à mes mails", now=now)
+    assert (parsed.earliest, parsed.latest) == (date(2025, 9, 1), date(2026, 11, 24))

@@ -538,3 +538,13 @@ def test_registry_answers_without_anyone_or_with_shouting_are_stored_clean() -> 
     assert validate_free_text("l'aspirateur Turbo 3000 !!!", "service_concerned") == "l'aspirateur Turbo 3000"
     remark = read_remark("je viens de le dire : aspirateur en panne", "subject")
     assert remark is not None and remark.kind == "already_said" and remark.rest == "aspirateur en panne"
+
+
+@pytest.mark.parametrize(("text", "stored"), [
+    ("Je l'ai indiquée dans mon courrier : URB-2026-4471", "URB-2026-4471"),
+    ("oui son numéro client c'est 445-221", "445-221"),
+    ("non attendez c'est 445-212", "445-212"),
+    ("dossier 2026/4471", "dossier 2026/4471"),  # short: kept as said
+])
+def test_a_file_reference_said_in_a_sentence_is_the_reference_only(text, stored) -> None:
+    assert validate_file_reference(text) == stored
