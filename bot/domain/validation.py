@@ -191,6 +191,9 @@ def validate_name(text: str, field: str = "last_name") -> str:
         raise bad
     if not _NAME_CHARS_RE.match(name) or len(name) > 80 or len(name.split(" ")) > 5:
         raise bad
+    words = [_bare(w) for w in name.split(" ")]
+    if len(words) >= 2 and (any(w in _SENTENCE_WORDS for w in words) or words[0] == "les"):
+        raise bad  # "ils ne passent plus", "les poubelles": an answer to another question, not a name
     if sum(c.isalpha() for c in name) < 2:
         raise bad
     return _normalise_case(name)
@@ -205,6 +208,13 @@ _STOP_AFTER_NAME = {
 _NOT_NAME_WORDS = {
     "je", "j'", "ne", "pas", "sais", "suis", "veux", "oui", "non", "bonjour", "merci", "est", "et", "ai",
     "mon", "ma", "mes", "nom", "prenom", "aucun", "aucune", "rien", "personne", "anonyme", "plainte",
+}
+# words of a sentence that no name holds (particles such as "de", "la", "van" are not among them)
+_SENTENCE_WORDS = {
+    "je", "j'", "tu", "il", "ils", "elle", "elles", "nous", "vous", "on", "ne", "pas", "plus", "est", "sont", "ont",
+    "ai", "et", "mais", "ou", "donc", "car", "que", "qui", "quoi", "avec", "sans", "pour", "dans", "sur", "chez",
+    "mon", "ma", "mes", "ton", "ta", "votre", "vos", "leur", "leurs", "ce", "cette", "ces", "ca", "cela", "jamais",
+    "toujours", "rien", "tout", "tous", "une", "un", "deja", "encore", "tres", "trop",
 }
 _TITLES = {"monsieur", "madame", "mademoiselle", "mme", "mlle", "m", "mr", "mrs", "ms", "dr", "docteur", "maître"}
 _STRONG_PREFIX_RE = re.compile(

@@ -548,3 +548,10 @@ def test_registry_answers_without_anyone_or_with_shouting_are_stored_clean() -> 
 ])
 def test_a_file_reference_said_in_a_sentence_is_the_reference_only(text, stored) -> None:
     assert validate_file_reference(text) == stored
+
+
+@pytest.mark.parametrize("text", ["les poubelles", "ils ne passent plus", "c'est pas ça le problème"])
+def test_a_sentence_given_to_the_name_question_is_no_name(text) -> None:
+    from bot.domain.validation import validate_name
+    with pytest.raises(FieldError):
+        validate_name(text)
