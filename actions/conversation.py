@@ -35,7 +35,7 @@ TRIAGE_BY_INTENT = {
     "request_advice": "advice_request",
     "make_suggestion": "suggestion",
 }
-_NO_REFERENCE = re.compile(r"(?i)\b(?:pas|plus|aucune?|perdu|sais pas|connais pas)\b[^.?!]{0,20}\br[ée]f[ée]rence|"
+_NO_REFERENCE = re.compile(r"(?i)\b(?:pas|plus|aucune?|perdu|sais pas|connais pas)\b[^.?!]{0,20}\br[ée]f(?:[ée]rence)?\b|"
                            r"\bje (?:ne )?(?:l['’]ai|la connais|la retrouve|sais) (?:pas|plus)\b")
 REFERENCE_RE = re.compile(r"\b([A-Z]{2,5})\s*-\s*(\d{4})\s*-\s*(\d{1,8})\b", re.I)
 

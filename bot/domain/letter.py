@@ -446,8 +446,17 @@ def _read_address(p: _Pass, f: dict[str, object], org_address: str | None) -> No
         address = _find_address(p.work, org_address)  # the citizen's own may follow
     if address:
         value, (start, end) = address
+        lived = _LIVES_IN_COUNTRY.search(p.work[max(0, start - 60):start])
+        if lived and fold(lived.group(1)) not in fold(value):
+            value += f", {lived.group(1).capitalize()}"  # "j'habite en France, 12 rue Nationale, 59000 Lille"
         f["address"] = value
         p.take(start, end, identity=True)
+
+
+_LIVES_IN_COUNTRY = re.compile(
+    r"(?i)\b(?:j['’]?habite|je\s+vis|je\s+r[ée]side|domicili[ée]e?|install[ée]e?)\s+(?:maintenant\s+)?(?:en|au|aux)\s+"
+    r"(france|espagne|italie|allemagne|suisse|maroc|alg[ée]rie|tunisie|turquie|pologne|roumanie|portugal|irlande"
+    r"|autriche|gr[èe]ce|pays-bas|luxembourg|royaume-uni)\b[^.\n]{0,20}$")
 
 
 def _read_reference(p: _Pass, f: dict[str, object], pattern: re.Pattern[str]) -> None:

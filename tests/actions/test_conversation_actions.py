@@ -226,7 +226,7 @@ async def test_no_reference_at_the_status_lookup_says_where_to_find_it(use_polic
     from actions.conversation import ValidateStatusForm
 
     use_policy("igretec")
-    for said in ("j'ai pas de référence", "je l'ai pas", "non"):
+    for said in ("j'ai pas de référence", "je l'ai pas", "non", "jsp jai pas la ref, c au nom de dupont"):
         d = CollectingDispatcher()
         tracker = make_tracker({}, text=said, set_now={"status_reference": said}, requested="status_reference",
                                loop="status_form", intent="deny")

@@ -561,3 +561,10 @@ def test_an_institution_that_did_something_is_another_organisation() -> None:
     assert other_organisation("Le CHU de Charleroi a perdu mon dossier", own) == "le CHU de Charleroi"
     assert other_organisation("je suis allé à l'hôpital de Jumet et votre agent m'a mal reçu", own) is None
     assert other_organisation("la mutuelle Solidaris m'a refusé le remboursement", own) is None
+
+
+def test_the_country_said_before_the_address_is_kept_with_it() -> None:
+    assert read("j'habite en France, 12 rue Nationale, 59000 Lille").fields["address"] == \
+        "12 rue Nationale, 59000 Lille, France"
+    assert read("j'habite au Maroc : 45 avenue Hassan II, 20000 Casablanca, Maroc").fields["address"] == \
+        "45 avenue Hassan II, 20000 Casablanca, Maroc"
