@@ -253,6 +253,14 @@ class ValidateStatusForm(FormValidationAction):
             else:
                 dispatcher.utter_message(response="utter_status_cancelled")
             return _status_lookup_stopped()
+        if "status_reference" in to_validate and not re.search(r"\d", said):
+            # "une facture", "je veux me plaindre de la facture": no reference can be in it; never a loop
+            dispatcher.utter_message(text=(
+                "Je ne vois pas de référence de réclamation dans votre message. Pour suivre une réclamation, "
+                f"donnez sa référence (par exemple {services().policy.reference_prefix}-2026-000123) ; pour en "
+                "déposer une, dites-le moi."), buttons=[{"title": "Déposer une réclamation",
+                                                         "payload": "Je veux déposer une réclamation"}])
+            return _status_lookup_stopped()
         return await super().run(dispatcher, tracker, domain)
 
     async def extract_status_reference(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -132,6 +132,8 @@ _DOCUMENTS_LATER = re.compile(r"plus tard|pour l'instant|pour le moment|pas sous
 _FIRST_CLAUSE = re.compile(r"(?i)\s*(?:[,.;:!?]|\bmais\b|\bet\b)\s*")
 _DAY_SAID = re.compile(r"(?i)\ble\s+(?:1er|\d{1,2})\b")
 _REQUIRED_CONTACT = {"email": "Une adresse e-mail", "phone": "Un numéro de téléphone", "address": "Une adresse postale"}
+_NOTHING_TO_CORRECT = re.compile(r"^\W*(?:(?:non,? )?rien(?: a corriger| du tout)?|aucune?(?: correction)?|c'est bon)\W*$"
+                                 r"|\btout est (?:bon|correct|ok|juste|exact)\b")
 _PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
 _VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
 _ABOUT_CONSENT = re.compile(r"\bet si\b|refus|obligatoire|suis-je oblige|je suis oblige|a quoi (?:ca|cela) sert"
@@ -881,8 +883,8 @@ class Intake:
         if field_name:
             return Step(slots={field_name: None, "complaint_confirm": None, "correction_asked": None},
                         say=[Say("utter_correct_ok")])
-        answer = parse_yes_no(raw)
-        if answer:
+        answer = True if _NOTHING_TO_CORRECT.search(fold(raw)) else parse_yes_no(raw)
+        if answer:  # "oui", "rien, tout est correct", "aucune" (correction): filed
             return Step(slots={"complaint_confirm": True, "correction_asked": None})
         if answer is False and state.get("correction_asked"):  # "non, rien": the summary is shown again
             return Step(slots={"complaint_confirm": None, "correction_asked": None})

@@ -317,3 +317,16 @@ async def test_a_question_about_delays_after_a_status_is_answered_not_a_new_look
     events = await ActionStatusStart().run(d, make_tracker({}, text="et quand est ce que j'aurai la réponse ?",
                                                            intent="check_status", loop=None), {})
     assert followed_by(events, "action_listen") and "réponse" in d.messages[0]["text"]
+
+
+async def test_a_status_lookup_answered_without_any_reference_stops_never_loops(use_policy) -> None:
+    from actions.conversation import ValidateStatusForm
+
+    use_policy("plan-gestion")
+    for said in ("une facture", "je veux me plaindre de la facture de gaz de ma mère", "Déposer une réclamation"):
+        d = CollectingDispatcher()
+        tracker = make_tracker({}, text=said, set_now={"status_reference": said}, requested="status_reference",
+                               loop="status_form", intent="file_complaint")
+        events = slot_events(await ValidateStatusForm().run(d, tracker, {}))
+        assert events["requested_slot"] is None and "utter_invalid_reference" not in responses(d), said
+        assert d.messages[0]["buttons"][0]["title"] == "Déposer une réclamation"

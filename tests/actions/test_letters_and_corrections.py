@@ -188,7 +188,7 @@ async def test_correct_an_element_asks_which_with_buttons_without_the_summary_ag
         picked = next(b["payload"] for b in d.messages[0]["buttons"] if b["title"] == title)
         _, chosen = await form({**FULL, **slots}, {"complaint_confirm": picked}, requested="complaint_confirm")
         assert chosen[field] is None and chosen["requested_slot"] == field and not chosen["correction_asked"], title
-    _, nothing = await form({**FULL, **slots}, {"complaint_confirm": "non, rien"}, requested="complaint_confirm")
+    _, nothing = await form({**FULL, **slots}, {"complaint_confirm": "non"}, requested="complaint_confirm")
     assert not nothing["correction_asked"] and nothing["requested_slot"] == "complaint_confirm"
     d = CollectingDispatcher()
     await AskComplaintConfirm().run(d, make_tracker({**FULL, **nothing}, loop="complaint_form"), {})
@@ -380,3 +380,11 @@ async def test_the_person_written_for_is_kept_where_the_preset_does_not_ask_it(u
     intake = Intake(services().policy, services().now())
     assert intake.summary(slots).startswith("• Pour : votre mère, Mme Jeanne Peeters")
     assert intake.filing_data(slots)["represented_person"] == "ma mère, Mme Jeanne Peeters"
+
+
+async def test_nothing_to_correct_at_the_summary_files_it(use_policy) -> None:
+    use_policy("plan-gestion")
+    for text in ("aucune", "Rien, tout est correct", "non rien", "tout est bon merci"):
+        _, slots = await form({**FULL, "correction_asked": True}, {"complaint_confirm": text},
+                              requested="complaint_confirm")
+        assert slots["complaint_confirm"] is True, text
