@@ -215,9 +215,9 @@ _ORG_NAMED_RE = re.compile(
     r"\s+(?:le\s+|la\s+|l['’])?"
     r"(?:g[ée]rante?|directeur|directrice|administrat(?:eur|rice)(?:\s+d[ée]l[ée]gu[ée]e?)?|pr[ée]sidente?|responsable"
     r"|secr[ée]taire|tr[ée]sori[èe]re?|fondat(?:eur|rice)|patronne?|comptable|acheteu(?:r|se)|associ[ée]e?|co-?g[ée]rante?"
-    r"|employ[ée]e?|salari[ée]e?|cheffe?|manager)"
+    r"|employ[ée]e?|salari[ée]e?|cheffe?|manager|gestionnaire)"
     # "responsable des achats de la société …", "directrice commerciale de …"
-    r"(?:\s+(?:des|du|de\s+la|de\s+l['’])\s*[a-zà-ÿ]+|\s+(?:commercial|commerciale|juridique|administratif|administrative"
+    r"(?:\s+(?:des|du|de\s+la|de\s+l['’])\s*[a-zà-ÿ]+|\s+(?:RH|rh|IT|ICT|qualit[ée]|commercial|commerciale|juridique|administratif|administrative"
     r"|technique|financier|financi[èe]re|logistique|d['’]exploitation))?"
     r"\s+(?:de\s+la\s+|de\s+l['’]|du\s+|de\s+|d['’]|chez\s+)"
     rf"(?P<org>(?-i:(?:{_ORG_FORMS})|(?i:soci[ée]t[ée]|entreprise|association|firme))"
@@ -717,6 +717,10 @@ _NOT_A_FIRST_NAME = {
     "souvent", "parfois", "rarement", "jamais", "chez", "la-bas", "absent", "absente", "malade", "seul", "seule",
     "handicape", "handicapee", "age", "agee", "pensionne", "pensionnee", "oblige", "obligee", "sure", "sur", "certain",
     "certaine", "desole", "desolee", "dans", "sans", "presque", "aussi", "moi-meme",
+    # a job said after "je suis" ("je suis gestionnaire RH de la société…"), not a name
+    "gestionnaire", "responsable", "directeur", "directrice", "gerant", "gerante", "employe", "employee", "comptable",
+    "secretaire", "assistant", "assistante", "infirmier", "infirmiere", "technicien", "technicienne", "agent",
+    "chef", "cheffe", "president", "presidente", "administrateur", "administratrice", "delegue", "deleguee",
 }
 
 

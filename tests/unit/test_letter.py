@@ -568,3 +568,11 @@ def test_the_country_said_before_the_address_is_kept_with_it() -> None:
         "12 rue Nationale, 59000 Lille, France"
     assert read("j'habite au Maroc : 45 avenue Hassan II, 20000 Casablanca, Maroc").fields["address"] == \
         "45 avenue Hassan II, 20000 Casablanca, Maroc"
+
+
+def test_a_job_after_je_suis_is_not_a_name_and_its_company_is_who_they_act_for() -> None:
+    r = read("Bonjour, je suis gestionnaire RH de la société Technobel SA et j'écris au nom de l'entreprise : "
+             "nous attendons depuis le 10 novembre une attestation.")
+    assert "last_name" not in r.fields and "first_name" not in r.fields
+    assert r.fields["acting_for"] == "organisation" and "Technobel SA" in (r.represented or "")
+    assert "other_parties" not in r.fields
