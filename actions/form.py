@@ -82,8 +82,9 @@ def _interrupted(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Int
     if interrupt in ("cancel", "start_over"):
         ending = Ending.CANCELLED if interrupt == "cancel" else Ending.START_OVER
         return [SlotSet("intake_end", ending.value), SlotSet("requested_slot", None)]
-    if asks_about_earlier_complaint(said) or says_not_a_complaint(said):  # not a new complaint after all
-        ending = Ending.STATUS_QUESTION if asks_about_earlier_complaint(said) else Ending.NOT_A_COMPLAINT
+    status = asks_about_earlier_complaint(said)
+    if status or says_not_a_complaint(said):  # not a new complaint after all
+        ending = Ending.STATUS_QUESTION if status else Ending.NOT_A_COMPLAINT
         return [SlotSet("intake_end", ending.value), SlotSet("requested_slot", None)]
     if interrupt == "request_human":
         svc = services()
