@@ -114,6 +114,18 @@ _HOW_TO_SEND = re.compile(r"comment (?:on |je |faire |fait |faut-il |dois-je |je
                           r"|(?:sais|sait) pas (?:comment )?(?:l'|les |vous )?(?:envoy|joindre|mettre|transmettre)")
 
 
+def _clauses(text: str) -> list[str]:
+    """The message cut where a new field is named; a piece naming none stays with the one before."""
+    clauses: list[str] = []
+    last = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        if _CLAUSE_START.match(text[m.end():]):
+            clauses.append(text[last:m.start()])
+            last = m.end()
+    clauses.append(text[last:])
+    return [c.strip() for c in clauses if c.strip()]
+
+
 def _how_to_send(channel: str) -> str:
     """How to attach a file, on the citizen's channel."""
     if channel in ("telegram", "whatsapp"):
@@ -135,7 +147,13 @@ _REQUIRED_CONTACT = {"email": "Une adresse e-mail", "phone": "Un numéro de tél
 _NOTHING_TO_CORRECT = re.compile(r"^\W*(?:(?:non,? )?rien(?: a corriger| du tout)?|aucune?(?: correction)?|c'est bon)\W*$"
                                  r"|\btout est (?:bon|correct|ok|juste|exact)\b")
 _PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
-_VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
+_VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|\bc\b|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
+# where a message of several corrections divides: "la date c'est le 12 et le contrat c'est…"
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;.](?:\s+(?:et|puis)\b)?|\s(?:et|puis)\b)\s*")
+_CLAUSE_START = re.compile(
+    r"(?i)^(?:(?:le|la|l['’]|les|mon|ma|mes|pour\s+(?:le|la|l['’]))\s*)(?:e-?mail|mail|courriel|adresse|num[ée]ro|"
+    r"t[ée]l[ée]phone|t[ée]l|gsm|portable|nom|pr[ée]nom|date|jour|dossier|r[ée]f[ée]rence|lieu|endroit|contrat|produit|"
+    r"service|objet|objectif|demande|personnes?|intervenants?)\b")
 _ABOUT_CONSENT = re.compile(r"\bet si\b|refus|obligatoire|suis-je oblige|je suis oblige|a quoi (?:ca|cela) sert"
                             r"|pourquoi")
 _CONSENT_QUESTION = re.compile(r"\?\s*$|\bet si\b|se passe (?:quoi|t-il)|qu'est-ce qui se passe|obligatoire|suis-je oblige"
@@ -439,6 +457,29 @@ class Intake:
             step.merge(self._assess({**state, **step.slots}))
         return step
 
+    def corrections(self, text: str, state: dict[str, Any], asked: str | None) -> Step | None:
+        """Several corrections in one message ("la date c'est le 12 novembre et le contrat c'est celui
+        du four"), each clause naming its field, are all applied; otherwise `correction`."""
+        clauses = _clauses(text or "")
+        if len(clauses) >= 2:
+            seen, steps = dict(state), []
+            for clause in clauses:
+                start = _CLAUSE_START.match(clause)
+                step = self.correction(clause, seen, asked)
+                if step is None and start and clause[start.end():].strip():  # "et le prénom Yasmine"
+                    step = self.correction(f"{clause[:start.end()]} : {clause[start.end():].strip()}", seen, asked)
+                if step is not None:
+                    steps.append(step)
+                    seen.update(step.slots)
+            if len(steps) >= 2:
+                said = [s.kwargs["corrected_list"] for st in steps for s in st.say if s.response == "utter_corrected"]
+                merged = Step(say=[Say("utter_corrected", kwargs={"corrected_list": " ; ".join(said)})])
+                for step in steps:
+                    merged.slots.update(step.slots)
+                    merged.say.extend(s for s in step.say if s.response != "utter_corrected")
+                return merged
+        return self.correction(text, state, asked)
+
     def _date_alone(self, text: str) -> ParsedDate | None:
         """The date of a short answer read whole ("le 14" is a day here, not in a letter)."""
         try:
@@ -483,7 +524,7 @@ class Intake:
                 return self._decline(slot, state)
         reading = self.read(text) if slot != "consent" else None
         if reading is not None and slot not in reading.fields:
-            corrected = self.correction(text, state, slot)
+            corrected = self.corrections(text, state, slot)
             if corrected is not None:
                 corrected.slots.setdefault(slot, None)
                 return corrected
@@ -875,7 +916,7 @@ class Intake:
         if isinstance(text, bool):
             return Step(slots={"complaint_confirm": text or None})
         raw = str(text).strip()
-        corrected = None if _PICKED_FIELD.match(raw) else self.correction(raw, state, "complaint_confirm")
+        corrected = None if _PICKED_FIELD.match(raw) else self.corrections(raw, state, "complaint_confirm")
         if corrected is not None:
             corrected.slots.update(complaint_confirm=None, correction_asked=None)
             return corrected

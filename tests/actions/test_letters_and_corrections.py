@@ -155,6 +155,29 @@ async def test_corrections_with_their_value_at_the_summary(use_policy) -> None:
         assert "utter_corrected" in responses(d)
 
 
+async def test_several_corrections_in_one_message_are_all_applied(use_policy) -> None:
+    use_policy("igretec")
+    cases = [
+        ("le nom c Benali et le prenom Yasmine", {"last_name": "Benali", "first_name": "Yasmine"}),
+        ("mon e-mail c'est marie.d@example.org et mon numéro le 0478 99 88 77",
+         {"email": "marie.d@example.org", "phone": "+32478998877"}),
+        ("non c'était le 5 novembre, et le lieu c'était au guichet de Charleroi",
+         {"facts_date": "2026-11-05", "facts_place": "au guichet de Charleroi"}),
+        ("la date c'est le 12 novembre et l'adresse c'est rue Haute 5, 6000 Charleroi",
+         {"facts_date": "2026-11-12", "address": "rue Haute 5, 6000 Charleroi"}),
+    ]
+    for text, expected in cases:
+        d, slots = await form(FULL, {"complaint_confirm": text}, requested="complaint_confirm")
+        assert {k: slots.get(k) for k in expected} == expected, text
+        assert responses(d).count("utter_corrected") == 1 and " ; " in responses_kwargs(d), "said once, both"
+    use_policy("plan-gestion")
+    plan = {"consent": True, "subject": "le four", "service_concerned": "au début", "facts_date": "2026-11-10",
+            "facts_description": "Le technicien n'est pas venu réparer le four.", "intake_id": "i1"}
+    _, slots = await form(plan, {"complaint_confirm": "la date c'est le 12 novembre et le contrat c'est le contrat "
+                                                      "de maintenance du four"}, requested="complaint_confirm")
+    assert slots["facts_date"] == "2026-11-12" and slots["service_concerned"] == "le contrat de maintenance du four"
+
+
 async def test_a_day_alone_corrects_the_date_at_the_summary(use_policy) -> None:
     use_policy("igretec")
     state = {**FULL, "facts_date_detail": {"earliest": "2026-10-14", "latest": "2026-10-14", "text": "le 14 octobre"}}
