@@ -57,6 +57,16 @@ _DONT_KNOW = re.compile(r"^(?:je ne sais (?:pas|plus)|je sais (?:pas|plus)|sais 
                         r"|aucune idee|je ne m'en souviens (?:plus|pas)|j'en sais rien|je n'en sais rien)\W*$")
 
 
+_REQUIRED_ASKED = re.compile(r"obligatoire|\boblige|(?:je dois|dois-je|faut-il|il faut) (?:vraiment )?(?:le |la |les |l'|vous )*"
+                             r"(?:donner|mettre|indiquer|communiquer)\b(?! quoi)|\bnecessaire\b|indispensable")
+
+
+def asks_if_required(text: str | None) -> bool:
+    """"c'est obligatoire l'adresse ?", "je dois vraiment la donner ?": is the field required?"""
+    folded = fold(text or "")
+    return len(folded.split()) <= 20 and bool(_REQUIRED_ASKED.search(folded))
+
+
 @dataclass(frozen=True)
 class Remark:
     kind: Kind

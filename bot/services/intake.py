@@ -29,7 +29,7 @@ from bot.domain.letter import Reading, other_organisation, read_message, tells_f
 from bot.domain.names import first_and_last
 from bot.domain.policy import Policy, of_organisation
 from bot.domain.procedure import Topic, procedure_topic
-from bot.domain.remarks import read_remark
+from bot.domain.remarks import asks_if_required, read_remark
 from bot.domain.text import fold
 from bot.domain.validation import (
     EXAMPLES,
@@ -158,6 +158,10 @@ _ABOUT_CONSENT = re.compile(r"\bet si\b|refus|obligatoire|suis-je oblige|je suis
                             r"|pourquoi")
 _CONSENT_QUESTION = re.compile(r"\?\s*$|\bet si\b|se passe (?:quoi|t-il)|qu'est-ce qui se passe|obligatoire|suis-je oblige"
                                r"|je suis oblige|a quoi (?:ca|cela) sert|pourquoi")
+# "qui va lire mes données ?", "vous les gardez combien de temps ?": a question about the notice itself
+_ABOUT_DATA = re.compile(r"\bqui (?:va|vont|peut|pourra|aura) (?:les |me |y )?(?:lire|voir|acces)|qui (?:les |y )?(?:lit|voit|a acces)"
+                         r"|(?:en|vous en) faites quoi|(?:mes|les|vos) donnees|combien de temps (?:vous )?(?:les |la )?"
+                         r"(?:gardez|conservez|garde|conserve)|(?:gardez|conservez)\b.{0,15}combien|conserv|rgpd|vie privee|(?:revendu|transmis|partage)e?s?\b")
 _CORRECTION_CUE = re.compile(
     r"(?i)^\s*(?:non|ah|oh|oups|pardon|d[ée]sol[ée]e?|en fait|attention|erreur|correction|plut[ôo]t|rectification)\b"
     r"|\b(?:je me suis tromp[ée]e?|je rectifie|pas le bon|c'[ée]tait plut[ôo]t|c'est plut[ôo]t|au lieu de|je corrige)\b"
@@ -507,21 +511,30 @@ class Intake:
         it carries besides). Never the raw text of a question stored as a value."""
         text = value if isinstance(value, str) else None
         asked_back = self.procedure_question(text) if text else None
+        required_asked = slot in FIELD_LABELS and asks_if_required(text)
         if asked_back is not None and not (slot == "email" and asked_back == "no_email") \
-                and not (slot == "consent" and self._yes_then_more(text or "")):
+                and not (slot == "consent" and (self._yes_then_more(text or "") or _ABOUT_DATA.search(fold(text or "")))):
             # "combien de temps pour avoir une réponse ?": answered, then the same question again
-            return Step(slots={slot: None}, say=[Say(text=procedure_answer(self.policy, asked_back))])
+            said = [Say(text=procedure_answer(self.policy, asked_back))]
+            if required_asked and asked_back == "abroad":  # "c'est obligatoire l'adresse ? j'habite à l'étranger"
+                said.insert(0, Say(text=self._required_or_not(slot)))
+            return Step(slots={slot: None}, say=said)
         if not text or slot in ("complaint_confirm",):
             return self.handle(slot, value, state)
         if slot in FIELD_LABELS:
             remark = read_remark(text, slot)
             if remark is not None and remark.kind == "question" and not (
                     slot == "attachments" and _HOW_TO_SEND.search(fold(text))):  # how to send: its own answer
-                return Step(slots={slot: None}, say=[Say(f"utter_why_{slot}")])
+                said = [Say(f"utter_why_{slot}")]
+                if required_asked:  # "c'est obligatoire ?": yes or no, as the preset says, then why
+                    said.insert(0, Say(text=self._required_or_not(slot)))
+                return Step(slots={slot: None}, say=said)
             if remark is not None and remark.kind == "already_said":
                 return self._already_said(slot, remark.rest, state, history or [])
             if remark is not None and remark.kind == "decline":
                 return self._decline(slot, state)
+            if remark is None and required_asked and text.rstrip().endswith("?") and slot != "consent":
+                return Step(slots={slot: None}, say=[Say(text=self._required_or_not(slot)), Say(f"utter_why_{slot}")])
         reading = self.read(text) if slot != "consent" else None
         if reading is not None and slot not in reading.fields:
             corrected = self.corrections(text, state, slot)
@@ -563,6 +576,18 @@ class Intake:
                     return step
         return Step(slots={slot: None}, say=[Say("utter_not_found_earlier",
                                                  kwargs={"field_label": FIELD_LABELS[slot].lower()})])
+
+    def _required_or_not(self, slot: str) -> str:
+        """Whether the preset requires `slot`, in one sentence (its own alternative when it has one)."""
+        if slot not in self.policy.required_fields:
+            return "Non, ce n'est pas obligatoire : si vous ne souhaitez pas répondre, dites-le simplement."
+        alternative = self.policy.decline_alternatives.get(slot)
+        if alternative:
+            return f"Ce n'est pas indispensable. {' '.join(alternative.split())}"
+        if slot in _REQUIRED_CONTACT:
+            return ("Oui, c'est demandé pour traiter votre réclamation. Si vous n'en avez vraiment pas, dites-le : "
+                    "je continuerai sans.")
+        return "Oui, c'est nécessaire pour traiter votre réclamation."
 
     def _decline(self, slot: str, state: dict[str, Any]) -> Step:
         """The citizen cannot or will not give `slot`: go on when the seed allows it, say what follows."""
@@ -695,21 +720,37 @@ class Intake:
             # "oui mais j'habite en Espagne, comment je fais ?": the consent is given, the question answered
             step = Step(slots={"consent": True})
             topic = procedure_topic(text)
-            if topic is not None:
+            if _ABOUT_DATA.search(fold(text)):  # "oui mais qui va lire mes données ?"
+                step.say.append(Say(text=self._about_data()))
+            elif topic is not None:
                 step.say.append(Say(text=procedure_answer(self.policy, topic)))
             return step
+        if isinstance(text, str) and _ABOUT_DATA.search(fold(text)) and (
+                text.rstrip().endswith("?") or len(text.split()) <= 12) and parse_yes_no(text) is None:
+            return Step(slots={"consent": None}, say=[Say(text=self._about_data())])
         if isinstance(text, str) and _CONSENT_QUESTION.search(fold(text)):
             # "et si je refuse, il se passe quoi ?": answered, then the same question
+            ways = other_ways_lines(self.policy)
             return Step(slots={"consent": None}, say=[Say(text=(
                 "Sans votre accord, je ne peux pas enregistrer votre réclamation ici, et rien de ce que vous "
-                "avez écrit n'est conservé. Vous pouvez aussi vous adresser directement au service :\n"
-                + other_ways_lines(self.policy)))])
+                "avez écrit n'est conservé. " + ("Vous pouvez aussi vous adresser directement au service :\n" + ways
+                                                 if "\n" in ways or ":" in ways else
+                                                 f"Vous pouvez aussi présenter votre réclamation directement {ways[2:]}.")))])
         answer = self._yes_no("consent", text, state)
         if isinstance(answer, Step):
             return answer
         if not answer:
             return Step(slots={"consent": False, "intake_end": Ending.NO_CONSENT.value})
         return Step(slots={"consent": True})
+
+    def _about_data(self) -> str:
+        """The preset's notice, how long it keeps the data and whom to ask, when it says so."""
+        said = [" ".join(self.policy.privacy_notice.split())]
+        if self.policy.retention.text:
+            said.append(" ".join(self.policy.retention.text.split()))
+        if self.policy.data_protection:
+            said.append("Pour toute question sur vos données :\n" + describe_route(self.policy.data_protection))
+        return "\n\n".join(said)
 
     @staticmethod
     def _yes_then_more(text: str) -> bool:

@@ -68,7 +68,7 @@ def procedure_answer(policy: Policy, topic: Topic) -> str:
                 "personne, à nos bureaux, et n'indique pas d'autre moyen ; si vous ne pouvez pas vous déplacer, "
                 "dites-le dans votre description : le service en sera informé.")
     if topic == "abroad":
-        return ("Oui : vous pouvez introduire une réclamation où que vous habitiez. Une adresse ou un numéro de "
+        return ("Vous pouvez introduire une réclamation où que vous habitiez. Une adresse ou un numéro de "
                 "téléphone à l'étranger est accepté : indiquez simplement le pays.")
     if topic == "anonymous":
         anonymous = policy.exclusion("anonymous")

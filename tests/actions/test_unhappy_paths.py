@@ -90,6 +90,23 @@ async def test_spf_does_not_require_the_address(use_policy) -> None:
     assert slots["requested_slot"] == "email" and responses(d) == ["utter_declined_ok"]
 
 
+@pytest.mark.parametrize(("policy", "slot", "question", "said"), [
+    ("spf-securite-sociale", "address", "c'est obligatoire l'adresse ? j'habite à l'étranger", "Non, ce n'est pas"),
+    ("igretec", "address", "c'est obligatoire l'adresse ? j'habite à l'étranger", "Oui, c'est demandé"),
+    ("igretec", "email", "je dois vraiment donner mon mail ?", "vous répondra par courrier"),
+    ("notice-reclamation", "phone", "c'est obligatoire ?", "Non, ce n'est pas"),
+    ("spf-securite-sociale", "phone", "c'est obligatoire mon numéro ?", "Oui, c'est demandé"),
+    ("igretec", "objective", "c'est obligatoire ?", "Oui, c'est nécessaire"),
+])
+async def test_is_it_mandatory_is_answered_as_the_preset_requires(use_policy, policy, slot, question, said) -> None:
+    use_policy(policy)
+    state = {k: v for k, v in before(slot).items() if policy == "igretec" or k != "acting_for"}
+    d, slots = await form(state, {slot: question})
+    assert slots[slot] is None and slots["requested_slot"] == slot, "nothing stored, the question again"
+    assert said in texts(d).split("\n")[0], texts(d)
+    assert not texts(d).startswith("Oui :"), "never a bare yes to 'is it mandatory?' where it is not"
+
+
 async def test_no_file_reference_and_no_date_remembered(use_policy) -> None:
     use_policy("solidaris-brabant")
     _, slots = await form({**IDENTITY, "prior_contact": True, "file_reference": None}, {"file_reference": "pas de dossier"})
@@ -351,6 +368,24 @@ async def test_a_yes_with_a_question_gives_consent_and_answers_the_question(use_
     d, slots = await form({"intake_id": "i1"}, {"consent": answer})
     assert slots["consent"] is True and not slots.get("intake_end")
     assert said in texts(d) and "Sans votre accord" not in texts(d)
+
+
+@pytest.mark.parametrize(("answer", "consent"), [
+    ("qui va lire mes données ?", None), ("vous gardez ça combien de temps ?", None),
+    ("et mes données vous en faites quoi ?", None), ("oui mais qui va lire mes données ?", True),
+])
+async def test_a_question_about_the_data_at_consent_gets_the_notice_not_a_refusal(use_policy, answer, consent) -> None:
+    use_policy("notice-reclamation")
+    d, slots = await form({"intake_id": "i1"}, {"consent": answer})
+    assert slots["consent"] is consent and not slots.get("intake_end")
+    assert "servent au traitement de votre réclamation" in texts(d) and "pendant 5 ans" in texts(d), texts(d)
+    assert "Sans votre accord" not in texts(d) and "accusé de réception" not in texts(d)
+
+
+async def test_refusing_consent_where_no_other_way_is_known_names_the_organisation(use_policy) -> None:
+    use_policy("notice-reclamation")
+    d, _ = await form({"intake_id": "i1"}, {"consent": "c'est obligatoire ?"})
+    assert "directement auprès de notre société." in texts(d) and "• " not in texts(d)
 
 
 async def test_a_yes_that_asks_whether_consent_is_mandatory_is_explained_first(use_policy) -> None:
