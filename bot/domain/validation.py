@@ -31,7 +31,7 @@ EXAMPLES: dict[str, str] = {
     "last_name": "Dupont",
     "first_name": "Marie",
     "address": "Rue des Écoles 7, 7000 Mons",
-    "email": "marie.dupont@exemple.be",
+    "email": "marie.dupont@exemple.com",
     "phone": "0475 12 34 56",
     "file_reference": "dossier 2026/4471 (ou « aucune »)",
     "facts_description": "Le 3 novembre, au guichet, on a refusé de prendre mon dossier sans explication.",

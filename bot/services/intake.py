@@ -886,6 +886,17 @@ class Intake:
             ask = Say(text=vague_rule.precision_request) if vague_rule.precision_request else Say("utter_ask_precision")
             return Step(slots={"facts_description": None, "precision_asked": True,
                                "vague_description": description}, say=[ask])
+        said_date = self.read(str(text)).date
+        if said_date is not None and not state.get("precision_asked"):
+            rest = fold(str(text)).replace(fold(said_date.text), " ")
+            rest = re.sub(r"\b(?:a peu pres|environ|plus ou moins|je crois|je pense|je dirais|c'etait|ca fait|"
+                          r"c'est arrive|vers|depuis|bien|deja)\b|[^\w\s]", " ", rest)
+            if len(rest.split()) < 3:  # "il y a 3 semaines à peu près": the date, not yet the facts
+                dated = self.volunteered(str(text), state, skip="facts_description")
+                dated.slots["facts_description"] = None
+                if not dated.say:
+                    dated.say.append(Say(text="J'ai bien la date ; il me faut maintenant ce qui s'est passé."))
+                return dated
         step = Step(slots={"facts_description": description})
         step.merge(self.volunteered(str(text), state, skip="facts_description"))
         step.merge(self._other_organisation(str(text), {**state, **step.slots}))

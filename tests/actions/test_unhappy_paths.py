@@ -107,6 +107,17 @@ async def test_is_it_mandatory_is_answered_as_the_preset_requires(use_policy, po
     assert not texts(d).startswith("Oui :"), "never a bare yes to 'is it mandatory?' where it is not"
 
 
+@pytest.mark.parametrize("answer", ["il y a 3 semaines à peu près", "le 12 novembre vers 14h"])
+async def test_a_date_alone_at_the_facts_question_is_the_date_and_the_facts_are_asked_again(use_policy, answer) -> None:
+    use_policy("notice-reclamation")
+    state = {k: v for k, v in before("facts_description").items() if k != "acting_for"}
+    d, slots = await form(state, {"facts_description": answer})
+    assert slots["facts_description"] is None and slots["requested_slot"] == "facts_description"
+    assert slots["facts_date"] and responses(d)[0] == "utter_volunteered"
+    _, slots = await form(state, {"facts_description": "il y a 3 semaines, le livreur a laissé le colis dehors"})
+    assert slots["facts_description"].startswith("il y a 3 semaines, le livreur"), "an account with a date is kept"
+
+
 async def test_no_file_reference_and_no_date_remembered(use_policy) -> None:
     use_policy("solidaris-brabant")
     _, slots = await form({**IDENTITY, "prior_contact": True, "file_reference": None}, {"file_reference": "pas de dossier"})
