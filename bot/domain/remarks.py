@@ -32,6 +32,10 @@ _ALREADY_RE = re.compile(
     r" (?:mon|le|mes) (?:premier )?message|voir (?:plus haut|ci-dessus|mon message)|(?:comme )?(?:je l'ai|j'ai) dit"
     r"(?: plus haut| avant)?|relisez|vous l'avez deja|je viens de (?:vous )?(?:le |l'|la )?(?:dire|ecrire|donner|preciser))"
 )
+# what may follow "je l'ai déjà dit" without being a value
+_FILLER_REST = re.compile(r"^(?:(?:tout )?(?:ca|cela)|tout|tout le reste|le reste)?\s*(?:(?:la|a la) (?:derniere|premiere) fois"
+                          r"|la fois (?:derniere|passee)|(?:juste )?avant|plus haut|au debut|au telephone|par telephone"
+                          r"|hier|l'autre jour|a votre collegue|dans (?:mon|le) (?:premier |dernier )?message)?\W*$")
 _DECLINE_RE = {
     "email": re.compile(r"(?:pas|plus|aucune?|sans) (?:d'|de )?(?:adresse )?(?:e-?mail|mail|courriel|adresse electronique)"
                         r"|(?:je n'ai|j'ai) (?:pas|plus) (?:d'|de )?(?:e-?mail|mail|internet|ordinateur)"
@@ -84,6 +88,8 @@ def read_remark(text: str | None, field: str) -> Remark | None:
     if m and words <= 25:
         rest = raw[_original_index(raw, folded, m.end()):].strip(" ,.;:-!")
         rest = re.sub(r"(?i)^(?:c'est|c’est|a savoir|à savoir|donc|:)\s*", "", rest)
+        if _FILLER_REST.match(fold(rest)):  # "… déjà donné tout ça la dernière fois": no value after
+            rest = ""
         if not re.search(r"\w", rest):  # "Dubois, je viens de vous le dire": the value came first
             rest = re.sub(r"(?i)[\s,;:.!-]*(?:je\s+)?(?:vous\s+)?$", "", raw[:_original_index(raw, folded, m.start())])
         return Remark("already_said", rest if len(rest.split()) >= 1 and re.search(r"\w", rest) else "")

@@ -540,6 +540,18 @@ def test_registry_answers_without_anyone_or_with_shouting_are_stored_clean() -> 
     assert remark is not None and remark.kind == "already_said" and remark.rest == "aspirateur en panne"
 
 
+@pytest.mark.parametrize(("text", "rest"), [
+    ("Benali Yasmine, je vous ai déjà donné tout ça la dernière fois", "Benali Yasmine"),
+    ("Dubois, je l'ai déjà dit plus haut", "Dubois"),
+    ("je l'ai déjà dit, dans vos bureaux boulevard Mayence", "dans vos bureaux boulevard Mayence"),
+    ("je vous l'ai déjà donné tout ça au téléphone", ""),
+])
+def test_already_said_keeps_the_value_never_the_words_around_it(text, rest) -> None:
+    from bot.domain.remarks import read_remark
+    remark = read_remark(text, "last_name")
+    assert remark is not None and remark.kind == "already_said" and remark.rest == rest
+
+
 @pytest.mark.parametrize(("text", "stored"), [
     ("Je l'ai indiquée dans mon courrier : URB-2026-4471", "URB-2026-4471"),
     ("oui son numéro client c'est 445-221", "445-221"),
