@@ -933,6 +933,11 @@ class Intake:
                 return step.merge(self._refuse("unrelated"))
             step.slots.update(intake_end=Ending.OTHER_ORGANISATION.value, organisation_named=pending.get("other"))
             return step
+        if code == "grouped":  # "en votre nom propre ?": yes goes on as the citizen's own, no is the refusal
+            if answer:
+                step.slots["acting_for"] = ActingFor.SELF.value
+                return step.merge(self._assess({**state, **step.slots}))
+            return step.merge(self._refuse("grouped"))
         if code == "too_old" and pending.get("date_read") and not answer:  # the date was misread: ask it
             step.merge(self._date_said_again({**state, "exclusion_answers": answers}))
             step.slots.update(facts_date=None, facts_date_precision=None, facts_date_detail=None)
@@ -1035,6 +1040,8 @@ class Intake:
         if result.outcome == "refused" and result.reason_code:
             if result.reason_code == "too_old" and self._date_only_read(state):
                 return self._confirm_date_read(state)
+            if result.reason_code == "grouped" and "grouped" not in (state.get("exclusion_answers") or {}):
+                return self._offer_own_name(result)
             return self._refuse(result.reason_code, result)
         if result.outcome == "ask" and result.answer_field == "facts_description" and first_message:
             # "je souhaite introduire une réclamation au nom de ma société": not yet the facts; asked in turn
@@ -1061,6 +1068,14 @@ class Intake:
         if result.outcome == "flagged" and result.reason_code:
             return Step(slots={"suggested_reason_code": result.reason_code})
         return Step()
+
+    @staticmethod
+    def _offer_own_name(result: Assessment) -> Step:
+        """A grouped complaint is refused, but each person may file their own: the rule is said and the
+        citizen asked whether to file in their own name, before anything is refused or lost."""
+        rule = " ".join((result.explanation or "").split())
+        question = f"{rule} Souhaitez-vous introduire cette réclamation en votre nom propre ?".strip()
+        return Step(slots={"acting_for": None, "pending_exclusion": {"code": "grouped", "question": question}})
 
     @staticmethod
     def _date_only_read(state: dict[str, Any]) -> bool:

@@ -46,9 +46,23 @@ async def test_form_phone_is_normalised_to_e164_with_the_preset_country(use_poli
 async def test_form_grouped_complaint_refused_before_identity_at_igretec(use_policy) -> None:
     use_policy("igretec")
     _, slots = await run({"consent": True}, {"acting_for": "au nom d'un groupe de voisins"})
+    assert not slots.get("refusal") and slots["requested_slot"] == "exclusion_check", "the rule first, then a choice"
+    assert "en votre nom propre" in slots["pending_exclusion"]["question"]
+    assert "plusieurs personnes" in slots["pending_exclusion"]["question"]
+    pending = {"consent": True, "pending_exclusion": slots["pending_exclusion"]}
+    _, slots = await run(pending, {"exclusion_check": "non"})
     assert slots["refusal"]["reason_code"] == "grouped"
     assert slots["requested_slot"] is None
     assert "last_name" not in slots
+
+
+async def test_form_grouped_complaint_goes_on_in_the_citizens_own_name(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await run({"consent": True}, {"acting_for": "au nom d'un groupe de voisins"})
+    pending = {"consent": True, "pending_exclusion": slots["pending_exclusion"]}
+    _, slots = await run(pending, {"exclusion_check": "bon ok je la fais en mon nom propre"})
+    assert slots["acting_for"] == "self" and not slots.get("refusal")
+    assert slots["requested_slot"] == "last_name"
 
 
 async def test_form_grouped_complaint_accepted_at_solidaris(use_policy) -> None:

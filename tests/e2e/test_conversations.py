@@ -92,9 +92,10 @@ def test_too_old_is_refused_with_the_mediator_and_stored_inadmissible(stack: Sta
 def test_grouped_complaint_refused_before_identity(stack: Stack) -> None:
     stack.use_policy("igretec")
     s = sender()
-    transcript = play(stack, s, FIRST, dict(BE, acting_for="au nom d'un collectif de voisins"))
+    transcript = play(stack, s, FIRST, dict(BE, acting_for="au nom d'un collectif de voisins", exclusion_check="non"))
     asked = [t for who, t in transcript if who == "bot"]
     assert not any("nom de famille" in t for t in asked)
+    assert any("en votre nom propre" in t for t in asked), "offered to file in the citizen's own name first"
     assert "Médiateur" in bot_text(transcript)
 
 
