@@ -109,7 +109,7 @@ _STRONG_REF_RE = re.compile(
 )
 _WEAK_REF_RE = re.compile(
     r"(?:\b(?:demande|prime|facture|contrat|commande|ticket|courrier|permis|subside|audit|dossier)\b|n°|nº)"
-    r"(?:\s*(?:de|d['’]|du|n°|no|nº)?\s*[^\W\d]+|\s*(?:n°|nº|no\.?))?(?:\s*(?:n°|nº|:))?"
+    r"(?:\s*(?:de|d['’]|du|n°|no|nº)?\s*[^\W\d]+\b|\s*(?:n°|nº|no\.?))?(?:\s*(?:n°|nº|:))?"
     r"\s*\(?(?P<ref>(?=[\w/.-]*\d)(?:\d{2,}[/.-][\w/.-]*\d|[A-Z]{1,5}[-/]?\d{3,}[\w/-]*))(?![\w/])",
     re.IGNORECASE,
 )
@@ -721,6 +721,14 @@ _NOT_A_FIRST_NAME = {
     "gestionnaire", "responsable", "directeur", "directrice", "gerant", "gerante", "employe", "employee", "comptable",
     "secretaire", "assistant", "assistante", "infirmier", "infirmiere", "technicien", "technicienne", "agent",
     "chef", "cheffe", "president", "presidente", "administrateur", "administratrice", "delegue", "deleguee",
+    # "je suis française mais j'habite en Belgique": a nationality, and a conjunction, not a name
+    "mais", "donc", "car", "ou", "et", "belge", "francais", "francaise", "marocain", "marocaine", "algerien",
+    "algerienne", "tunisien", "tunisienne", "turc", "turque", "italien", "italienne", "espagnol", "espagnole",
+    "portugais", "portugaise", "polonais", "polonaise", "roumain", "roumaine", "congolais", "congolaise",
+    "neerlandais", "neerlandaise", "allemand", "allemande", "anglais", "anglaise", "americain", "americaine",
+    "etranger", "etrangere", "europeen", "europeenne", "luxembourgeois", "luxembourgeoise", "suisse",
+    "residente", "resident", "domicilie", "domiciliee", "nee", "ne", "mariee", "veuf", "veuve",
+    "retraite", "retraitee", "enceinte", "chomeur", "chomeuse", "etudiant", "etudiante", "locataire", "proprietaire",
 }
 
 

@@ -36,6 +36,8 @@ _ALREADY_RE = re.compile(
 _FILLER_REST = re.compile(r"^(?:(?:tout )?(?:ca|cela)|tout|tout le reste|le reste)?\s*(?:(?:la|a la) (?:derniere|premiere) fois"
                           r"|la fois (?:derniere|passee)|(?:juste )?avant|plus haut|au debut|au telephone|par telephone"
                           r"|hier|l'autre jour|a votre collegue|dans (?:mon|le) (?:premier |dernier )?message)?\W*$")
+# after the remark, the other name of the pair: "Lambert c'est le nom" said while the first name is asked
+_OTHER_NAME_REST = re.compile(r"^[\w'-]+(?: [\w'-]+)? (?:c'est|est|c) (?:le|mon) (?:nom|prenom)\b")
 _DECLINE_RE = {
     "email": re.compile(r"(?:pas|plus|aucune?|sans) (?:d'|de )?(?:adresse )?(?:e-?mail|mail|courriel|adresse electronique)"
                         r"|(?:je n'ai|j'ai) (?:pas|plus) (?:d'|de )?(?:e-?mail|mail|internet|ordinateur)"
@@ -88,8 +90,8 @@ def read_remark(text: str | None, field: str) -> Remark | None:
     if m and words <= 25:
         rest = raw[_original_index(raw, folded, m.end()):].strip(" ,.;:-!")
         rest = re.sub(r"(?i)^(?:c'est|c’est|a savoir|à savoir|donc|:)\s*", "", rest)
-        if _FILLER_REST.match(fold(rest)):  # "… déjà donné tout ça la dernière fois": no value after
-            rest = ""
+        if _FILLER_REST.match(fold(rest)) or _OTHER_NAME_REST.match(fold(rest)):
+            rest = ""  # "… déjà donné tout ça la dernière fois", "Jean-Marie, je viens de le dire. Lambert c'est le nom"
         if not re.search(r"\w", rest):  # "Dubois, je viens de vous le dire": the value came first
             rest = re.sub(r"(?i)[\s,;:.!-]*(?:je\s+)?(?:vous\s+)?$", "", raw[:_original_index(raw, folded, m.start())])
         return Remark("already_said", rest if len(rest.split()) >= 1 and re.search(r"\w", rest) else "")

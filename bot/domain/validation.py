@@ -214,7 +214,8 @@ _SENTENCE_WORDS = {
     "je", "j'", "tu", "il", "ils", "elle", "elles", "nous", "vous", "on", "ne", "pas", "plus", "est", "sont", "ont",
     "ai", "et", "mais", "ou", "donc", "car", "que", "qui", "quoi", "avec", "sans", "pour", "dans", "sur", "chez",
     "mon", "ma", "mes", "ton", "ta", "votre", "vos", "leur", "leurs", "ce", "cette", "ces", "ca", "cela", "jamais",
-    "toujours", "rien", "tout", "tous", "une", "un", "deja", "encore", "tres", "trop",
+    "toujours", "rien", "tout", "tous", "une", "un", "deja", "encore", "tres", "trop", "c'est", "c'etait", "nom",
+    "prenom",
 }
 _TITLES = {"monsieur", "madame", "mademoiselle", "mme", "mlle", "m", "mr", "mrs", "ms", "dr", "docteur", "maître"}
 _STRONG_PREFIX_RE = re.compile(

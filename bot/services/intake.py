@@ -148,6 +148,9 @@ _NOTHING_TO_CORRECT = re.compile(r"^\W*(?:(?:non,? )?rien(?: a corriger| du tout
                                  r"|\btout est (?:bon|correct|ok|juste|exact)\b")
 _PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
 _VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|\bc\b|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
+# "…, c'est tout", "voilà", "merci": the end of the message, not a value
+_END_FILLER = re.compile(r"(?i)[\s,;.]*(?:c['’]est tout|voil[àa]|merci(?: beaucoup| bien)?|svp|s['’]il vous pla[îi]t"
+                         r"|point(?: final|\s*barre)?)[\s.!]*$")
 # where a message of several corrections divides: "la date c'est le 12 et le contrat c'est…"
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;.](?:\s+(?:et|puis)\b)?|\s(?:et|puis)\b)\s*")
 _CLAUSE_START = re.compile(
@@ -421,7 +424,7 @@ class Intake:
         named = self.field_named(raw)
         if named and named != asked and named not in found and (
                 named not in FREE_TEXT_FIELDS or asked in (None, "complaint_confirm")):
-            said = _VALUE_AFTER_CUE.search(raw)  # "le prénom est faux, c'est Paul"
+            said = _VALUE_AFTER_CUE.search(_END_FILLER.sub("", raw))  # "le prénom est faux, c'est Paul"
             if said:
                 step = self.handle(named, said.group("value"), state)
                 if step.slots.get(named) is not None:

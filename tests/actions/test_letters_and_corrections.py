@@ -147,6 +147,8 @@ async def test_corrections_with_their_value_at_the_summary(use_policy) -> None:
         ("le prénom est faux, c'est Paul", "first_name", "Paul"),
         ("Le lieu est faux, c'est Fleurus (le terrain)", "facts_place", "Fleurus (le terrain)"),
         ("l'objectif est faux : je veux une décision rapidement", "objective", "je veux une décision rapidement"),
+        ("l'objectif c'est qu'un technicien vienne cette semaine, c'est tout", "objective",
+         "qu'un technicien vienne cette semaine"),
     ]
     for text, field, value in cases:
         d, slots = await form(FULL, {"complaint_confirm": text}, requested="complaint_confirm")

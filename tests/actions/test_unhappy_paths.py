@@ -497,3 +497,10 @@ async def test_a_two_word_answer_to_the_last_name_is_split_when_one_word_is_a_fi
     use_policy("spf-securite-sociale")
     _, slots = await form(before("last_name"), {"last_name": answer})
     assert slots["last_name"] == last and slots.get("first_name") == first
+
+
+async def test_a_first_name_said_with_the_last_name_after_the_remark_keeps_both(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    state = {"consent": True, "acting_for": "self", "intake_id": "i1", "last_name": "Lambert Jean-Marie"}
+    _, slots = await form(state, {"first_name": "Jean-Marie, je viens de le dire. Lambert c'est le nom"})
+    assert (slots["first_name"], slots["last_name"]) == ("Jean-Marie", "Lambert")

@@ -576,3 +576,11 @@ def test_a_job_after_je_suis_is_not_a_name_and_its_company_is_who_they_act_for()
     assert "last_name" not in r.fields and "first_name" not in r.fields
     assert r.fields["acting_for"] == "organisation" and "Technobel SA" in (r.represented or "")
     assert "other_parties" not in r.fields
+
+
+def test_a_nationality_or_a_conjunction_after_je_suis_is_not_a_name() -> None:
+    r = read("Bonjour, j'ai commandé un canapé chez vous le 2 novembre (commande n° CMD-784512), il n'est jamais "
+             "arrivé. Je suis française mais j'habite en Belgique.")
+    assert "last_name" not in r.fields and "first_name" not in r.fields
+    assert r.fields["file_reference"] == "CMD-784512", "the whole order number, not its tail"
+    assert read("jsuis marie dupont, ma facture est fausse").fields["first_name"] == "Marie"
