@@ -86,6 +86,12 @@ def _interrupted(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Int
     if status or says_not_a_complaint(said):  # not a new complaint after all
         ending = Ending.STATUS_QUESTION if status else Ending.NOT_A_COMPLAINT
         return [SlotSet("intake_end", ending.value), SlotSet("requested_slot", None)]
+    if interrupt == "pause":  # "je dois partir, je reviens ce soir": nothing taken from it, nothing lost
+        dispatcher.utter_message(text=PAUSE_TEXT)
+        return unanswered
+    if interrupt == "bot_question":  # "je parle à un robot là ?": said plainly, then the same question
+        dispatcher.utter_message(response="utter_bot_challenge")
+        return unanswered
     if interrupt == "request_human":
         svc = services()
         notifications.request_handover(svc.registry, svc.policy, conversation=tracker.sender_id,
@@ -95,6 +101,9 @@ def _interrupted(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Int
         return unanswered
     return None
 
+
+PAUSE_TEXT = ("Pas de souci : je garde ce que vous m'avez déjà dit. Revenez quand vous voulez dans les 24 heures "
+              "et répondez simplement à la dernière question ; au-delà, rien n'est conservé.")
 
 _OPENERS = ("action_start_intake", "action_triage", "action_other_message", "action_default_fallback")
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from bot.domain.text import fold
 
-Interrupt = Literal["cancel", "start_over", "request_human"]
+Interrupt = Literal["cancel", "start_over", "request_human", "pause", "bot_question"]
 
 _CANCEL_WORDS = (r"(?:annuler|annule|annulez|annulation|stop|stoppe|arrete|arreter|arretez|j'arrete( tout| la)?|"
                  r"abandonner|j'abandonne|je laisse tomber|laisse tomber|laissez tomber|oubliez( ca| tout)?|oublie( ca| tout)?|"
@@ -35,6 +35,29 @@ _PATTERNS: list[tuple[Interrupt, re.Pattern[str]]] = [
         r"(humain|personne|agent|conseiller|conseillere|operateur|operatrice|membre du personnel|etre humain)?"
         r"( reel| reelle| physique)?( svp| stp| s'il vous plait| merci)?$")),
 ]
+# the message opens on a cancel and says why ("laissez tomber, j'abandonne, c'est trop compliqué")
+_CANCEL_START = re.compile(
+    r"^(?:(?:en fait|bon|finalement|non|ok|bah|ben|euh|alors|att|attendez)[ ,]+)*(?:je veux |je voudrais |je prefere )?"
+    r"(?:(?:annuler|annulez|j'annule|laissez tomber|laisse tomber|je laisse tomber|j'abandonne|abandonner|oubliez(?: ca| tout)?"
+    r"|j'arrete(?: tout| la)?)(?=\s*(?:[,.;!]|$| je | j'| c'est| n'envoyez| ne l'envoyez))"
+    r"|je (?:ne )?(?:veux|souhaite) (?:pas|plus) (?:l'envoyer|la deposer|continuer)|(?:je )?prefere (?:ne pas|pas) l'envoyer"
+    r"|n'envoyez rien|ne l'envoyez pas|n'envoyez pas)")
+# "je veux parler à un vrai conseiller, pas à une machine": a person, said in any words
+_HUMAN_ASKED = re.compile(
+    r"\b(?:parler|discuter|echanger|avoir affaire) (?:a|avec) (?:un|une|quelqu'un|quelqu un|des|votre|le|la)"
+    r"(?: (?:vrai|vraie|veritable|etre))? ?(?:humain|humaine|personne|conseiller|conseillere|agent|operateur|operatrice"
+    r"|etre humain|responsable|employe|membre du personnel)?\b"
+    r"|\b(?:un|une|des) (?:vrai |vraie )?(?:humain|humaine|etre humain|vraie personne)s?\b.{0,20}\bpas (?:a |avec )?(?:un|une) "
+    r"(?:robot|machine|bot)")
+# "je dois partir, je reviens ce soir", "att jdois y aller jfinirai + tard": a pause, not an answer
+_PAUSE = re.compile(
+    r"\b(?:je dois (?:partir|y aller|filer|m'absenter|raccrocher)|j ?dois (?:partir|y aller)|je reviens (?:ce soir|plus tard|demain"
+    r"|dans|tout a l'heure|apres)|je reviendrai|j ?finirai (?:plus|\+) tard|je (?:finirai|continuerai|terminerai) (?:plus tard|"
+    r"ce soir|demain|apres)|(?:pas|plus) le temps (?:la|maintenant|aujourd'hui)|je (?:n'ai|n ai) pas le temps (?:la|maintenant)"
+    r"|on continue (?:plus tard|demain|ce soir)|je (?:reprendrai|reprends) (?:plus tard|demain|ce soir))\b")
+_BOT_QUESTION = re.compile(r"\b(?:(?:vous etes|t'es|tu es|c'est|es-tu|etes-vous|je parle a) (?:un |une )?(?:robot|bot|machine|ia"
+                           r"|intelligence artificielle|ordinateur|programme|vraie personne|humain|chatbot)"
+                           r"|(?:un|une) (?:robot|machine|vraie personne) (?:la|ici)?\s*\?)")
 _HUMAN_WORDS = re.compile(r"\b(parler|discuter|echanger|passez|humain|vraie personne|quelqu'un|quelqu un)\b")
 
 
@@ -46,7 +69,18 @@ def _words(text: str) -> str:
 def detect_interrupt(text: str | None) -> Interrupt | None:
     """The interruption a short message asks for, or None when it may be an answer."""
     folded = _words(text or "")
-    if not folded or len(folded.split()) > 10:
+    if not folded:
+        return None
+    words = len(folded.split())
+    if words <= 20 and _HUMAN_ASKED.search(folded) and not re.search(r"\b(?:j'ai|il m'a|elle m'a|on m'a|j'avais) (?:deja )?(?:parle|discute|eu|echange)", folded):
+        return "request_human"  # "je veux parler à un humain, pas à un robot" (not "j'ai parlé à un agent")
+    if words <= 16 and _CANCEL_START.match(fold(text or "").strip()):
+        return "cancel"
+    if words <= 16 and _PAUSE.search(folded):
+        return "pause"
+    if words <= 14 and _BOT_QUESTION.search(fold(text or "")) and (text or "").rstrip().endswith("?"):
+        return "bot_question"
+    if words > 10:
         return None
     for kind, pattern in _PATTERNS:
         if pattern.match(folded):

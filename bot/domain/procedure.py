@@ -15,7 +15,8 @@ from typing import Literal
 
 from bot.domain.text import fold
 
-Topic = Literal["delay", "abroad", "anonymous", "no_email", "mediator", "other_ways"]
+Topic = Literal["delay", "abroad", "anonymous", "no_email", "mediator", "other_ways", "who_reads", "grouped",
+                "in_person"]
 
 _QUESTION = re.compile(
     r"\?|^(?:est-ce qu|est ce qu|combien|comment|quand|peut-on|puis-je|dois-je|faut-il|y a-t-il|ya t il"
@@ -37,6 +38,19 @@ _TOPICS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
         r"\b(?:mediateur|mediation|recours|(?:pas|plus) (?:d'accord|satisfait|satisfaite|content|contente) (?:avec|de)"
         r" (?:la|votre) reponse|la reponse ne me (?:convient|plait) pas|(?:si|et si) (?:vous|on) (?:refusez|refuse)"
         r"|faire appel|contester (?:la|votre) (?:reponse|decision))\b")),
+    ("who_reads", re.compile(
+        r"\bqui (?:va|vont|pourra|peut|doit) (?:lire|traiter|s'occuper de|voir|examiner) (?:ma|la|cette|mon|le|votre|ca)"
+        r"|\bqui (?:lit|traite|s'occupe de|examine) (?:ma|la|les|cette|mon) (?:plainte|reclamation|dossier|demande)")),
+    ("grouped", re.compile(
+        r"\b(?:signer|s'associer|se joindre|participer|deposer|porter plainte|faire)\b.{0,40}\b(?:a plusieurs|ensemble"
+        r"|avec moi|en groupe|collectivement)\b|\b(?:mes |les |nos )?voisins?\b.{0,40}\b(?:signer|s'associer|se joindre"
+        r"|aussi porter plainte|la meme (?:plainte|reclamation))\b|\bune (?:petition|plainte collective|reclamation"
+        r" collective)\b")),
+    ("in_person", re.compile(
+        r"\b(?:ou (?:est-ce que )?(?:je dois|dois-je|faut-il|il faut|je doit) (?:venir|aller|me rendre|passer)"
+        r"|(?:je dois|je doit|dois-je|faut-il) (?:venir|aller|passer) ou|(?:vos|les) horaires|quels? (?:sont )?(?:vos |les )?"
+        r"horaires|heures d'ouverture|c'est ou vos bureaux|ou sont vos bureaux|ou se trouvent? vos bureaux"
+        r"|quand (?:est-ce que )?(?:je dois|dois-je|faut-il|je peux) (?:venir|passer)|adresse de vos bureaux)\b")),
     ("other_ways", re.compile(
         r"\b(?:par (?:courrier|la poste|lettre|telephone|e-?mail|mail)|en personne|au guichet|sur place"
         r"|autre(?:ment| moyen| facon)|un formulaire)\b.*\b(?:porter plainte|reclamation|plainte|deposer|introduire"

@@ -147,16 +147,24 @@ _REQUIRED_CONTACT = {"email": "Une adresse e-mail", "phone": "Un numéro de tél
 _NOTHING_TO_CORRECT = re.compile(r"^\W*(?:(?:non,? )?rien(?: a corriger| du tout)?|aucune?(?: correction)?|c'est bon)\W*$"
                                  r"|\btout est (?:bon|correct|ok|juste|exact)\b")
 _PICKED_FIELD = re.compile(r"(?i)^\s*corriger\s*:\s*(.+?)\s*$")
-_VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|\bc\b|plutôt|mais|:)\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
+_VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|\bc\b|plutôt|mais|:)(?:\s*:)?"
+                              r"(?:\s+(?:seulement|simplement|juste|en fait|plutôt)(?:\s*:)?)?\s+(?P<value>[^,;!?]+?)\s*[.!]?\s*$")
 # "…, c'est tout", "voilà", "merci": the end of the message, not a value
 _END_FILLER = re.compile(r"(?i)[\s,;.]*(?:c['’]est tout|voil[àa]|merci(?: beaucoup| bien)?|svp|s['’]il vous pla[îi]t"
                          r"|point(?: final|\s*barre)?)[\s.!]*$")
+# "pouvez-vous corriger l'adresse ?": a question that asks for a change
+_CHANGE_ASKED = re.compile(r"(?i)\b(?:corrig|chang|modifi|rectifi|remplac|mettre|mettez|ajout)")
+# "ajoutez que…", "il faut ajouter que…": a detail added to a free text, not a replacement
+_ADDED = re.compile(r"(?i)^\s*(?:il faut |je voudrais |je veux |merci d['’])?(?:ajout(?:ez|er|e)|compl[ée]t(?:ez|er))"
+                    r"(?: aussi| également)?(?: que| :)?\s*|^\s*(?:j['’]ajoute|en plus|aussi)(?: que)?\s*[,:]?\s*")
 # where a message of several corrections divides: "la date c'est le 12 et le contrat c'est…"
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;.](?:\s+(?:et|puis)\b)?|\s(?:et|puis)\b)\s*")
 _CLAUSE_START = re.compile(
-    r"(?i)^(?:(?:le|la|l['’]|les|mon|ma|mes|pour\s+(?:le|la|l['’]))\s*)(?:e-?mail|mail|courriel|adresse|num[ée]ro|"
-    r"t[ée]l[ée]phone|t[ée]l|gsm|portable|nom|pr[ée]nom|date|jour|dossier|r[ée]f[ée]rence|lieu|endroit|contrat|produit|"
-    r"service|objet|objectif|demande|personnes?|intervenants?)\b")
+    r"(?i)^(?:(?:deux|trois) (?:choses|corrections)\s*:\s*)?(?:(?:mettez|mets|mettre|notez|note|changez|corrigez)"
+    r"(?:\s+plut[ôo]t)?\s+)?(?:(?:le|la|l['’]|les|mon|ma|mes|pour\s+(?:le|la|l['’]))\s*)(?:e-?mail|mail|courriel|adresse|"
+    r"num[ée]ro|t[ée]l[ée]phone|t[ée]l|gsm|portable|nom|pr[ée]nom|date|jour|dossier|r[ée]f[ée]rence|lieu|endroit|contrat|"
+    r"produit|service|objet|objectif|demande|personnes?|intervenants?|faits|description)\b"
+    r"|^c['’][ée]tait\s+(?:le|en|au|à|a|il y a|début|fin|mi)\b")
 _ABOUT_CONSENT = re.compile(r"\bet si\b|refus|obligatoire|suis-je oblige|je suis oblige|a quoi (?:ca|cela) sert"
                             r"|pourquoi")
 _CONSENT_QUESTION = re.compile(r"\?\s*$|\bet si\b|se passe (?:quoi|t-il)|qu'est-ce qui se passe|obligatoire|suis-je oblige"
@@ -412,7 +420,8 @@ class Intake:
         answered by its own question, not here.
         """
         raw = (text or "").strip()
-        if not raw or len(raw.split()) > 18:
+        long_named = asked in (None, "complaint_confirm") and bool(_CLAUSE_START.match(raw)) and len(raw.split()) <= 80
+        if not raw or (len(raw.split()) > 18 and not long_named):  # "les faits c'est : …" at the summary
             return None
         reading = self.read(raw)
         found = {k: v for k, v in reading.fields.items() if k in STRONG_FIELDS and k in self.policy.ask_fields}
@@ -455,6 +464,10 @@ class Intake:
             slots.update(self._date_slots(said_date))
         else:
             slots[target] = found[target]
+            added = _ADDED.match(str(found[target])) if target in FREE_TEXT_FIELDS else None
+            if added and state.get(target):  # "les faits : ajoutez que mon mail du 5 octobre…": added, not replaced
+                more = str(found[target])[added.end():].strip()
+                slots[target] = f"{state[target]}\n{more[:1].upper()}{more[1:]}"
         step = Step(slots=slots)
         step.say.append(Say("utter_corrected", kwargs={
             "corrected_list": f"{FIELD_LABELS[target].lower()} : {self.display(target, slots[target], slots)}".rstrip(
@@ -473,8 +486,9 @@ class Intake:
             for clause in clauses:
                 start = _CLAUSE_START.match(clause)
                 step = self.correction(clause, seen, asked)
-                if step is None and start and clause[start.end():].strip():  # "et le prénom Yasmine"
-                    step = self.correction(f"{clause[:start.end()]} : {clause[start.end():].strip()}", seen, asked)
+                rest = re.sub(r"(?i)^\s*(?:est|c['’]est|c|sont|=|:)\s+", "", clause[start.end():] if start else "").strip()
+                if step is None and start and rest:  # "et le prénom Yasmine", "mon nom est Fontaine"
+                    step = self.correction(f"{clause[:start.end()]} : {rest}", seen, asked)
                 if step is not None:
                     steps.append(step)
                     seen.update(step.slots)
@@ -522,6 +536,18 @@ class Intake:
             if required_asked and asked_back == "abroad":  # "c'est obligatoire l'adresse ? j'habite à l'étranger"
                 said.insert(0, Say(text=self._required_or_not(slot)))
             return Step(slots={slot: None}, say=said)
+        if text and "?" in text and asked_back is None and slot != "consent":
+            topic, rest = self._question_sentence(text)
+            if topic is not None and re.search(r"\w", rest):
+                # "Oui, c'est le permis URB/2026/1187. Et si je ne suis pas d'accord avec votre réponse ?":
+                # the answer taken, the question answered
+                step = self.answer(slot, rest, state, history)
+                step.say.append(Say(text=procedure_answer(self.policy, topic)))
+                return step
+            if topic is not None:
+                return Step(slots={slot: None}, say=[Say(text=procedure_answer(self.policy, topic))])
+            if slot == "complaint_confirm" and not _PICKED_FIELD.match(text) and not _CHANGE_ASKED.search(text):
+                return self._question_at_summary(text, state)
         if not text or slot in ("complaint_confirm",):
             return self.handle(slot, value, state)
         if slot in FIELD_LABELS:
@@ -579,6 +605,34 @@ class Intake:
                     return step
         return Step(slots={slot: None}, say=[Say("utter_not_found_earlier",
                                                  kwargs={"field_label": FIELD_LABELS[slot].lower()})])
+
+    @staticmethod
+    def _question_sentence(text: str) -> tuple[Topic | None, str]:
+        """The procedure topic of a question sentence inside a longer message, and the rest of it."""
+        sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+        for i, sentence in enumerate(sentences):
+            if sentence.rstrip().endswith("?") and len(sentence.split()) <= 22:
+                topic = procedure_topic(sentence)
+                if topic is not None:
+                    return topic, " ".join(sentences[:i] + sentences[i + 1:])
+        return None, text
+
+    def _question_at_summary(self, text: str, state: dict[str, Any]) -> Step:
+        """A question at the summary is never a correction: the one-year rule when it is about an old
+        date, else where it will be answered; nothing in the summary changes."""
+        said = self.read(text).date
+        if said is not None and self.policy.excludes("too_old"):
+            earliest, latest = said.bounds()
+            result = assess(self.complaint_from({**state, "facts_date": latest.isoformat()}), self.policy,
+                            received=self.today, answers={}, precision_asked=True, facts_range=(earliest, latest))
+            if result.reason_code == "too_old":
+                return Step(slots={"complaint_confirm": None}, say=[Say(text=(
+                    "Selon la procédure, des faits de plus d'un an ne peuvent en principe pas être pris en compte. "
+                    "Votre réclamation reste datée comme dans le récapitulatif ci-dessous : ce sont ces faits-là qui "
+                    "seront examinés. Vous pouvez la confirmer telle quelle, ou corriger un élément."))])
+        return Step(slots={"complaint_confirm": None}, say=[Say(text=(
+            "Je ne peux pas répondre moi-même à cette question. Si elle fait partie de votre réclamation, ajoutez-la "
+            "à la description des faits (« Corriger un élément ») : le service y répondra. Rien n'a été modifié."))])
 
     def _required_or_not(self, slot: str) -> str:
         """Whether the preset requires `slot`, in one sentence (its own alternative when it has one)."""
@@ -1008,15 +1062,23 @@ class Intake:
                 if shown.lower() == label and (name in self.policy.ask_fields or name == "acting_for"):
                     return name
         low = f" {text.lower()} "
-        for name, words in FIELD_WORDS:
-            if name in self.policy.ask_fields and any(w in low for w in words):
-                if name == "last_name" and any(w in low for w in ("prénom", "prenom")):
-                    continue
-                if name == "last_name" and re.search(r"\b(?:son|leur|ton|sa|ses)\s+nom\b", low) \
-                        and not re.search(r"\b(?:mon|le)\s+nom\b", low):
-                    continue  # "je connais pas son nom": someone else's
-                return name
-        return None
+        named: list[tuple[int, int, str]] = []  # (where, rank, field): the field named first wins
+        for rank, (name, words) in enumerate(FIELD_WORDS):
+            if name not in self.policy.ask_fields:
+                continue
+            if name == "last_name" and re.search(r"\b(?:son|leur|ton|sa|ses)\s+nom\b", low) \
+                    and not re.search(r"\b(?:mon|le)\s+nom\b", low):
+                continue  # "je connais pas son nom": someone else's
+            for w in words:  # whole words: "Châtelet" names no phone, "mailing" no e-mail
+                m = re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low)
+                if m and not (name == "last_name" and re.match(r"\s*de\s+(?:l['’]|la\s|famille)", low[m.end():])
+                              and w == "nom" and "famille" not in low[m.end():m.end() + 12]):
+                    named.append((m.start(), rank, name))
+        if not named:
+            return None
+        if any(n == "first_name" for _, _, n in named):  # "le nom c'est X et le prénom Y": both are names
+            named = [t for t in named if t[2] != "last_name" or t[0] < min(w for w, _, n in named if n == "first_name")]
+        return min(named)[2]
 
     # ------------------------------------------------------------------ admissibility
     def complaint_from(self, state: dict[str, Any]) -> Complaint:

@@ -92,6 +92,28 @@ def procedure_answer(policy: Policy, topic: Topic) -> str:
         return ("La procédure de réclamation que je connais ne désigne pas de médiateur. "
                 + _contacts_or_here(policy, "Pour toute question sur la suite, vous pouvez contacter le service :",
                                     none="")).strip()
+    if topic == "who_reads":
+        return _flat(policy.privacy_notice)
+    if topic == "grouped":
+        grouped = policy.exclusion("grouped")
+        if grouped:
+            return _flat(grouped.explanation)
+        if "acting_for" in policy.ask_fields:
+            return ("Oui : vous pouvez introduire la réclamation au nom d'un groupe ; dites-le quand je vous demande "
+                    "pour qui vous agissez.")
+        return "Chaque personne concernée peut introduire sa propre réclamation ici."
+    if topic == "in_person":
+        if policy.intake_mode == "in_person" and policy.in_person:
+            place = policy.in_person
+            first = _flat(place.text).split(". ")[0].rstrip(".") + "."
+            lines = [f"• {label} : {value}" for label, value in (
+                ("adresse", place.address), ("heures d'ouverture", place.hours)) if value]
+            known = "\n".join(lines) if lines else (
+                "L'adresse et les horaires de nos bureaux ne me sont pas indiqués ici : renseignez-vous auprès de notre "
+                "entreprise avant de venir, et apportez la référence de votre dossier.")
+            return f"{first}\n{known}"
+        return _contacts_or_here(policy, f"Vous pouvez introduire votre réclamation auprès "
+                                         f"{of_organisation(policy.organisation.name)} :")
     if policy.intake_mode == "in_person" and policy.in_person:  # other_ways
         return in_person_text(policy)
     return _contacts_or_here(policy, f"Oui. Vous pouvez aussi introduire votre réclamation auprès "

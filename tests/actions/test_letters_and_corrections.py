@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionOtherMessage, ActionTriage
@@ -9,7 +11,7 @@ from actions.form import ValidateComplaintForm
 from actions.intake import ActionStartIntake
 from actions.wiring import services
 from bot.services.intake import Intake
-from tests.actions.conftest import make_tracker, responses, slot_events
+from tests.actions.conftest import make_tracker, responses, slot_events, texts
 
 LETTER = ("Bonjour, je m'appelle Marc Dupuis, j'habite rue de la Station 8 à 6000 Charleroi "
           "(marc.dupuis@example.be, 0471 98 76 54). Le 6 novembre 2026, au guichet de votre agence de Mons, "
@@ -178,6 +180,57 @@ async def test_several_corrections_in_one_message_are_all_applied(use_policy) ->
     _, slots = await form(plan, {"complaint_confirm": "la date c'est le 12 novembre et le contrat c'est le contrat "
                                                       "de maintenance du four"}, requested="complaint_confirm")
     assert slots["facts_date"] == "2026-11-12" and slots["service_concerned"] == "le contrat de maintenance du four"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Et l'adresse aussi, j'ai déménagé : rue des Écoles 14, 6200 Châtelet", {"address": "rue des Écoles 14, 6200 Châtelet"}),
+    ("La date des faits c'est le 20 octobre, le 10 novembre c'est la date de mon mail.", {"facts_date": "2026-10-20"}),
+    ("les faits c'est : le 27 novembre l'agente au téléphone m'a raccroché au nez en me traitant de profiteur",
+     {"facts_description": "le 27 novembre l'agente au téléphone m'a raccroché au nez en me traitant de profiteur"}),
+    ("non c'était le 15 mars pas le 14, et mettez plutôt mon GSM 0476 12 34 56",
+     {"facts_date": "2026-03-15", "phone": "+32476123456"}),
+    ("Presque. Mon numéro de téléphone est en fait le 02 374 55 81, et c'était le 14 février, pas le 12.",
+     {"phone": "+3223745581", "facts_date": "2026-02-14"}),
+    ("mon nom est Fontaine et mon prénom Claire", {"last_name": "Fontaine", "first_name": "Claire"}),
+])
+async def test_the_field_named_first_is_corrected_never_one_a_word_inside_the_value(use_policy, text, expected) -> None:
+    use_policy("igretec")
+    _, slots = await form(FULL, {"complaint_confirm": text}, requested="complaint_confirm")
+    assert {k: slots.get(k) for k in expected} == expected
+
+
+async def test_added_facts_are_added_not_replaced(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await form(FULL, {"complaint_confirm": "Les faits : il faut ajouter que mon message du 5 octobre "
+                                                      "au service client n'a jamais eu de réponse"},
+                          requested="complaint_confirm")
+    assert slots["facts_description"].startswith(FULL["facts_description"])
+    assert slots["facts_description"].endswith("Mon message du 5 octobre au service client n'a jamais eu de réponse")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Les faits du guichet datent de mars 2025, c'est un problème ?", "plus d'un an ne peuvent en principe pas"),
+    ("Avant de confirmer : qui est le médiateur si votre réponse ne me convient pas ?", "Médiateur de la Wallonie"),
+    ("Mes voisins peuvent-ils signer cette réclamation avec moi ?", "plusieurs personnes"),
+    ("Est-ce que ça va être traité par quelqu'un de compétent ?", "Je ne peux pas répondre moi-même"),
+])
+async def test_a_question_at_the_summary_is_answered_and_changes_nothing(use_policy, text, said) -> None:
+    use_policy("igretec")
+    d, slots = await form(FULL, {"complaint_confirm": text}, requested="complaint_confirm")
+    assert said in texts(d), texts(d)
+    assert slots["requested_slot"] == "complaint_confirm"
+    assert all(slots.get(k, FULL[k]) == FULL[k] for k in FULL), "nothing in the summary changes"
+    assert not slots.get("refusal")
+
+
+async def test_a_question_after_an_answer_is_answered_and_the_answer_kept(use_policy) -> None:
+    use_policy("igretec")
+    state = {k: v for k, v in FULL.items() if k not in ("file_reference", "facts_description", "facts_date",
+                                                          "facts_place", "persons_contacted", "attachments", "objective")}
+    d, slots = await form(state, {"file_reference": "Oui, c'est la demande de permis URB/2026/1187. Et si je ne suis "
+                                                    "pas d'accord avec votre réponse, je peux faire quoi ?"},
+                          requested="file_reference")
+    assert slots["file_reference"] == "URB/2026/1187" and "Médiateur de la Wallonie" in texts(d)
 
 
 async def test_a_day_alone_corrects_the_date_at_the_summary(use_policy) -> None:

@@ -504,3 +504,22 @@ async def test_a_first_name_said_with_the_last_name_after_the_remark_keeps_both(
     state = {"consent": True, "acting_for": "self", "intake_id": "i1", "last_name": "Lambert Jean-Marie"}
     _, slots = await form(state, {"first_name": "Jean-Marie, je viens de le dire. Lambert c'est le nom"})
     assert (slots["first_name"], slots["last_name"]) == ("Jean-Marie", "Lambert")
+
+
+@pytest.mark.parametrize(("answer", "said"), [
+    ("désolée je dois partir, je reviens ce soir pour finir", "Revenez quand vous voulez"),
+    ("bon j'ai pas le temps là, je reviendrai plus tard", "Revenez quand vous voulez"),
+])
+async def test_a_pause_inside_the_form_keeps_everything_and_takes_no_value(use_policy, answer, said) -> None:
+    use_policy("spf-securite-sociale")
+    state = {**{k: v for k, v in before("address").items() if k != "acting_for"},
+             "facts_date": "2026-10-10", "facts_description": "J'ai appelé quatre fois en octobre."}
+    d, slots = await form(state, {"address": answer})
+    assert said in texts(d) and slots["address"] is None and slots["requested_slot"] == "address"
+    assert "facts_date" not in slots or slots["facts_date"] == "2026-10-10", "no date read in a pause"
+
+
+async def test_asking_whether_it_is_a_robot_inside_the_form_is_answered(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await form(before("phone"), {"phone": "attendez, je parle à une vraie personne ou à un robot là ?"})
+    assert responses(d) == ["utter_bot_challenge"] and slots["requested_slot"] == "phone"

@@ -14,6 +14,17 @@ from bot.domain.interrupts import detect_interrupt
     ("je veux parler à quelqu'un", "request_human"), ("parler à un conseiller", "request_human"),
     ("un humain svp", "request_human"), ("je voudrais parler à une vraie personne", "request_human"),
     ("passez-moi un conseiller", "request_human"),
+    ("laissez tomber, j'abandonne, c'est trop compliqué", "cancel"),
+    ("non je veux annuler, n'envoyez rien", "cancel"),
+    ("finalement je préfère ne pas l'envoyer, je vais d'abord appeler ma mutuelle", "cancel"),
+    ("je veux parler à un humain, pas à un robot", "request_human"),
+    ("j'en ai rien à foutre de vos données, je veux parler à un vrai conseiller, pas à une machine", "request_human"),
+    ("je veux parler à votre responsable", "request_human"),
+    ("désolée je dois partir, je reviens ce soir pour finir", "pause"),
+    ("att jdois y aller jfinirai + tard", "pause"), ("bon j'ai pas le temps là, je reviendrai plus tard", "pause"),
+    ("attendez, je parle à une vraie personne ou à un robot là ?", "bot_question"),
+    ("vous êtes un robot ?", "bot_question"),
+    ("j'ai parlé à un agent au guichet", None), ("j'ai déjà parlé à votre responsable", None),
 ])
 def test_interrupt_short_explicit_message_is_recognised(text: str, kind: str | None) -> None:
     assert detect_interrupt(text) == kind

@@ -17,6 +17,10 @@ from bot.services.procedure import procedure_answer
     ("et si je n'ai pas d'email ?", "no_email"),
     ("Et si la réponse ne me convient pas ?", "mediator"),
     ("je peux aussi envoyer ma plainte par courrier ?", "other_ways"),
+    ("Qui va lire ma plainte ?", "who_reads"),
+    ("Mes voisins peuvent-ils signer cette réclamation avec moi ?", "grouped"),
+    ("on peut signer à plusieurs ?", "grouped"),
+    ("je doit venir ou ? cest quoi les horaires", "in_person"), ("Vos horaires c'est quoi d'ailleurs ?", "in_person"),
 ])
 def test_a_question_about_the_procedure_names_its_topic(text, topic):
     assert procedure_topic(text) == topic
@@ -43,8 +47,17 @@ def test_each_preset_answers_each_topic_from_its_own_text(policy):
     anonymous = p.exclusion("anonymous")
     if anonymous:
         assert procedure_answer(p, "anonymous") == " ".join(anonymous.explanation.split())
-    for topic in ("abroad", "no_email", "other_ways"):
+    for topic in ("abroad", "no_email", "other_ways", "who_reads", "grouped", "in_person"):
         assert procedure_answer(p, topic).strip()
+    grouped = p.exclusion("grouped")
+    if grouped:
+        assert procedure_answer(p, "grouped") == " ".join(grouped.explanation.split())
+
+
+def test_the_plan_says_plainly_that_its_office_address_and_hours_are_not_known_here():
+    answer = procedure_answer(load_policy("plan-gestion"), "in_person")
+    assert "en personne" in answer and "ne me sont pas indiqués" in answer
+    assert "Nous avons préparé" not in answer, "nothing is prepared before the intake"
 
 
 def test_without_e_mail_each_preset_says_what_its_seed_allows():
