@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionOtherMessage, ActionTriage
