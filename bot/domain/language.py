@@ -56,7 +56,10 @@ def _identifier() -> Any:
 
 def detect_language(text: str | None, *, min_words: int = MIN_WORDS) -> str | None:
     """The ISO 639-1 code of a message clearly written in one language, or None when unsure."""
-    words = re.findall(r"[^\W\d_]{2,}", text or "")
+    # e-mail addresses, links and names say nothing of the language ("jan.vandermeer@ziggo.nl",
+    # "Morel Thierry, thierry.morel@free.fr, 07 81 22 33 44")
+    plain = re.sub(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+", " ", text or "")
+    words = [w for w in re.findall(r"[^\W\d_]{2,}", plain) if not w[0].isupper() or w.isupper() and len(w) <= 2]
     if len(words) < min_words:
         return None
     lang, confidence = _identifier().classify(" ".join(words))
@@ -81,7 +84,5 @@ def foreign_language_reply(lang: str, organisation: str, contacts: dict[str, str
     labels = _LABELS[lang]
     lines = [intro.format(org=organisation)]
     lines += [f"• {labels[k]}: {v}" for k, v in contacts.items() if v and k in labels]
-    if len(lines) == 1:
-        lines.append(organisation)
     lines.append(_FRENCH_WELCOME[lang])
     return "\n".join(lines)

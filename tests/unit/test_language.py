@@ -31,3 +31,14 @@ def test_the_reply_gives_only_the_contacts_the_preset_has():
     assert "phone" not in reply
     dutch = foreign_language_reply("nl", "SPF Sécurité sociale", {"email": "plainte@minsoc.fed.be"})
     assert "alleen in het Frans" in dutch
+
+
+@pytest.mark.parametrize("text", ["jan.vandermeer@ziggo.nl", "Morel Thierry, thierry.morel@free.fr, 07 81 22 33 44",
+                                  "Van Den Broeck Jan, Kerkstraat 12, 9000 Gent"])
+def test_an_identity_line_or_an_address_is_never_called_foreign(text: str) -> None:
+    assert is_foreign(text) is None
+
+
+def test_a_reply_without_contacts_lists_nothing_empty() -> None:
+    reply = foreign_language_reply("en", "Notre entreprise", {})
+    assert "\nNotre entreprise\n" not in reply and "French" in reply
