@@ -132,8 +132,10 @@ _INVALID_WORDS = {
     "en mon nom", "en mon nom propre", "d'accord", "daccord", "j'accepte", "accepte", "ok merci", "merci",
 }
 _NAME_PREFIX_RE = re.compile(
-    r"^(?:(?:bonjour|bonsoir|salut)[ ,!]+)?(?:je m'appelle|je me nomme|je suis|moi c'est|c'est"
-    r"|mon (?:nom|pr[ée]nom)(?: de famille)?(?: complet)?(?: est| c'est|:)?)\s+",
+    r"^(?:(?:bonjour|bonsoir|salut)[ ,!]+)?(?:(?:je (?:vous )?l'ai|j ?l'?ai) (?:deja |déjà )?dit[ ,:]+)?"
+    r"(?:je m'appelle|je me nomme|je suis|moi c'?est|c'est|c est|cest"
+    r"|(?:mon|le) (?:nom|pr[ée]nom)(?: de famille)?(?: complet)?(?: est| c'?est| c|:)?)\s+"
+    r"|^(?:(?:je (?:vous )?l'ai|j ?l'?ai) (?:deja |déjà )?dit)[ ,:]+",
     re.IGNORECASE,
 )
 _NAME_CHARS_RE = re.compile(r"^[^\W\d_]+(?:[-' ][^\W\d_]+)*$")

@@ -398,8 +398,10 @@ class Intake:
         # to the name question tells no facts, though a first message that short may)
         account = len(text.split()) >= STORY_MIN_WORDS or bool(reading.labelled)
         fields: tuple[str, ...] = LETTER_FIELDS if account else (*STRONG_FIELDS, "prior_contact")
-        if skip in ("last_name", "first_name") and len(text.split()) <= 4 and not _NAME_SAID_AS_SUCH.search(text):
-            # "El Amrani", "Van den Bossche" to "Quel est votre nom ?": the last name, not a first name too
+        if skip in ("last_name", "first_name") and len(re.split(r"[,;\n]", text)[0].split()) <= 4 \
+                and not _NAME_SAID_AS_SUCH.search(text):
+            # "El Amrani", "Van den Bossche" to "Quel est votre nom ?": the last name, not a first name too;
+            # "Hubert Lucas, rue du Pont 8…": the name question settles the pair, the rest is taken
             fields = tuple(f for f in fields if f not in ("last_name", "first_name"))
         if not account and self._states_objective(text, reading):
             fields = (*fields, "objective")  # "je veux qu'on répare le trottoir" when the e-mail was asked

@@ -523,3 +523,11 @@ async def test_asking_whether_it_is_a_robot_inside_the_form_is_answered(use_poli
     use_policy("igretec")
     d, slots = await form(before("phone"), {"phone": "attendez, je parle à une vraie personne ou à un robot là ?"})
     assert responses(d) == ["utter_bot_challenge"] and slots["requested_slot"] == "phone"
+
+
+async def test_a_name_pair_with_contact_details_is_never_copied_into_both_names(use_policy) -> None:
+    use_policy("igretec")
+    _, slots = await form(before("last_name"), {"last_name": "Hubert Lucas, rue du Pont 8, 6000 Charleroi, "
+                                                             "lucas.hubert@outlook.be, 0499 11 22 33"})
+    assert slots.get("first_name") is None and slots["requested_slot"] == "first_name", "the pair's order is asked"
+    assert slots["email"] == "lucas.hubert@outlook.be" and slots["address"] == "rue du Pont 8, 6000 Charleroi"

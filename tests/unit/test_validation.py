@@ -567,3 +567,12 @@ def test_a_sentence_given_to_the_name_question_is_no_name(text) -> None:
     from bot.domain.validation import validate_name
     with pytest.raises(FieldError):
         validate_name(text)
+
+
+@pytest.mark.parametrize(("text", "stored"), [
+    ("cest karim benali", "Karim Benali"), ("jlai dit karim", "Karim"), ("le nom cest Benali", "Benali"),
+    ("mon nom c benali", "Benali"), ("Cestari", "Cestari"),
+])
+def test_sms_fillers_before_a_name_are_not_part_of_it(text, stored) -> None:
+    from bot.domain.validation import validate_name
+    assert validate_name(text) == stored
