@@ -152,6 +152,9 @@ _VALUE_AFTER_CUE = re.compile(r"(?i)(?:c['’]est|c['’]était|\bc\b|plutôt|ma
 # "…, c'est tout", "voilà", "merci": the end of the message, not a value
 _END_FILLER = re.compile(r"(?i)[\s,;.]*(?:c['’]est tout|voil[àa]|merci(?: beaucoup| bien)?|svp|s['’]il vous pla[îi]t"
                          r"|point(?: final|\s*barre)?)[\s.!]*$")
+# "oui…, mais ma plainte c'est sur l'agente, pas sur le litige": a yes to the fact, a no to the question
+_YES_BUT_NOT = re.compile(r"\bmais\b.{0,80}(?:\bpas (?:sur|de|du|le|la|ca|cela|a propos)\b|\bne (?:porte|concerne) pas\b"
+                          r"|\bma (?:plainte|reclamation)(?: ici)? (?:c'est|porte|concerne)\b|\bc'est (?:sur|pour|a propos d))")
 # "pouvez-vous corriger l'adresse ?": a question that asks for a change
 _CHANGE_ASKED = re.compile(r"(?i)\b(?:corrig|chang|modifi|rectifi|remplac|mettre|mettez|ajout)")
 # "ajoutez que…", "il faut ajouter que…": a detail added to a free text, not a replacement
@@ -770,8 +773,11 @@ class Intake:
         exclusion = self.policy.exclusion(code)
         explanation = (assessment.explanation if assessment and assessment.explanation
                        else exclusion.explanation if exclusion else None)
-        refusal = {"reason_code": code, "explanation": explanation,
-                   "route": describe_route(route) if route else None, **extra}
+        said = describe_route(route) if route else None
+        if route is not None and self.policy.mediator is not None and route != self.policy.mediator:
+            # the mediator route is given at each refusal, after the matter's own route (the SPF's appeals)
+            said = f"{said}\n\n{describe_route(self.policy.mediator)}"
+        refusal = {"reason_code": code, "explanation": explanation, "route": said, **extra}
         return Step(slots={"refusal": refusal, "decision": code})
 
     def _on_consent(self, text: Any, state: dict[str, Any]) -> Step:
@@ -992,6 +998,11 @@ class Intake:
                 return step.merge(self._refuse("unrelated"))
             step.slots.update(intake_end=Ending.OTHER_ORGANISATION.value, organisation_named=pending.get("other"))
             return step
+        if answer and code and _YES_BUT_NOT.search(fold(str(text))):
+            # "oui il y a un litige, mais ma plainte ici c'est sur l'agente, pas sur le litige": not about it
+            answer = False
+            answers[code] = False
+            step.slots["exclusion_answers"] = answers
         if code == "grouped":  # "en votre nom propre ?": yes goes on as the citizen's own, no is the refusal
             if answer:
                 step.slots["acting_for"] = ActingFor.SELF.value

@@ -531,3 +531,21 @@ async def test_a_name_pair_with_contact_details_is_never_copied_into_both_names(
                                                              "lucas.hubert@outlook.be, 0499 11 22 33"})
     assert slots.get("first_name") is None and slots["requested_slot"] == "first_name", "the pair's order is asked"
     assert slots["email"] == "lucas.hubert@outlook.be" and slots["address"] == "rue du Pont 8, 6000 Charleroi"
+
+
+async def test_a_yes_to_the_fact_but_no_to_the_question_is_not_a_refusal(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    state = {"consent": True, "intake_id": "i1",
+             "pending_exclusion": {"code": "judicial_dispute", "question": "Votre plainte porte-t-elle… ?"}}
+    _, slots = await form(state, {"exclusion_check": "Oui il y a un litige, mais ma plainte ici c'est sur l'agente "
+                                                     "impolie, pas sur le litige"})
+    assert not slots.get("refusal") and slots["exclusion_answers"] == {"judicial_dispute": False}
+
+
+async def test_every_refusal_gives_the_mediator_after_the_matters_own_route(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    state = {"consent": True, "intake_id": "i1",
+             "pending_exclusion": {"code": "appeal_procedure", "question": "Votre plainte porte-t-elle… ?"}}
+    _, slots = await form(state, {"exclusion_check": "oui"})
+    route = slots["refusal"]["route"]
+    assert route.index("procédure de recours") < route.index("Médiateur fédéral") and "0800 99 962" in route
