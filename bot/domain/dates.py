@@ -801,6 +801,7 @@ def _hedged(c: _Candidate, folded: str, today: date) -> _Candidate:
 _RANGE_LINK = re.compile(r"^\s*(?:,\s*)?(?:(?:ou(?: bien)?|ou alors|voire|-|–|a|au|jusqu'au)\s+|[-–/]\s*)(?:peut-etre\s+)?$")
 _RANGE_START = re.compile(r"(?:entre|du)\s+(?:le\s+)?$")
 _AND_LINK = re.compile(r"^\s*et\s+$")
+_OTHER_YEAR = re.compile(r"\s*(?:ou(?: bien)?|voire|-|–|a|au)\s+(?:en\s+)?(\d{4})\b")
 _DAY_PAIR = re.compile(
     r"\b(?:entre\s+|du\s+)?(?:le\s+)?(\d{1,2})(?:er)?\s*(?:ou|et|au|a|-|–)\s*(?:le\s+)?(\d{1,2})(?:er)?\s+(?=[a-z])"
 )
@@ -814,6 +815,11 @@ def _joined_range(best: _Candidate, cands: list[_Candidate], folded: str, today:
         lo, hi = _safe_date(best.value.year, best.value.month, d1), _safe_date(best.value.year, best.value.month, d2)
         if lo and hi and lo < hi:
             return _Candidate(pair.start(), best.end, lo, hi, _mid(lo, hi), "approximate")
+    other_year = _OTHER_YEAR.match(folded, best.end) if best.precision == "year" else None
+    if other_year and 1900 < int(other_year.group(1)) <= today.year:  # "en 2024 ou 2025, je ne sais plus"
+        y1, y2 = sorted((best.value.year, int(other_year.group(1))))
+        lo, hi = date(y1, 1, 1), min(date(y2, 12, 31), today)
+        return _Candidate(best.start, other_year.end(), lo, hi, _mid(lo, hi), "approximate")
     between = bool(_RANGE_START.search(folded[:best.start]))
     following = [c for c in cands if c.start >= best.end and (_RANGE_LINK.match(folded[best.end:c.start])
                  or (between and _AND_LINK.match(folded[best.end:c.start])))]

@@ -186,6 +186,7 @@ def test_parse_facts_date_partly_future_range_is_clamped_to_today():
         ("en juillet-août", date(2026, 7, 1), date(2026, 8, 31)),
         ("il y a 15 jours environ", date(2026, 11, 6), date(2026, 11, 12)),
         ("début du mois", date(2026, 11, 1), date(2026, 11, 10)),
+        ("En 2024 ou 2025, je ne sais plus", date(2024, 1, 1), date(2025, 12, 31)),  # both years, never one
     ],
 )
 def test_parsed_date_bounds_imprecise_date_gives_its_range(text, earliest, latest):
