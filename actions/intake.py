@@ -140,8 +140,9 @@ def _filed(e: _Ending) -> list[EventType]:
     result = filing.file_complaint(services().registry, e.policy, e.intake.filing_data(e.state),
                                    channel=channel_of(e.tracker), intake_key=e.key, now=e.intake.now)
     reference = result["reference"]
-    if result["status"] == "prepared":
-        e.dispatcher.utter_message(response="utter_prepared", reference=reference, in_person=in_person_text(e.policy))
+    if result["status"] == "prepared":  # how to come in person, then what happens once it is registered there
+        in_person = "\n\n".join(t for t in (in_person_text(e.policy), " ".join(e.policy.after_filing.split())) if t)
+        e.dispatcher.utter_message(response="utter_prepared", reference=reference, in_person=in_person)
     else:
         common = {"reference": reference, "received_on": format_date_fr(e.intake.today),
                   "after_filing": e.policy.after_filing, "answer_due": fr_date(result.get("answer_due"))}
@@ -154,8 +155,17 @@ def _filed(e: _Ending) -> list[EventType]:
         e.dispatcher.utter_message(text=notice)
     if e.state.get("suggested_reason_code") or result.get("suggested_reason_code"):
         e.dispatcher.utter_message(response="utter_flagged_for_staff")
-    e.dispatcher.utter_message(response="utter_keep_reference")
+    if e.state.get("email") or e.state.get("phone"):
+        e.dispatcher.utter_message(response="utter_keep_reference")
+    else:  # the lookup here asks the e-mail or phone given at filing: no promise it cannot keep
+        e.dispatcher.utter_message(text=KEEP_REFERENCE_WITHOUT_CONTACT)
     return reset_intake(e.tracker) + [SlotSet("reference", reference)]
+
+
+# the status lookup asks the e-mail or phone given at filing: without either, the reference is for the service
+KEEP_REFERENCE_WITHOUT_CONTACT = ("Gardez bien cette référence. Comme vous n'avez donné ni e-mail ni téléphone, "
+                                  "elle ne permet pas de suivre votre réclamation dans cette conversation : "
+                                  "rappelez-la quand vous nous contactez.")
 
 
 _ENDINGS: dict[str, Callable[[_Ending], list[EventType]]] = {

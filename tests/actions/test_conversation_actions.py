@@ -330,3 +330,22 @@ async def test_a_status_lookup_answered_without_any_reference_stops_never_loops(
         events = slot_events(await ValidateStatusForm().run(d, tracker, {}))
         assert events["requested_slot"] is None and "utter_invalid_reference" not in responses(d), said
         assert d.messages[0]["buttons"][0]["title"] == "Déposer une réclamation"
+
+
+async def test_a_prepared_file_says_what_follows_at_the_office_and_the_deadlines(use_policy) -> None:
+    use_policy("plan-gestion")
+    plan = {**FULL, "subject": "facture erronée", "service_concerned": "abonnement", "other_parties": "aucun",
+            "persons_targeted": "aucun"}
+    d, slots = await submit(plan)
+    prepared = d.messages[0]
+    assert prepared["response"] == "utter_prepared" and "dans les 10 jours" in prepared["in_person"]
+    assert "2 mois" in prepared["in_person"] and "tiendrons informé" in prepared["in_person"]
+
+
+async def test_without_email_or_phone_the_reference_is_not_promised_for_a_lookup_here(use_policy) -> None:
+    use_policy("igretec")
+    d, _ = await submit({**FULL, "email": None, "phone": None, "declined_fields": ["email", "phone"]})
+    assert "utter_keep_reference" not in responses(d)
+    assert "ne permet pas de suivre votre réclamation dans cette conversation" in texts(d)
+    d, _ = await submit({**FULL, "intake_id": "other"})
+    assert "utter_keep_reference" in responses(d)
