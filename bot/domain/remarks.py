@@ -45,7 +45,7 @@ _DECLINE_RE = {
                         # "j'en ai une mais je la regarde jamais, appelez-moi plutôt"
                         r"|(?:appelez|telephonez|contactez)[- ]moi (?:plutot|par telephone|au )|plutot par (?:telephone|courrier)"
                         r"|je (?:ne )?(?:la |les )?(?:regarde|lis|consulte|utilise) (?:jamais|pas|presque jamais|rarement)"),
-    "phone": re.compile(r"(?:pas|plus|aucun|sans) (?:de |d')?(?:numero|telephone|gsm|portable|tel)\b"
+    "phone": re.compile(r"(?:pas|plus|aucun|sans) (?:de |d'|le |la )?(?:numero|telephone|gsm|portable|tel)\b"
                         r"|je (?:ne )?(?:veux|souhaite) pas (?:donner|communiquer) (?:mon|de) (?:numero|telephone)"),
     "address": re.compile(r"(?:pas|plus|sans) (?:de |d')?(?:adresse|domicile)(?! e-?mail| mail)|sans domicile|sdf\b"),
     "file_reference": re.compile(r"(?:pas|aucune?|sans) (?:de |d')?(?:dossier|reference|numero)|je ne (?:l'|la )?(?:ai|connais) pas"),
@@ -58,7 +58,9 @@ _DECLINE_RE = {
 _NO_IS_DECLINE = ("email", "phone", "address")
 # "je veux pas la donner", "je préfère ne pas le dire"
 _WONT_GIVE = re.compile(r"(?:je (?:ne )?(?:veux|souhaite|prefere|tiens) pas|je prefere ne pas|pas envie de) (?:la |le |les |l'|vous )*"
-                        r"(?:donner|communiquer|dire|transmettre|mettre|ecrire)\b")
+                        r"(?:donner|communiquer|dire|transmettre|mettre|ecrire|repondre)\b"
+                        r"|^(?:non,? )?(?:je |j ?)?(?:ne )?(?:souhaite|prefere|veux) pas\W*$|(?:ca|cela) (?:ne )?vous regarde pas"
+                        r"|je (?:n'en ai|n en ai|en ai) (?:vraiment |toujours |absolument )?pas\b")
 _DONT_KNOW = re.compile(r"^(?:je ne sais (?:pas|plus)|je sais (?:pas|plus)|sais (?:pas|plus)|jsp|je ne me souviens (?:plus|pas)"
                         r"|aucune idee|je ne m'en souviens (?:plus|pas)|j'en sais rien|je n'en sais rien)\W*$")
 
@@ -94,14 +96,23 @@ def read_remark(text: str | None, field: str) -> Remark | None:
             rest = ""  # "… déjà donné tout ça la dernière fois", "Jean-Marie, je viens de le dire. Lambert c'est le nom"
         if not re.search(r"\w", rest):  # "Dubois, je viens de vous le dire": the value came first
             rest = re.sub(r"(?i)[\s,;:.!-]*(?:je\s+)?(?:vous\s+)?$", "", raw[:_original_index(raw, folded, m.start())])
+            if "?" in rest or _QUESTION_RE.search(fold(rest)) or re.search(r"(?i)\bpourquoi\b", rest):
+                rest = ""  # "pourquoi vous me redemandez ? je l'ai déjà dit": a question, not the value
+        if rest and field in _DECLINE_RE and _declines(fold(rest), field, rest):  # "j'ai dit pas d'email"
+            return Remark("decline")
         return Remark("already_said", rest if len(rest.split()) >= 1 and re.search(r"\w", rest) else "")
-    if field in _DECLINE_RE and words <= 14 and (_DECLINE_RE[field].search(folded) or _DONT_KNOW.match(folded)
-                                                 or (field in _NO_IS_DECLINE and (is_none_answer(raw)
-                                                                                  or _WONT_GIVE.search(folded)))):
+    # a long message declines in its first sentence: "Je n'ai plus le téléphone fixe… Vous pouvez m'écrire : …"
+    first = re.split(r"(?<=[.!?])\s+", raw)[0] if words > 14 else raw
+    if field in _DECLINE_RE and len(first.split()) <= 14 and _declines(fold(first), field, first):
         return Remark("decline")
     if words <= 14 and _QUESTION_RE.search(folded) and (raw.endswith("?") or words <= 8):
         return Remark("question")
     return None
+
+
+def _declines(folded: str, field: str, raw: str) -> bool:
+    return bool(_DECLINE_RE[field].search(folded) or _DONT_KNOW.match(folded)
+                or (field in _NO_IS_DECLINE and (is_none_answer(raw) or _WONT_GIVE.search(folded))))
 
 
 def _original_index(raw: str, folded: str, folded_index: int) -> int:

@@ -565,8 +565,11 @@ class Intake:
                 return Step(slots={slot: None}, say=said)
             if remark is not None and remark.kind == "already_said":
                 return self._already_said(slot, remark.rest, state, history or [])
-            if remark is not None and remark.kind == "decline":
-                return self._decline(slot, state)
+            if remark is not None and remark.kind == "decline":  # what else the message gives is taken too
+                declined = self._decline(slot, state)
+                if len(text.split()) > 6 and declined.slots.get(slot) is None:
+                    declined.merge(self._take(self.read(text), {**state, **declined.slots}, STRONG_FIELDS, skip=slot))
+                return declined
             if remark is None and required_asked and text.rstrip().endswith("?") and slot != "consent":
                 return Step(slots={slot: None}, say=[Say(text=self._required_or_not(slot)), Say(f"utter_why_{slot}")])
         reading = self.read(text) if slot != "consent" else None

@@ -549,3 +549,13 @@ async def test_every_refusal_gives_the_mediator_after_the_matters_own_route(use_
     _, slots = await form(state, {"exclusion_check": "oui"})
     route = slots["refusal"]["route"]
     assert route.index("procédure de recours") < route.index("Médiateur fédéral") and "0800 99 962" in route
+
+
+async def test_a_decline_that_gives_another_detail_keeps_that_detail(use_policy) -> None:
+    use_policy("notice-reclamation")
+    state = {k: v for k, v in before("phone").items() if k != "acting_for"}
+    _, slots = await form({**state, "address": None}, {"phone": "Je n'ai plus le téléphone fixe depuis que la ligne a "
+                                                                "été coupée. Vous pouvez m'écrire : 3 impasse du Moulin, "
+                                                                "21000 Dijon."})
+    assert slots["phone"] is None and slots["address"] == "3 impasse du Moulin, 21000 Dijon"
+    assert "facts_description" not in slots or slots["facts_description"] is None

@@ -545,6 +545,7 @@ def test_registry_answers_without_anyone_or_with_shouting_are_stored_clean() -> 
     ("Dubois, je l'ai déjà dit plus haut", "Dubois"),
     ("je l'ai déjà dit, dans vos bureaux boulevard Mayence", "dans vos bureaux boulevard Mayence"),
     ("je vous l'ai déjà donné tout ça au téléphone", ""),
+    ("pourquoi vous me redemandez ? je l'ai déjà dit", ""),  # a question is never the value
 ])
 def test_already_said_keeps_the_value_never_the_words_around_it(text, rest) -> None:
     from bot.domain.remarks import read_remark
@@ -576,3 +577,15 @@ def test_a_sentence_given_to_the_name_question_is_no_name(text) -> None:
 def test_sms_fillers_before_a_name_are_not_part_of_it(text, stored) -> None:
     from bot.domain.validation import validate_name
     assert validate_name(text) == stored
+
+
+@pytest.mark.parametrize(("field", "text"), [
+    ("address", "jsouhaite pas"), ("address", "je ne souhaite pas répondre"), ("address", "ça vous regarde pas"),
+    ("address", "je préfère pas"), ("email", "j'ai dit pas d'email"), ("email", "je n'en ai vraiment pas"),
+    ("phone", "Je n'ai plus le téléphone fixe depuis que la ligne a été coupée. Vous pouvez m'écrire : "
+              "3 impasse du Moulin, 21000 Dijon."),
+])
+def test_a_field_is_declined_in_the_citizens_own_words(field, text) -> None:
+    from bot.domain.remarks import read_remark
+    remark = read_remark(text, field)
+    assert remark is not None and remark.kind == "decline"
