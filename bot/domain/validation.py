@@ -73,7 +73,7 @@ _NONE_RE = re.compile(
     # "non j'en ai pas", "euh non, aucune", "bah j'ai pas de dossier", "non désolé"
     r"^(?:(?:non|nan|euh|ben|bah|bon|ah|alors|malheureusement|helas|mais|(?:puisque |comme )?je vous (?:dis|ai dit|repete)"
     r"(?: que)?|j'ai dit que)[ ,.!]+)*"
-    r"(?:aucun(?:e)?(?: idee)?|non|nan|rien(?: du tout)?|neant|personne|nul(?:le)?|nope|non merci"
+    r"(?:aucun(?:e)?(?: idee)?|non|nan|nn|rien(?: du tout)?|neant|personne|nul(?:le)?|nope|non merci"
     r"|pas de \w.*|pas d'\w.*|pas encore|sans objet|sans|n/?a|/|-+|0"
     r"|(?:je n'en ai|j'en ai|jen ai|j'en ai eu|je n'en ai eu) (?:pas|aucune?|jamais)(?: (?:de |d')\w.*)?"
     r"|(?:je n'ai|j'ai|jai) (?:pas|jamais) (?:de |d')\w.*|j'ai pas|je n'ai pas|jai pas"
@@ -586,6 +586,9 @@ def parse_yes_no(text: str) -> bool | None:
     if not t:
         return None
     t = _FILLERS.sub("", t) or t  # "ben oui", "bah ouais", "mais oui"
+    t = re.sub(r"^(?:je (?:pense|crois|dirais)|il me semble|j'imagine)(?: que)? (?=oui|non|pas)", "", t)  # "je pense que oui"
+    if re.fullmatch(r"nn+|nan+|non+", t):  # SMS "nn"
+        return False
     if _starts_with(t, _NO_START) or any(p in t for p in _NO_PHRASES):
         return False
     if _starts_with(t, _YES_START) or "j'accepte" in t or "je suis d'accord" in t:

@@ -589,3 +589,11 @@ def test_a_field_is_declined_in_the_citizens_own_words(field, text) -> None:
     from bot.domain.remarks import read_remark
     remark = read_remark(text, field)
     assert remark is not None and remark.kind == "decline"
+
+
+@pytest.mark.parametrize(("text", "answer"), [("nn", False), ("je pense que oui", True), ("je crois que oui", True),
+                                              ("nan", False)])
+def test_sms_and_hedged_yes_no(text, answer) -> None:
+    from bot.domain.validation import is_none_answer, parse_yes_no
+    assert parse_yes_no(text) is answer
+    assert is_none_answer("nn")
