@@ -702,6 +702,10 @@ class Intake:
             else:
                 step = Step(slots={slot: validate_field(slot, str(text), country=self.policy.country)})
         except FieldError as err:
+            completed = self._completed_address(str(text), state) if slot == "address" else None
+            if completed is not None:  # "chaussée de Mons 455 Anderlecht", then "1070": one address
+                return Step(slots={"address": completed, "last_invalid": {
+                    k: v for k, v in (state.get("last_invalid") or {}).items() if k != "address"}})
             kept = self._kept_as_typed(slot, str(text), state)
             if kept is not None:
                 return kept
@@ -725,6 +729,23 @@ class Intake:
         if slot in KEEPABLE and (state.get("last_invalid") or {}).get(slot):
             step.slots["last_invalid"] = {k: v for k, v in (state.get("last_invalid") or {}).items() if k != slot}
         return step
+
+    def _completed_address(self, text: str, state: dict[str, Any]) -> str | None:
+        """The part missing from the address given just before (a postcode, a town), put in its place."""
+        last = (state.get("last_invalid") or {}).get("address")
+        part = " ".join(text.split())
+        if not last or len(part.split()) > 4 or not re.search(r"\d{4,5}|^[^\W\d]", part):
+            return None
+        candidates = [f"{last} {part}", f"{last}, {part}"] if re.search(r"\d{4,5}$", last) else [
+            f"{last}, {part}", f"{last} {part}"]
+        if re.fullmatch(r"\d{4,5}", part):  # the postcode before the town it lacked
+            candidates.insert(0, re.sub(r"\s+(\S+)$", rf", {part} \1", last))
+        for candidate in candidates:
+            try:
+                return validate_field("address", candidate, country=self.policy.country)
+            except FieldError:
+                continue
+        return None
 
     def _kept_as_typed(self, slot: str, text: str, state: dict[str, Any]) -> Step | None:
         """Never locked in: a value the validator doubts is kept as typed once the citizen confirms it

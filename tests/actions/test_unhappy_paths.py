@@ -559,3 +559,15 @@ async def test_a_decline_that_gives_another_detail_keeps_that_detail(use_policy)
                                                                 "21000 Dijon."})
     assert slots["phone"] is None and slots["address"] == "3 impasse du Moulin, 21000 Dijon"
     assert "facts_description" not in slots or slots["facts_description"] is None
+
+
+@pytest.mark.parametrize(("first", "then", "stored"), [
+    ("chaussee de mons 455 anderlecht", "1070", "chaussee de mons 455, 1070 anderlecht"),
+    ("chaussée de Mons 455, 1070", "Anderlecht", "chaussée de Mons 455, 1070 Anderlecht"),
+])
+async def test_the_part_missing_from_an_address_completes_it(use_policy, first, then, stored) -> None:
+    use_policy("igretec")
+    d, slots = await form(before("address"), {"address": first})
+    assert slots["address"] is None
+    _, slots = await form({**before("address"), "last_invalid": {"address": first}}, {"address": then})
+    assert slots["address"] == stored and slots["requested_slot"] == "email"
