@@ -223,6 +223,12 @@ _ORG_NAMED_RE = re.compile(
     rf"(?P<org>(?-i:(?:{_ORG_FORMS})|(?i:soci[ée]t[ée]|entreprise|association|firme))"
     rf"(?-i:\s+[{_UP}][\w&'’-]*(?:\s+(?:(?:du|de|des|la|le|et)\s+)?[{_UP}][\w&'’-]*){{0,3}}))"
 )
+# "j'écris au nom de l'ASBL Aide à Domicile Forest", "pour le compte de la SPRL Dubois": the organisation named
+_ORG_ON_BEHALF_RE = re.compile(
+    r"(?i)\b(?:au\s+nom\s+de|pour\s+le\s+compte\s+de|je\s+repr[ée]sente)\s+(?:la\s+|l['’]|le\s+)?"
+    rf"(?P<org>(?-i:(?:{_ORG_FORMS})|(?i:soci[ée]t[ée]|entreprise|association|firme))"
+    rf"(?-i:\s+[{_UP}][\w&'’-]*(?:\s+(?:(?:du|de|des|la|le|et|à|aux|au|d['’])\s*)?[{_UP}][\w&'’-]*){{0,4}}))"
+)
 _REPRESENTED_RE = re.compile(
     r"(?i)\b(?:au\s+nom\s+de|pour\s+le\s+compte\s+de|de\s+la\s+part\s+de|pour|je\s+repr[ée]sente)\s+"
     r"(?P<who>(?:ma|mon|mes)\s+(?:m[èe]re|p[èe]re|maman|papa|fils|fille|grand-m[èe]re|grand-p[èe]re|[ée]pouse|mari|femme"
@@ -526,10 +532,13 @@ def _read_acting_for(text: str, p: _Pass, r: Reading) -> None:
             r.represented += f", {value}"
             p.identity.append((start, end))
     named = _ORG_NAMED_RE.search(p.work)
-    if named and not _GROUP_RE.search(text):  # "je suis le gérant de la SPRL Dubois Construction"
-        r.represented = _tidy(named.group("org"))
+    on_behalf = None if named else _ORG_ON_BEHALF_RE.search(p.work)
+    found = named or on_behalf
+    if found and not _GROUP_RE.search(text):  # "je suis le gérant de la SPRL Dubois Construction"
+        r.represented = _tidy(found.group("org"))
         r.fields["acting_for"] = "organisation"
-        p.take(named.start(), named.end(), identity=True)
+        # "je suis la gérante de …" is the identity block; "j'écris au nom de l'ASBL …" stays in the account
+        p.take(found.start(), found.end(), identity=named is not None)
     elif _GROUP_RE.search(text):
         r.fields["acting_for"] = "group"
     elif _ORG_RE.search(text):

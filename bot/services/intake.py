@@ -862,6 +862,8 @@ class Intake:
     def _on_represented_person(self, text: Any, state: dict[str, Any]) -> Step:
         """The name of the organisation the complainant acts for."""
         name = " ".join(str(text).split()).strip(" .")
+        name = re.sub(r"(?i)\s*[,;(-]?\s*(?:comme |ainsi que )?(?:je (?:vous )?l['’]ai|j['’]ai) (?:d[ée]j[àa] )?"
+                      r"(?:dit|[ée]crit|indiqu[ée]|pr[ée]cis[ée])\b.*$", "", name).strip(" .,")  # "…, comme je l'ai écrit"
         if len(name) < 2 or is_none_answer(name) or name.endswith("?"):
             return self._invalid("represented_person", "Quel est le nom de l'organisation pour laquelle vous "
                                  "introduisez la réclamation ?", state, EXAMPLES_REPRESENTED)

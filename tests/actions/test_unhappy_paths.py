@@ -571,3 +571,10 @@ async def test_the_part_missing_from_an_address_completes_it(use_policy, first, 
     assert slots["address"] is None
     _, slots = await form({**before("address"), "last_invalid": {"address": first}}, {"address": then})
     assert slots["address"] == stored and slots["requested_slot"] == "email"
+
+
+async def test_the_organisations_name_is_kept_without_the_remark_around_it(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    _, slots = await form({"consent": True, "acting_for": "organisation", "intake_id": "i1"},
+                          {"represented_person": "ASBL Aide à Domicile Forest, comme je l'ai écrit"})
+    assert slots["represented_person"] == "ASBL Aide à Domicile Forest"

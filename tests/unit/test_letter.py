@@ -584,3 +584,11 @@ def test_a_nationality_or_a_conjunction_after_je_suis_is_not_a_name() -> None:
     assert "last_name" not in r.fields and "first_name" not in r.fields
     assert r.fields["file_reference"] == "CMD-784512", "the whole order number, not its tail"
     assert read("jsuis marie dupont, ma facture est fausse").fields["first_name"] == "Marie"
+
+
+def test_an_organisation_written_for_is_named_and_stays_in_the_account() -> None:
+    r = read("Bonjour, j'écris au nom de l'ASBL Aide à Domicile Forest dont je suis la directrice : depuis le "
+             "2 novembre vos remboursements n'arrivent plus.")
+    assert r.represented == "ASBL Aide à Domicile Forest" and r.fields["acting_for"] == "organisation"
+    assert "facts_place" not in r.fields
+    assert "au nom de l'ASBL Aide à Domicile Forest" in r.fields["facts_description"]
