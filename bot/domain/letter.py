@@ -1193,6 +1193,8 @@ _KNOWN_BODIES = (
     "TotalEnergies", "Eneco", "Mega", "ORES", "Fluvius", "Sibelga", "RESA", "SWDE", "Vivaqua", "CILE", "inBW",
     "SNCB", "TEC", "STIB", "De Lijn", "bpost", "SPW", "Service public de Wallonie", "Région wallonne",
     "Forem", "Actiris", "ONEM", "CPAS", "INAMI", "SPF Finances", "Mutualité chrétienne", "Partenamut",
+    "Solidaris", "Mutualité socialiste", "Mutualité libérale", "Mutualité neutre", "Helan", "CAAMI", "Famiwal",
+    "Famifed", "Infino", "Parentia",
     # France
     "EDF", "Engie France", "SFR", "Free", "Bouygues", "Orange", "La Poste", "SNCF", "RATP", "CAF", "CPAM",
     "URSSAF", "France Travail", "Pôle emploi", "Enedis", "GRDF", "Veolia", "Suez",
@@ -1202,7 +1204,8 @@ _KNOWN_BODIES = (
 _AGAINST_RE = re.compile(
     rf"(?:plainte|r[ée]clamation|me\s+plaindre|porter\s+plainte)\s+(?:contre|au\s+sujet\s+de|concernant)\s+"
     rf"(?:la\s+soci[ée]t[ée]\s+|l['’]entreprise\s+|la\s+firme\s+|le\s+|la\s+|l['’]|les\s+)?"
-    rf"(?P<org>[{_UP}][\w&'’.-]+(?:\s+[{_UP}][\w&'’.-]+){{0,3}})"
+    rf"(?P<org>(?:(?i:h[ôo]pital|clinique|CHU|pharmacie|banque|mutuelle|polyclinique|maison\s+de\s+repos)\s+"
+    rf"(?:de\s+|d['’])?)?[{_UP}][\w&'’.-]+(?:\s+[{_UP}][\w&'’.-]+){{0,3}})"
 )
 
 
@@ -1219,11 +1222,15 @@ def other_organisation(text: str | None, own_names: tuple[str, ...]) -> str | No
     if not text:
         return None
     own = [fold(n) for n in own_names if n]
+    # a brand that opens the name counts alone ("Solidaris" of "Solidaris Brabant"); generic first words do not
+    own += [o.split()[0] for o in list(own) if len(o.split()) > 1 and len(o.split()[0]) >= 4
+            and o.split()[0] not in ("service", "centre", "notre", "votre", "societe", "direction", "cellule")]
     text = re.sub(r"\S+@\S+|(?:https?://|www\.)\S+", " ", text)  # "@proximus.be" names a mailbox, not a target
 
-    def is_own(name: str) -> bool:
+    def is_own(name: str) -> bool:  # whole words: "TEC" is not "IGRETEC"
         f = fold(name)
-        return any(f in o or o in f for o in own)
+        return any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", o) or re.search(rf"(?<!\w){re.escape(o)}(?!\w)", f)
+                   for o in own)
 
     m = _AGAINST_RE.search(text)
     if m and not is_own(m.group("org")) and m.group("org") not in ("Madame", "Monsieur", "Mme", "M"):

@@ -592,3 +592,15 @@ def test_an_organisation_written_for_is_named_and_stays_in_the_account() -> None
     assert r.represented == "ASBL Aide à Domicile Forest" and r.fields["acting_for"] == "organisation"
     assert "facts_place" not in r.fields
     assert "au nom de l'ASBL Aide à Domicile Forest" in r.fields["facts_description"]
+
+
+@pytest.mark.parametrize(("text", "own", "other"), [
+    ("Je veux porter plainte contre l'hôpital Érasme : on m'a facturé 450 euros", ("Solidaris Brabant",),
+     "hôpital Érasme"),
+    ("Le bus de la ligne 52 du TEC ne s'arrête plus à mon arrêt", ("IGRETEC", "IGR"), "TEC"),  # not part of IGRETEC
+    ("Ma mutuelle Solidaris ne me rembourse pas", ("SPF Sécurité sociale",), "Solidaris"),
+    ("Ma mutuelle Solidaris ne me rembourse pas", ("Solidaris Brabant",), None),
+])
+def test_another_body_is_named_as_a_whole_word(text, own, other) -> None:
+    from bot.domain.letter import other_organisation
+    assert other_organisation(text, own) == other
