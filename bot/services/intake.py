@@ -895,7 +895,8 @@ class Intake:
                         f"{'prénom' if slot == 'first_name' else 'nom'}."))])
                 if refusal.outcome == "refused":
                     return self._refuse("anonymous", refusal)
-                raise
+                # no anonymity rule in this preset: the name is needed, no rule is invented
+                return self._invalid(slot, refusal.question or err.message, state, err.example)
             # A name is the citizen's own: after two refusals, the same answer a third time is kept
             # as typed (staff can check it) rather than locking the citizen out.
             last = (state.get("last_invalid") or {}).get(slot)

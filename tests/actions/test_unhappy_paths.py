@@ -578,3 +578,15 @@ async def test_the_organisations_name_is_kept_without_the_remark_around_it(use_p
     _, slots = await form({"consent": True, "acting_for": "organisation", "intake_id": "i1"},
                           {"represented_person": "ASBL Aide à Domicile Forest, comme je l'ai écrit"})
     assert slots["represented_person"] == "ASBL Aide à Domicile Forest"
+
+
+@pytest.mark.parametrize("policy", ["notice-reclamation", "plan-gestion", "spf-securite-sociale"])
+async def test_where_the_seed_has_no_anonymity_rule_none_is_said(use_policy, policy) -> None:
+    use_policy(policy)
+    d, slots = await form({"consent": True, "intake_id": "i1"}, {"last_name": "je ne veux pas donner mon nom"})
+    assert slots["last_name"] is None and not slots.get("refusal")
+    assert "anonymes ne peuvent pas" not in responses_text(d) and "nécessaires pour enregistrer" in responses_text(d)
+
+
+def responses_text(d: CollectingDispatcher) -> str:
+    return " ".join(str(v) for m in d.messages for v in m.values())
