@@ -155,6 +155,9 @@ _END_FILLER = re.compile(r"(?i)[\s,;.]*(?:c['’]est tout|voil[àa]|merci(?: bea
 # "oui…, mais ma plainte c'est sur l'agente, pas sur le litige": a yes to the fact, a no to the question
 _YES_BUT_NOT = re.compile(r"\bmais\b.{0,80}(?:\bpas (?:sur|de|du|le|la|ca|cela|a propos)\b|\bne (?:porte|concerne) pas\b"
                           r"|\bma (?:plainte|reclamation)(?: ici)? (?:c'est|porte|concerne)\b|\bc'est (?:sur|pour|a propos d))")
+# "ah non pardon c'était le 5 pas le 6": the date taken back, whatever the question
+_DATE_TAKEN_BACK = re.compile(r"(?i)^\W*(?:(?:non|ah|oh|oups|pardon|d[ée]sol[ée]e?|en fait)\W+)+c['’][ée]tait\s+(?:le|en)\b"
+                              r".*\b(?:pas|et non)\s+(?:le\s+)?\d")
 # "pouvez-vous corriger l'adresse ?": a question that asks for a change
 _CHANGE_ASKED = re.compile(r"(?i)\b(?:corrig|chang|modifi|rectifi|remplac|mettre|mettez|ajout)")
 # "ajoutez que…", "il faut ajouter que…": a detail added to a free text, not a replacement
@@ -458,7 +461,8 @@ class Intake:
             target = next(iter(found))
         elif named is None and len(found) == 1 and asked in (None, "complaint_confirm") and len(raw.split()) <= 8:
             target = next(iter(found))
-        if target is None or target == asked or (asked in FREE_TEXT_FIELDS and named is None):
+        if target is None or target == asked or (asked in FREE_TEXT_FIELDS and named is None and not (
+                target == "facts_date" and _DATE_TAKEN_BACK.search(raw))):  # "non c'était le 5 pas le 6" is no place
             return None
         if target in ("last_name", "first_name") and named not in ("last_name", "first_name"):
             return None
@@ -572,6 +576,13 @@ class Intake:
                 return declined
             if remark is None and required_asked and text.rstrip().endswith("?") and slot != "consent":
                 return Step(slots={slot: None}, say=[Say(text=self._required_or_not(slot)), Say(f"utter_why_{slot}")])
+        if slot in FREE_TEXT_FIELDS:  # "chez moi. ah non pardon c'était le 5 pas le 6": the answer, then the correction
+            parts = re.split(r"(?<=[.!?;])\s+", text.strip())
+            if len(parts) >= 2 and _DATE_TAKEN_BACK.search(parts[-1]):
+                fixed = self.correction(parts[-1], state, None)
+                if fixed is not None:
+                    step = self.answer(slot, " ".join(parts[:-1]), {**state, **fixed.slots}, history)
+                    return fixed.merge(step)
         reading = self.read(text) if slot != "consent" else None
         if reading is not None and slot not in reading.fields:
             corrected = self.corrections(text, state, slot)

@@ -590,3 +590,14 @@ async def test_where_the_seed_has_no_anonymity_rule_none_is_said(use_policy, pol
 
 def responses_text(d: CollectingDispatcher) -> str:
     return " ".join(str(v) for m in d.messages for v in m.values())
+
+
+async def test_a_date_taken_back_inside_another_answer_corrects_the_date(use_policy) -> None:
+    use_policy("igretec")
+    state = {**before("facts_place"), "facts_date": "2026-11-06", "facts_date_precision": "day",
+             "facts_date_detail": {"earliest": "2026-11-06", "latest": "2026-11-06", "text": "Le 6 novembre"}}
+    d, slots = await form(state, {"facts_place": "chez moi. ah non pardon c'était le 5 pas le 6"})
+    assert slots["facts_date"] == "2026-11-05" and slots["facts_place"].startswith("chez moi")
+    assert "utter_corrected" in responses(d) and "c'était" not in slots["facts_place"]
+    d, slots = await form({**state, "facts_place": "chez moi"}, {"persons_contacted": "non c'était le 5 novembre pas le 6"})
+    assert slots["facts_date"] == "2026-11-05" and slots["persons_contacted"] is None
