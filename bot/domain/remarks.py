@@ -29,7 +29,7 @@ _QUESTION_RE = re.compile(
 _ALREADY_RE = re.compile(
     r"(?:(?:je )?(?:vous )?(?:l'|les |le |la )?ai deja (?:dit|donnees|donnee|donnes|donne|ecrite|ecrit|indiquee|indique|mise|mis"
     r"|envoyee|envoye|repondu|precisee|precise)|deja (?:dit|donnees|donnee|donne|repondu|ecrite|ecrit|indiquee|indique)|c'est (?:deja )?(?:dans|ecrit dans)"
-    r" (?:mon|le|mes) (?:premier )?message|voir (?:plus haut|ci-dessus|mon message)|(?:comme )?(?:je l'ai|j'ai) dit"
+    r" (?:mon|le|mes) (?:premier )?message|voir (?:plus haut|ci-dessus|mon message)|(?:comme )?(?:je (?:vous )?l'ai|j'ai|j ?l'?ai) (?:deja )?dit"
     r"(?: plus haut| avant)?|relisez|vous l'avez deja|je viens de (?:vous )?(?:le |l'|la )?(?:dire|ecrire|donner|preciser))"
 )
 # what may follow "je l'ai déjà dit" without being a value

@@ -614,6 +614,15 @@ class Intake:
         """"Je l'ai déjà dit": the value is looked for in the citizen's earlier messages."""
         if rest and len(rest.split()) >= 1:
             return self.handle(slot, rest, state)
+        if slot == "facts_description":  # "JE VOUS L'AI DIT": the earlier message that told what happened
+            told = [m for m in history if len(m.split()) >= 8 and self.is_account(m, self.read(m))
+                    or tells_facts(m) or (len(m.split()) >= 10 and self.read(m).date is not None)]
+            if told:
+                step = self.handle(slot, max(told, key=len), state)
+                if step.slots.get(slot) is not None:
+                    step.say.insert(0, Say("utter_found_earlier", kwargs={
+                        "field_label": FIELD_LABELS[slot].lower(), "value": f"« {step.slots[slot]} »"}))
+                    return step
         for earlier in reversed(history):
             found = self.read(earlier).fields.get(slot)
             if found and slot != "facts_description":

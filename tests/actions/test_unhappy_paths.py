@@ -601,3 +601,14 @@ async def test_a_date_taken_back_inside_another_answer_corrects_the_date(use_pol
     assert "utter_corrected" in responses(d) and "c'était" not in slots["facts_place"]
     d, slots = await form({**state, "facts_place": "chez moi"}, {"persons_contacted": "non c'était le 5 novembre pas le 6"})
     assert slots["facts_date"] == "2026-11-05" and slots["persons_contacted"] is None
+
+
+async def test_already_said_at_the_facts_question_takes_the_earlier_message_that_told_them(use_policy) -> None:
+    use_policy("spf-securite-sociale")
+    first = "Je veux déposer une plainte contre un agent impoli au guichet de Bruxelles le 1er décembre"
+    state = {"consent": True, "intake_id": "i1", "last_name": "Dupont", "first_name": "Marc",
+             "email": "marc@example.be", "phone": "+32475123456", "address": None, "file_reference": "aucune"}
+    history = [first, "oui", "Dupont", "Marc"]
+    events = [{"event": "user", "text": t} for t in history]
+    d, slots = await form(state, {"facts_description": "JE VOUS L'AI DIT"}, events=events)
+    assert slots["facts_description"] == first and responses(d)[0] == "utter_found_earlier"
