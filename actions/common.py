@@ -19,12 +19,12 @@ INTAKE_SLOTS = (
     *CITIZEN_FIELDS, "exclusion_check", "complaint_confirm", "facts_date_precision", "intake_id", "decision",
     "suggested_reason_code", "pending_exclusion", "exclusion_answers", "precision_asked", "field_failures",
     "refusal", "initiative_needed", "vague_description", "uploaded_attachments", "last_invalid",
-    "facts_date_detail", "represented_person", "pending_letter", "declined_fields", "missing_required",
+    "facts_date_detail", "represented_person", "represented_name", "pending_letter", "declined_fields", "missing_required",
     "doubtful_fields", "volunteered", "correction_asked",
     "intake_end", "organisation_named",
 )
 FORM_FIELDS = frozenset(FIELD_LABELS) | {"consent", "prior_contact", "initiative_taken", "exclusion_check",
-                                          "complaint_confirm", "represented_person"}
+                                          "complaint_confirm", "represented_person", "represented_name"}
 
 
 def say(dispatcher: CollectingDispatcher, messages: list[Say]) -> None:

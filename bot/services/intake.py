@@ -40,6 +40,7 @@ from bot.domain.validation import (
     parse_yes_no,
     split_full_name,
     validate_field,
+    validate_name,
 )
 from bot.services.labels import CITIZEN_ACTING_FOR_LABELS
 from bot.services.procedure import other_ways_lines, procedure_answer
@@ -114,6 +115,12 @@ _HOW_TO_SEND = re.compile(r"comment (?:on |je |faire |fait |faut-il |dois-je |je
                           r"|(?:sais|sait) pas (?:comment )?(?:l'|les |vous )?(?:envoy|joindre|mettre|transmettre)")
 
 
+def _unnamed_relative(state: dict[str, Any]) -> bool:
+    """"ma mère", "mon voisin": a person written for whose name is not known yet."""
+    who = str(state.get("represented_person") or "")
+    return bool(who) and not state.get("represented_name") and not re.search(r"[A-ZÀ-Ý]", who[3:])
+
+
 def _clauses(text: str) -> list[str]:
     """The message cut where a new field is named; a piece naming none stays with the one before."""
     clauses: list[str] = []
@@ -158,6 +165,8 @@ _YES_BUT_NOT = re.compile(r"\bmais\b.{0,80}(?:\bpas (?:sur|de|du|le|la|ca|cela|a
 # "ah non pardon c'était le 5 pas le 6": the date taken back, whatever the question
 _DATE_TAKEN_BACK = re.compile(r"(?i)^\W*(?:(?:non|ah|oh|oups|pardon|d[ée]sol[ée]e?|en fait)\W+)+c['’][ée]tait\s+(?:le|en)\b"
                               r".*\b(?:pas|et non)\s+(?:le\s+)?\d")
+_THEIR_NAME_SAID = re.compile(r"(?i)\bnom\s+de\s+(?:ma|mon|la|notre)\s+(?:m[èe]re|p[èe]re|maman|papa|fils|fille|voisine?|"
+                              r"personne|grand-m[èe]re|grand-p[èe]re|femme|mari|[ée]pouse|s[œo]e?ur|fr[èe]re|tante|oncle)\b")
 # "pouvez-vous corriger l'adresse ?": a question that asks for a change
 _CHANGE_ASKED = re.compile(r"(?i)\b(?:corrig|chang|modifi|rectifi|remplac|mettre|mettez|ajout)")
 # "ajoutez que…", "il faut ajouter que…": a detail added to a free text, not a replacement
@@ -259,6 +268,8 @@ class Intake:
             out.append(f)
             if f == "acting_for" and state.get("acting_for") == "organisation":
                 out.append("represented_person")  # an organisation gives its name (and its address)
+            if f == "acting_for" and state.get("acting_for") == "self" and _unnamed_relative(state):
+                out.append("represented_name")  # "pour ma mère": her name, to find her file
             if f == "facts_date":
                 if state.get("initiative_needed"):
                     out.append("initiative_taken")
@@ -438,6 +449,15 @@ class Intake:
             said_date = self._date_alone(raw)  # "ah non c'était le 14, pas le 15"
             if said_date is not None:
                 found = {"facts_date": said_date.value.isoformat()}
+        if _THEIR_NAME_SAID.search(raw) and asked in (None, "complaint_confirm") and state.get("represented_person"):
+            # "faut mettre le nom de ma mère aussi, Jeanne Dupont-Lemaire": the person written for, never the citizen
+            said_name = re.split(r"[,:]", raw)[-1].strip(" .")
+            step = self._on_represented_name(said_name, {**state, "represented_person": re.sub(
+                r",\s*[^,]*[A-ZÀ-Ý][^,]*$", "", str(state["represented_person"]))})
+            if step.slots.get("represented_name") not in (None, "non communiqué"):
+                step.say.append(Say("utter_corrected", kwargs={
+                    "corrected_list": f"pour : {_addressed(str(step.slots['represented_person']))}"}))
+                return step
         named = self.field_named(raw)
         if named and named != asked and named not in found and (
                 named not in FREE_TEXT_FIELDS or asked in (None, "complaint_confirm")):
@@ -604,7 +624,7 @@ class Intake:
                 and slot in ("email", "phone", "file_reference", "last_name", "first_name") and slot in reading.fields:
             # "sophie@example.be et mon gsm c'est le 0475…": the answer is in the message
             step = self.handle(slot, str(reading.fields[slot]), state)
-        if slot not in ("facts_description", "consent", "exclusion_check") or (
+        if slot not in ("facts_description", "consent", "exclusion_check", "represented_name", "represented_person") or (
                 slot == "consent" and step.slots.get("consent") is True and len(text.split()) > 3):
             # "oui j'accepte, je m'appelle Claire Dubois": what comes with the consent is taken too
             step.merge(self.volunteered(text, {**state, **step.slots}, skip=slot))
@@ -888,6 +908,23 @@ class Intake:
             return self._invalid("represented_person", "Quel est le nom de l'organisation pour laquelle vous "
                                  "introduisez la réclamation ?", state, EXAMPLES_REPRESENTED)
         return Step(slots={"represented_person": name[:200]})
+
+    def _on_represented_name(self, text: Any, state: dict[str, Any]) -> Step:
+        """The name of the relative written for ("pour ma mère"): added to who the complaint is for."""
+        raw = " ".join(str(text).split())
+        folded = fold(raw)
+        if raw.endswith("?"):  # "c'est obligatoire ?", "pourquoi ?": why, then the question again
+            return Step(slots={"represented_name": None}, say=[Say("utter_why_represented_name")])
+        if is_none_answer(raw) or re.search(r"\bje (?:ne )?(?:sais|connais) pas\b|\bjsp\b|(?:prefere|veux|souhaite) pas",
+                                            folded):
+            return Step(slots={"represented_name": "non communiqué"})
+        try:
+            name = validate_name(re.sub(r"(?i)^(?:elle|il)\s+s['’]appelle\s+|^c['’]est\s+", "", raw), "last_name")
+        except FieldError:
+            return self._invalid("represented_name", "Je n'ai pas reconnu un nom : pouvez-vous écrire le nom et le "
+                                 "prénom de la personne pour qui vous écrivez ?", state, "Jeanne Dupont")
+        who = str(state.get("represented_person") or "").strip()
+        return Step(slots={"represented_name": name, "represented_person": f"{who}, {name}" if who else name})
 
     def _on_prior_contact(self, text: Any, state: dict[str, Any]) -> Step:
         answer = self._yes_no("prior_contact", text, state)

@@ -427,14 +427,14 @@ async def test_all_the_details_given_at_the_name_question_are_taken(use_policy) 
     assert slots["email"] == "marc.renard@proximus.be"
 
 
-@pytest.mark.parametrize(("answer", "who"), [("pour mon père", "mon père"),
-                                             ("ni l'un ni l'autre, c'est pour mon papa Jacques Renson",
-                                              "mon papa Jacques Renson")])
-async def test_writing_for_a_parent_is_understood_at_the_acting_for_question(use_policy, answer, who) -> None:
+@pytest.mark.parametrize(("answer", "who", "then"), [("pour mon père", "mon père", "represented_name"),
+                                                     ("ni l'un ni l'autre, c'est pour mon papa Jacques Renson",
+                                                      "mon papa Jacques Renson", "last_name")])
+async def test_writing_for_a_parent_is_understood_at_the_acting_for_question(use_policy, answer, who, then) -> None:
     use_policy("igretec")
     _, slots = await form(before("acting_for"), {"acting_for": answer})
     assert (slots["acting_for"], slots["represented_person"]) == ("self", who)
-    assert slots["requested_slot"] == "last_name"
+    assert slots["requested_slot"] == then, "his name is asked only when not given"
 
 
 def test_a_declined_field_is_said_so_in_its_own_gender() -> None:
@@ -612,3 +612,25 @@ async def test_already_said_at_the_facts_question_takes_the_earlier_message_that
     events = [{"event": "user", "text": t} for t in history]
     d, slots = await form(state, {"facts_description": "JE VOUS L'AI DIT"}, events=events)
     assert slots["facts_description"] == first and responses(d)[0] == "utter_found_earlier"
+
+
+async def test_writing_for_a_parent_asks_her_name_and_never_takes_it_as_the_citizens(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    _, slots = await form({"consent": True, "intake_id": "i1"}, {"acting_for": "pour ma mère"})
+    assert slots["represented_person"] == "ma mère" and slots["requested_slot"] == "represented_name"
+    state = {"consent": True, "intake_id": "i1", "acting_for": "self", "represented_person": "ma mère"}
+    d, slots = await form(state, {"represented_name": "Jeanne Dupont-Lemaire"})
+    assert slots["represented_person"] == "ma mère, Jeanne Dupont-Lemaire"
+    assert slots.get("last_name") is None and slots.get("first_name") is None, "her name is not the citizen's"
+    _, slots = await form(state, {"represented_name": "je sais pas"})
+    assert slots["represented_name"] == "non communiqué" and slots["requested_slot"] != "represented_name"
+
+
+async def test_her_name_added_at_the_summary_goes_to_her_never_to_the_citizen(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    full = {**before("objective"), "objective": "Le remboursement.", "prior_contact": True,
+            "represented_person": "ma mère", "represented_name": "non communiqué", "last_name": "Dupont",
+            "first_name": "Kevin"}
+    d, slots = await form(full, {"complaint_confirm": "faut mettre le nom de ma mere aussi, Jeanne Dupont-Lemaire"})
+    assert slots["represented_person"] == "ma mère, Jeanne Dupont-Lemaire"
+    assert slots.get("last_name", "Dupont") == "Dupont" and slots["requested_slot"] == "complaint_confirm"
