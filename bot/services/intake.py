@@ -782,7 +782,7 @@ class Intake:
             candidates.insert(0, re.sub(r"\s+(\S+)$", rf", {part} \1", last))
         for candidate in candidates:
             try:
-                return validate_field("address", candidate, country=self.policy.country)
+                return str(validate_field("address", candidate, country=self.policy.country))
             except FieldError:
                 continue
         return None
