@@ -449,15 +449,9 @@ class Intake:
             said_date = self._date_alone(raw)  # "ah non c'était le 14, pas le 15"
             if said_date is not None:
                 found = {"facts_date": said_date.value.isoformat()}
-        if _THEIR_NAME_SAID.search(raw) and asked in (None, "complaint_confirm") and state.get("represented_person"):
-            # "faut mettre le nom de ma mère aussi, Jeanne Dupont-Lemaire": the person written for, never the citizen
-            said_name = re.split(r"[,:]", raw)[-1].strip(" .")
-            step = self._on_represented_name(said_name, {**state, "represented_person": re.sub(
-                r",\s*[^,]*[A-ZÀ-Ý][^,]*$", "", str(state["represented_person"]))})
-            if step.slots.get("represented_name") not in (None, "non communiqué"):
-                step.say.append(Say("utter_corrected", kwargs={
-                    "corrected_list": f"pour : {_addressed(str(step.slots['represented_person']))}"}))
-                return step
+        theirs = self._their_name(raw, state, asked)
+        if theirs is not None:
+            return theirs
         named = self.field_named(raw)
         if named and named != asked and named not in found and (
                 named not in FREE_TEXT_FIELDS or asked in (None, "complaint_confirm")):
@@ -470,21 +464,8 @@ class Intake:
                         said_date = self._date_alone(said.group("value"))
         if not found:
             return None
-        if len(found) >= 3 and not _CORRECTION_CUE.search(raw):
-            return None  # "Renard. Marc Renard. Rue du Parc 8 … 0472…": details given at once, not a correction
-        target = None
-        if named in found:
-            target = named
-        elif named in ("file_reference", None) and "phone" in found and re.search(r"(?i)num[ée]ro|t[ée]l|gsm", raw):
-            target = "phone"
-        elif _CORRECTION_CUE.search(raw) and len(found) == 1 and len(raw.split()) <= 12:
-            target = next(iter(found))
-        elif named is None and len(found) == 1 and asked in (None, "complaint_confirm") and len(raw.split()) <= 8:
-            target = next(iter(found))
-        if target is None or target == asked or (asked in FREE_TEXT_FIELDS and named is None and not (
-                target == "facts_date" and _DATE_TAKEN_BACK.search(raw))):  # "non c'était le 5 pas le 6" is no place
-            return None
-        if target in ("last_name", "first_name") and named not in ("last_name", "first_name"):
+        target = self._correction_target(raw, found, named, asked)
+        if target is None:
             return None
         slots: dict[str, Any] = {}
         if target == "facts_date":
@@ -504,6 +485,41 @@ class Intake:
         if target == "facts_date":
             step.merge(self._date_said_again(state))
             step.merge(self._assess({**state, **step.slots}))
+        return step
+
+    @staticmethod
+    def _correction_target(raw: str, found: dict[str, Any], named: str | None, asked: str | None) -> str | None:
+        """Which of the details found the message corrects, if it is a correction at all."""
+        if len(found) >= 3 and not _CORRECTION_CUE.search(raw):
+            return None  # "Renard. Marc Renard. Rue du Parc 8 … 0472…": details given at once, not a correction
+        target = None
+        if named in found:
+            target = named
+        elif named in ("file_reference", None) and "phone" in found and re.search(r"(?i)num[ée]ro|t[ée]l|gsm", raw):
+            target = "phone"
+        elif _CORRECTION_CUE.search(raw) and len(found) == 1 and len(raw.split()) <= 12:
+            target = next(iter(found))
+        elif named is None and len(found) == 1 and asked in (None, "complaint_confirm") and len(raw.split()) <= 8:
+            target = next(iter(found))
+        if target is None or target == asked or (asked in FREE_TEXT_FIELDS and named is None and not (
+                target == "facts_date" and _DATE_TAKEN_BACK.search(raw))):  # "non c'était le 5 pas le 6" is no place
+            return None
+        if target in ("last_name", "first_name") and named not in ("last_name", "first_name"):
+            return None
+        return target
+
+    def _their_name(self, raw: str, state: dict[str, Any], asked: str | None) -> Step | None:
+        """"faut mettre le nom de ma mère aussi, Jeanne Dupont-Lemaire": the person written for, never
+        the citizen."""
+        if not (_THEIR_NAME_SAID.search(raw) and asked in (None, "complaint_confirm") and state.get("represented_person")):
+            return None
+        said_name = re.split(r"[,:]", raw)[-1].strip(" .")
+        step = self._on_represented_name(said_name, {**state, "represented_person": re.sub(
+            r",\s*[^,]*[A-ZÀ-Ý][^,]*$", "", str(state["represented_person"]))})
+        if step.slots.get("represented_name") in (None, "non communiqué"):
+            return None
+        step.say.append(Say("utter_corrected", kwargs={
+            "corrected_list": f"pour : {_addressed(str(step.slots['represented_person']))}"}))
         return step
 
     def corrections(self, text: str, state: dict[str, Any], asked: str | None) -> Step | None:
@@ -556,53 +572,80 @@ class Intake:
         a "no" to the field, a correction of another field, or the answer to `slot` (plus the details
         it carries besides). Never the raw text of a question stored as a value."""
         text = value if isinstance(value, str) else None
-        asked_back = self.procedure_question(text) if text else None
-        required_asked = slot in FIELD_LABELS and asks_if_required(text)
-        if asked_back is not None and not (slot == "email" and asked_back == "no_email") \
-                and not (slot == "consent" and (self._yes_then_more(text or "") or _ABOUT_DATA.search(fold(text or "")))):
-            # "combien de temps pour avoir une réponse ?": answered, then the same question again
-            said = [Say(text=procedure_answer(self.policy, asked_back))]
-            if required_asked and asked_back == "abroad":  # "c'est obligatoire l'adresse ? j'habite à l'étranger"
-                said.insert(0, Say(text=self._required_or_not(slot)))
-            return Step(slots={slot: None}, say=said)
-        if text and "?" in text and asked_back is None and slot != "consent":
-            topic, rest = self._question_sentence(text)
-            if topic is not None and re.search(r"\w", rest):
-                # "Oui, c'est le permis URB/2026/1187. Et si je ne suis pas d'accord avec votre réponse ?":
-                # the answer taken, the question answered
-                step = self.answer(slot, rest, state, history)
-                step.say.append(Say(text=procedure_answer(self.policy, topic)))
-                return step
-            if topic is not None:
-                return Step(slots={slot: None}, say=[Say(text=procedure_answer(self.policy, topic))])
-            if slot == "complaint_confirm" and not _PICKED_FIELD.match(text) and not _CHANGE_ASKED.search(text):
-                return self._question_at_summary(text, state)
+        if text:
+            for step_or_none in (self._asked_back(slot, text, state, history),
+                                 None if slot == "complaint_confirm" else self._remark(slot, text, state, history),
+                                 self._date_taken_back_after(slot, text, state, history)):
+                if step_or_none is not None:
+                    return step_or_none
         if not text or slot in ("complaint_confirm",):
             return self.handle(slot, value, state)
-        if slot in FIELD_LABELS:
-            remark = read_remark(text, slot)
-            if remark is not None and remark.kind == "question" and not (
-                    slot == "attachments" and _HOW_TO_SEND.search(fold(text))):  # how to send: its own answer
-                said = [Say(f"utter_why_{slot}")]
-                if required_asked:  # "c'est obligatoire ?": yes or no, as the preset says, then why
-                    said.insert(0, Say(text=self._required_or_not(slot)))
-                return Step(slots={slot: None}, say=said)
-            if remark is not None and remark.kind == "already_said":
-                return self._already_said(slot, remark.rest, state, history or [])
-            if remark is not None and remark.kind == "decline":  # what else the message gives is taken too
-                declined = self._decline(slot, state)
-                if len(text.split()) > 6 and declined.slots.get(slot) is None:
-                    declined.merge(self._take(self.read(text), {**state, **declined.slots}, STRONG_FIELDS, skip=slot))
-                return declined
-            if remark is None and required_asked and text.rstrip().endswith("?") and slot != "consent":
-                return Step(slots={slot: None}, say=[Say(text=self._required_or_not(slot)), Say(f"utter_why_{slot}")])
-        if slot in FREE_TEXT_FIELDS:  # "chez moi. ah non pardon c'était le 5 pas le 6": the answer, then the correction
-            parts = re.split(r"(?<=[.!?;])\s+", text.strip())
-            if len(parts) >= 2 and _DATE_TAKEN_BACK.search(parts[-1]):
-                fixed = self.correction(parts[-1], state, None)
-                if fixed is not None:
-                    step = self.answer(slot, " ".join(parts[:-1]), {**state, **fixed.slots}, history)
-                    return fixed.merge(step)
+        return self._answer_itself(slot, text, state)
+
+    def _asked_back(self, slot: str, text: str, state: dict[str, Any], history: list[str] | None) -> Step | None:
+        """A question about the procedure (alone, or after an answer), or one asked at the summary."""
+        asked_back = self.procedure_question(text)
+        if asked_back is not None and not (slot == "email" and asked_back == "no_email") \
+                and not (slot == "consent" and (self._yes_then_more(text) or _ABOUT_DATA.search(fold(text)))):
+            # "combien de temps pour avoir une réponse ?": answered, then the same question again
+            said = [Say(text=procedure_answer(self.policy, asked_back))]
+            if slot in FIELD_LABELS and asks_if_required(text) and asked_back == "abroad":
+                said.insert(0, Say(text=self._required_or_not(slot)))  # "c'est obligatoire l'adresse ? j'habite à…"
+            return Step(slots={slot: None}, say=said)
+        if "?" not in text or asked_back is not None or slot == "consent":
+            return None
+        topic, rest = self._question_sentence(text)
+        if topic is not None and re.search(r"\w", rest):
+            # "Oui, c'est le permis URB/2026/1187. Et si je ne suis pas d'accord avec votre réponse ?":
+            # the answer taken, the question answered
+            step = self.answer(slot, rest, state, history)
+            step.say.append(Say(text=procedure_answer(self.policy, topic)))
+            return step
+        if topic is not None:
+            return Step(slots={slot: None}, say=[Say(text=procedure_answer(self.policy, topic))])
+        if slot == "complaint_confirm" and not _PICKED_FIELD.match(text) and not _CHANGE_ASKED.search(text):
+            return self._question_at_summary(text, state)
+        return None
+
+    def _remark(self, slot: str, text: str, state: dict[str, Any], history: list[str] | None) -> Step | None:
+        """A question about the field, "je l'ai déjà dit", or a "no" to it (with what else it gives)."""
+        if slot not in FIELD_LABELS:
+            return None
+        required_asked = asks_if_required(text)
+        remark = read_remark(text, slot)
+        if remark is not None and remark.kind == "question" and not (
+                slot == "attachments" and _HOW_TO_SEND.search(fold(text))):  # how to send: its own answer
+            said = [Say(f"utter_why_{slot}")]
+            if required_asked:  # "c'est obligatoire ?": yes or no, as the preset says, then why
+                said.insert(0, Say(text=self._required_or_not(slot)))
+            return Step(slots={slot: None}, say=said)
+        if remark is not None and remark.kind == "already_said":
+            return self._already_said(slot, remark.rest, state, history or [])
+        if remark is not None and remark.kind == "decline":  # what else the message gives is taken too
+            declined = self._decline(slot, state)
+            if len(text.split()) > 6 and declined.slots.get(slot) is None:
+                declined.merge(self._take(self.read(text), {**state, **declined.slots}, STRONG_FIELDS, skip=slot))
+            return declined
+        if remark is None and required_asked and text.rstrip().endswith("?") and slot != "consent":
+            return Step(slots={slot: None}, say=[Say(text=self._required_or_not(slot)), Say(f"utter_why_{slot}")])
+        return None
+
+    def _date_taken_back_after(self, slot: str, text: str, state: dict[str, Any],
+                               history: list[str] | None) -> Step | None:
+        """"chez moi. ah non pardon c'était le 5 pas le 6": the answer, then the date corrected."""
+        if slot not in FREE_TEXT_FIELDS:
+            return None
+        parts = re.split(r"(?<=[.!?;])\s+", text.strip())
+        if len(parts) < 2 or not _DATE_TAKEN_BACK.search(parts[-1]):
+            return None
+        fixed = self.correction(parts[-1], state, None)
+        if fixed is None:
+            return None
+        return fixed.merge(self.answer(slot, " ".join(parts[:-1]), {**state, **fixed.slots}, history))
+
+    def _answer_itself(self, slot: str, text: str, state: dict[str, Any]) -> Step:
+        """The message read as the answer to `slot`, or a correction of another field it makes."""
+        value: Any = text
         reading = self.read(text) if slot != "consent" else None
         if reading is not None and slot not in reading.fields:
             corrected = self.corrections(text, state, slot)

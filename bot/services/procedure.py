@@ -57,6 +57,32 @@ def _contacts_or_here(policy: Policy, lead: str,
     return f"{lead}\n" + "\n".join(lines) if lines else none
 
 
+def _grouped_answer(policy: Policy) -> str:
+    """"Mes voisins peuvent-ils signer avec moi ?": the preset's grouped rule, or how to file for a group."""
+    grouped = policy.exclusion("grouped")
+    if grouped:
+        return _flat(grouped.explanation)
+    if "acting_for" in policy.ask_fields:
+        return ("Oui : vous pouvez introduire la réclamation au nom d'un groupe ; dites-le quand je vous demande "
+                "pour qui vous agissez.")
+    return "Chaque personne concernée peut introduire sa propre réclamation ici."
+
+
+def _where_and_when(policy: Policy) -> str:
+    """"Je dois venir où ? Vos horaires ?": the offices the preset names, or plainly that it names none."""
+    if not (policy.intake_mode == "in_person" and policy.in_person):
+        return _contacts_or_here(policy, f"Vous pouvez introduire votre réclamation auprès "
+                                         f"{of_organisation(policy.organisation.name)} :")
+    place = policy.in_person
+    first = _flat(place.text).split(". ")[0].rstrip(".") + "."
+    lines = [f"• {label} : {value}" for label, value in (
+        ("adresse", place.address), ("heures d'ouverture", place.hours)) if value]
+    known = "\n".join(lines) if lines else (
+        "L'adresse et les horaires de nos bureaux ne me sont pas indiqués ici : renseignez-vous auprès de notre "
+        "entreprise avant de venir, et apportez la référence de votre dossier.")
+    return f"{first}\n{known}"
+
+
 def procedure_answer(policy: Policy, topic: Topic) -> str:
     """What the preset says about `topic`, in French, addressed to the citizen."""
     if topic == "delay":
@@ -95,25 +121,9 @@ def procedure_answer(policy: Policy, topic: Topic) -> str:
     if topic == "who_reads":
         return _flat(policy.privacy_notice)
     if topic == "grouped":
-        grouped = policy.exclusion("grouped")
-        if grouped:
-            return _flat(grouped.explanation)
-        if "acting_for" in policy.ask_fields:
-            return ("Oui : vous pouvez introduire la réclamation au nom d'un groupe ; dites-le quand je vous demande "
-                    "pour qui vous agissez.")
-        return "Chaque personne concernée peut introduire sa propre réclamation ici."
+        return _grouped_answer(policy)
     if topic == "in_person":
-        if policy.intake_mode == "in_person" and policy.in_person:
-            place = policy.in_person
-            first = _flat(place.text).split(". ")[0].rstrip(".") + "."
-            lines = [f"• {label} : {value}" for label, value in (
-                ("adresse", place.address), ("heures d'ouverture", place.hours)) if value]
-            known = "\n".join(lines) if lines else (
-                "L'adresse et les horaires de nos bureaux ne me sont pas indiqués ici : renseignez-vous auprès de notre "
-                "entreprise avant de venir, et apportez la référence de votre dossier.")
-            return f"{first}\n{known}"
-        return _contacts_or_here(policy, f"Vous pouvez introduire votre réclamation auprès "
-                                         f"{of_organisation(policy.organisation.name)} :")
+        return _where_and_when(policy)
     if policy.intake_mode == "in_person" and policy.in_person:  # other_ways
         return in_person_text(policy)
     return _contacts_or_here(policy, f"Oui. Vous pouvez aussi introduire votre réclamation auprès "
