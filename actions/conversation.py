@@ -164,8 +164,14 @@ class ActionOtherMessage(Action):
             # "😡😡😡", "?", "…": a prompt, never a goodbye
             dispatcher.utter_message(response="utter_how_can_i_help")
             return []
+        if intent == "thank" and _FAREWELL.search(text):  # "merci, au revoir": a goodbye, not "puis-je encore…"
+            intent = "goodbye"
         dispatcher.utter_message(response=PLAIN_ANSWERS.get(intent, "utter_how_can_i_help"))
         return keep_for_later(tracker) if intent == "out_of_scope" else []
+
+
+_FAREWELL = re.compile(r"(?i)\b(?:au revoir|bonne (?:journ[ée]e|soir[ée]e|fin de journ[ée]e|nuit)|[àa] bient[ôo]t|bye|ciao"
+                       r"|salut)\b")
 
 
 def triage_reply(dispatcher: CollectingDispatcher, code: str) -> None:

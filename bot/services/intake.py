@@ -112,7 +112,12 @@ _NAME_THEN_MORE = re.compile(r"\s*[,;.]\s+|\s+-\s+|\s*,\s*")
 _FIRST_NAME_SAID = re.compile(r"(?i)(?:et\s+)?(?:mon\s+)?pr[ée]nom\s*(?::|c['’]est|est)?\s*([^\W\d_][\w'-]+)\W*$")
 _HOW_TO_SEND = re.compile(r"comment (?:on |je |faire |fait |faut-il |dois-je |je dois |je peux |vous )?[^?]{0,20}?"
                           r"(?:envoy|joindre|mettre|transmettre|telecharg|ajout|attach)"
-                          r"|(?:sais|sait) pas (?:comment )?(?:l'|les |vous )?(?:envoy|joindre|mettre|transmettre)")
+                          r"|(?:sais|sait) pas (?:comment )?(?:l'|les |vous )?(?:envoy|joindre|mettre|transmettre)"
+                          # "je peux vous envoyer une photo ?"
+                          r"|(?:je peux|on peut|puis-je|est-ce que je peux) (?:vous )?(?:envoy|joindre|mettre|transmettre)"
+                          r"\w* (?:une?|des|la|le|les|mes|ma|mon)? ?(?:photos?|documents?|fichiers?|pdf|pieces?|scans?)")
+# "je les ai en papier seulement, je peux les envoyer par la poste ?"
+_ON_PAPER = re.compile(r"\b(?:en papier|version papier|sur papier|par (?:la )?poste|par courrier|photocopies?)\b")
 
 
 def _unnamed_relative(state: dict[str, Any]) -> bool:
@@ -1156,6 +1161,8 @@ class Intake:
             return Step(slots={"attachments": uploaded})
         if is_none_answer(str(text)) or str(text).lower().strip(" .!") in ("terminé", "termine", "fini", "c'est tout"):
             return Step(slots={"attachments": uploaded})
+        if _ON_PAPER.search(fold(str(text))) and not is_none_answer(str(text)):
+            return Step(slots={"attachments": None}, say=[Say(text=self._paper_documents())])
         if _HOW_TO_SEND.search(fold(str(text))):  # "je sais pas comment l'envoyer": how, then the same question
             return Step(slots={"attachments": None}, say=[Say(text=_how_to_send(str(state.get("channel") or "")))])
         if _DOCUMENTS_LATER.search(fold(str(text))) or (state.get("field_failures") or {}).get("attachments", 0) >= 1:
@@ -1165,6 +1172,14 @@ class Intake:
                 "gardez-les : le service pourra vous les demander."))])
         return self._invalid("attachments", "Je n'ai pas reçu de document. Envoyez un fichier (PDF, photo, "
                              "document Word ou OpenOffice) ou répondez « aucun ».", state, "aucun")
+
+    def _paper_documents(self) -> str:
+        """Documents on paper: a photo sent here, or the post to the preset's own address (never invented)."""
+        post = self.policy.other_ways_to_file.postal_address
+        by_post = (f" Vous pouvez aussi les envoyer par courrier à {post}, en rappelant la référence que je vous "
+                   "donnerai à la fin." if post else "")
+        return ("Le plus simple est de les prendre en photo avec votre téléphone et de m'envoyer les photos ici."
+                f"{by_post} Si vous préférez, répondez « aucun » : le service pourra vous les demander.")
 
     def _on_complaint_confirm(self, text: Any, state: dict[str, Any]) -> Step:
         if isinstance(text, bool):

@@ -7,7 +7,13 @@ import re
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import text
 
-from actions.conversation import ActionDefaultFallback, ActionSessionStart, ActionStatusLookup, ActionTriage
+from actions.conversation import (
+    ActionDefaultFallback,
+    ActionOtherMessage,
+    ActionSessionStart,
+    ActionStatusLookup,
+    ActionTriage,
+)
 from actions.intake import ActionSubmitComplaint
 from tests.actions.conftest import make_tracker, responses, slot_events, texts
 
@@ -349,3 +355,13 @@ async def test_without_email_or_phone_the_reference_is_not_promised_for_a_lookup
     assert "ne permet pas de suivre votre réclamation dans cette conversation" in texts(d)
     d, _ = await submit({**FULL, "intake_id": "other"})
     assert "utter_keep_reference" in responses(d)
+
+
+async def test_thanks_with_a_goodbye_is_a_goodbye(use_policy) -> None:
+    use_policy("notice-reclamation")
+    d = CollectingDispatcher()
+    await ActionOtherMessage().run(d, make_tracker({}, text="merci, au revoir", intent="thank", loop=None), {})
+    assert responses(d) == ["utter_goodbye"]
+    d = CollectingDispatcher()
+    await ActionOtherMessage().run(d, make_tracker({}, text="merci beaucoup", intent="thank", loop=None), {})
+    assert responses(d) == ["utter_thank"]

@@ -634,3 +634,12 @@ async def test_her_name_added_at_the_summary_goes_to_her_never_to_the_citizen(us
     d, slots = await form(full, {"complaint_confirm": "faut mettre le nom de ma mere aussi, Jeanne Dupont-Lemaire"})
     assert slots["represented_person"] == "ma mère, Jeanne Dupont-Lemaire"
     assert slots.get("last_name", "Dupont") == "Dupont" and slots["requested_slot"] == "complaint_confirm"
+
+
+async def test_documents_on_paper_are_told_how_to_send_them(use_policy) -> None:
+    use_policy("igretec")
+    d, slots = await form(before("attachments"), {"attachments": "Je les ai en papier seulement, je peux les envoyer "
+                                                                 "par la poste ?"})
+    assert slots["attachments"] is None and "en photo" in texts(d) and "Boulevard Mayence 1" in texts(d)
+    d, slots = await form(before("attachments"), {"attachments": "je peux vous envoyer une photo ?"})
+    assert slots["attachments"] is None and "trombone" in texts(d)
