@@ -112,6 +112,8 @@ def before_triage(dispatcher: CollectingDispatcher, tracker: Tracker, *, letters
     about it. None: handle the intent."""
     if answered_in_other_language(dispatcher, tracker):
         return []
+    if contact_left_for_a_person(dispatcher, tracker):
+        return []
     told = not_a_new_complaint(dispatcher, tracker)
     if told is not None:
         return told
@@ -121,6 +123,25 @@ def before_triage(dispatcher: CollectingDispatcher, tracker: Tracker, *, letters
     if started is not None:
         return started
     return [] if answered_about_procedure(dispatcher, tracker, intake) else None
+
+
+def contact_left_for_a_person(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"06 55 44 33 22", "vous pouvez me rappeler au …" right after a hand-over without any contact:
+    the number or e-mail is put on the request for staff, and said back."""
+    last = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), None)
+    if not last or (last.get("metadata") or {}).get("utter_action") != "utter_human_handover_no_contact":
+        return False
+    svc = services()
+    reading = Intake(svc.policy, svc.now()).read(tracker.latest_message.get("text") or "")
+    contact = reading.fields.get("phone") or reading.fields.get("email")
+    if not contact or len((tracker.latest_message.get("text") or "").split()) > 30:
+        return False
+    if not notifications.leave_handover_contact(svc.registry, conversation=tracker.sender_id, contact=str(contact)):
+        return False
+    dispatcher.utter_message(text=(
+        f"Merci : j'ai ajouté {contact} à votre demande. Un membre du personnel vous recontactera dès que possible ; "
+        "je ne peux pas vous promettre de délai. Si vous voulez aussi déposer une réclamation, dites-le moi."))
+    return True
 
 
 def answered_about_procedure(dispatcher: CollectingDispatcher, tracker: Tracker, intake: Intake) -> bool:
@@ -219,6 +240,8 @@ class ActionStatusStart(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         said = tracker.latest_message.get("text") or ""
+        if contact_left_for_a_person(dispatcher, tracker):
+            return [FollowupAction("action_listen")]
         if not REFERENCE_RE.search(said):
             svc = services()
             intake = Intake(svc.policy, svc.now())
@@ -348,6 +371,8 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if contact_left_for_a_person(dispatcher, tracker):  # "vous pouvez me rappeler au 06 55 44 33 22 ?"
+            return []
         svc = services()
         notifications.request_handover(svc.registry, svc.policy, conversation=tracker.sender_id,
                                        channel=channel_of(tracker), staff_email=svc.settings.staff_notify_email,

@@ -51,11 +51,14 @@ class ActionStartIntake(Action):
         from actions.conversation import (
             answered_about_procedure,
             answered_in_other_language,
+            contact_left_for_a_person,
             not_a_new_complaint,
         )
 
         if answered_in_other_language(dispatcher, tracker):
             return [FollowupAction("action_listen")]  # the form does not start in a language it cannot follow
+        if contact_left_for_a_person(dispatcher, tracker):
+            return [FollowupAction("action_listen")]  # the number left for a person is not a new complaint
         svc = services()
         intake = Intake(svc.policy, svc.now())
         if answered_about_procedure(dispatcher, tracker, intake):

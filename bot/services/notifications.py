@@ -364,3 +364,11 @@ def mark_handover_handled(registry: Registry, request_id: int, *, actor: str, no
         done = uow.handovers.mark_handled(request_id, actor, now)
         uow.commit()
     return done
+
+
+def leave_handover_contact(registry: Registry, *, conversation: str, contact: str) -> bool:
+    """A phone or e-mail the citizen left after asking for a person, put on their open request."""
+    with registry.unit_of_work() as uow:
+        done = uow.handovers.set_contact(conversation, contact)
+        uow.commit()
+    return done

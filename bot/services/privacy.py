@@ -115,6 +115,10 @@ def erase_person(
                                                        type(exc).__name__))
     if not dry_run and senders:
         _erase_conversations_of(registry, senders, now)
+    if not dry_run and (email or phone):  # a contact left after "parler à quelqu'un", without a complaint
+        with registry.unit_of_work() as uow:
+            uow.handovers.delete_by_contact([c.strip() for c in (email, phone) if c and c.strip()])
+            uow.commit()
     return {"erased": erased, "kept": kept, "dry_run": dry_run}
 
 

@@ -258,3 +258,4 @@ class HandoverRequestRow(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     handled_by: Mapped[str | None] = mapped_column(String(320))
+    contact: Mapped[str | None] = mapped_column(String(320))  # a phone or e-mail left after the request

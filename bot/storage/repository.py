@@ -743,8 +743,27 @@ class HandoverRepository:
                 .order_by(HandoverRequestRow.handled_at.is_not(None), HandoverRequestRow.requested_at)
                 .limit(limit))
         return [{"id": r.id, "policy_id": r.policy_id, "channel": r.channel, "conversation": r.conversation,
-                 "requested_at": r.requested_at, "handled_at": r.handled_at, "handled_by": r.handled_by}
-                for r in self.session.scalars(stmt)]
+                 "requested_at": r.requested_at, "handled_at": r.handled_at, "handled_by": r.handled_by,
+                 "contact": r.contact} for r in self.session.scalars(stmt)]
+
+    def set_contact(self, conversation: str, contact: str) -> bool:
+        """The contact left after the latest open request of this conversation; True when one was open."""
+        row = self.session.scalars(
+            select(HandoverRequestRow).where(HandoverRequestRow.conversation == conversation[:255],
+                                             HandoverRequestRow.handled_at.is_(None))
+            .order_by(HandoverRequestRow.requested_at.desc()).limit(1)).first()
+        if row is None:
+            return False
+        row.contact = contact[:320]
+        return True
+
+    def delete_by_contact(self, contacts: Collection[str]) -> int:
+        """Forget the requests whose contact is one of these (a person's erasure)."""
+        if not contacts:
+            return 0
+        result: Any = self.session.execute(
+            delete(HandoverRequestRow).where(HandoverRequestRow.contact.in_(list(contacts))))
+        return int(result.rowcount or 0)
 
     def count_open(self) -> int:
         stmt = select(func.count()).select_from(HandoverRequestRow).where(HandoverRequestRow.handled_at.is_(None))

@@ -365,3 +365,28 @@ async def test_thanks_with_a_goodbye_is_a_goodbye(use_policy) -> None:
     d = CollectingDispatcher()
     await ActionOtherMessage().run(d, make_tracker({}, text="merci beaucoup", intent="thank", loop=None), {})
     assert responses(d) == ["utter_thank"]
+
+
+async def test_a_number_left_after_a_handover_without_contact_is_put_on_the_request(use_policy) -> None:
+    from actions.conversation import ActionDefaultFallback, ActionRequestHuman
+    from bot.services import privacy
+
+    svc = use_policy("notice-reclamation")
+    await ActionRequestHuman().run(CollectingDispatcher(), make_tracker(
+        {}, text="je veux parler à un conseiller humain", intent="request_human", loop=None, sender="web-7"), {})
+    asked = [{"event": "bot", "text": "…", "metadata": {"utter_action": "utter_human_handover_no_contact"}}]
+    d = CollectingDispatcher()
+    await ActionDefaultFallback().run(d, make_tracker(
+        {}, text="je peux vous laisser mon numéro pour qu'on me rappelle ? 06 55 44 33 22", intent="nlu_fallback",
+        loop=None, sender="web-7", events=asked), {})
+    assert "+33655443322" in texts(d)
+    with svc.registry.unit_of_work() as uow:
+        contacts = uow.session.execute(text("select contact from handover_requests")).scalars().all()
+    assert contacts == ["+33655443322"]
+    d = CollectingDispatcher()  # without the hand-over just before, a number is not taken for it
+    await ActionDefaultFallback().run(d, make_tracker({}, text="06 55 44 33 22", intent="nlu_fallback", loop=None,
+                                                      sender="web-8"), {})
+    assert "+33655443322" not in texts(d)
+    privacy.erase_person(svc.registry, phone="+33655443322", actor="dpo@example.fr", now=svc.now())
+    with svc.registry.unit_of_work() as uow:
+        assert uow.session.execute(text("select count(*) from handover_requests")).scalar() == 0

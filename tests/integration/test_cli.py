@@ -73,7 +73,7 @@ def test_cli_policy_check_good_file_ok_broken_file_errors_with_place(env: dict[s
 def test_cli_db_upgrade_and_retention_dry_run(env: dict[str, str]) -> None:
     upgraded = run(env, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "0004" in upgraded.stdout
+    assert "0005" in upgraded.stdout
     dry = run(env, "retention", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.strip().splitlines()[-1].startswith("0 dossier")

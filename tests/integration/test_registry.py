@@ -61,7 +61,7 @@ def _file(registry: Registry, policy: Any, key: str | None = None, now: datetime
 def test_migrations_fresh_database_all_tables_at_head(db_url: str) -> None:
     upgrade(db_url)
     upgrade(db_url)  # a second run is a no-op
-    assert current(db_url) == "0004"
+    assert current(db_url) == "0005"
     reg = Registry.from_url(db_url)
     try:
         tables = set(inspect(reg.engine).get_table_names())
