@@ -218,3 +218,30 @@ def test_organisation_gives_its_name_and_its_address_not_a_home_address(stack: S
     stored = row(stack, refs[-1])
     assert stored["acting_for"] == "organisation" and stored["address"].startswith("Rue du Parc 12")
     assert "ASBL Les Amis du Parc" in str(stored["extra"])
+
+
+def test_questions_a_pause_and_two_corrections_at_the_summary(stack: Stack) -> None:
+    stack.use_policy("igretec")
+    s = sender()
+    stack.say(s, FIRST)
+    for _ in range(30):  # the happy path up to the summary
+        slot = stack.tracker(s)["slots"].get("requested_slot")
+        if slot in (None, "complaint_confirm"):
+            break
+        stack.say(s, BE.get(slot, "oui"))
+    assert stack.tracker(s)["slots"]["requested_slot"] == "complaint_confirm"
+    said = " ".join(m.get("text") or "" for m in stack.say(s, "Les faits du guichet datent de mars 2025, c'est un "
+                                                              "problème ?"))
+    slots = stack.tracker(s)["slots"]
+    assert "plus d'un an" in said and not slots.get("refusal") and slots["facts_date"] == "2026-10-14"
+    said = " ".join(m.get("text") or "" for m in stack.say(s, "désolée je dois partir, je reviens ce soir pour finir"))
+    slots = stack.tracker(s)["slots"]
+    assert "Revenez quand vous voulez" in said and slots["facts_date"] == "2026-10-14", "a pause reads no date"
+    stack.say(s, "non c'était le 15 octobre pas le 14, et mettez plutôt mon GSM 0476 12 34 56")
+    slots = stack.tracker(s)["slots"]
+    assert (slots["facts_date"], slots["phone"]) == ("2026-10-15", "+32476123456")
+    said = " ".join(m.get("text") or "" for m in stack.say(s, "oui, c'est correct"))
+    ref = REF.search(said)
+    assert ref, said
+    stored = row(stack, ref.group(0))
+    assert str(stored["facts_date"])[:10] == "2026-10-15" and stored["phone"] == "+32476123456"
