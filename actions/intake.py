@@ -99,8 +99,13 @@ def _start_over(e: _Ending) -> list[EventType]:
 
 
 def _other_organisation(e: _Ending) -> list[EventType]:
-    e.dispatcher.utter_message(response="utter_other_organisation", other=e.state.get("organisation_named") or "",
-                               other_ways=other_ways_lines(e.policy))
+    if e.state.get("organisation_named"):
+        e.dispatcher.utter_message(response="utter_other_organisation", other=e.state["organisation_named"],
+                                   other_ways=other_ways_lines(e.policy))
+    else:  # "ça n'a rien à voir avec vous": no other body named
+        e.dispatcher.utter_message(text=(
+            "D'accord. Je ne peux enregistrer ici que les réclamations qui nous concernent : pour le reste, "
+            "adressez-vous à la personne ou à l'organisation concernée. Rien n'a été enregistré."))
     return reset_intake(e.tracker)
 
 

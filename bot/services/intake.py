@@ -120,6 +120,16 @@ _HOW_TO_SEND = re.compile(r"comment (?:on |je |faire |fait |faut-il |dois-je |je
 _ON_PAPER = re.compile(r"\b(?:en papier|version papier|sur papier|par (?:la )?poste|par courrier|photocopies?)\b")
 
 
+# "ça n'a rien à voir avec vous mais je ne sais pas à qui m'adresser"
+_NOT_ABOUT_YOU = re.compile(r"\b(?:ca|cela|ceci) n'a rien a voir avec vous\b|\bce n'est pas (?:de )?votre faute\b.{0,40}"
+                            r"\bvoisin|\bje ne sais pas a qui (?:m'adresser|me plaindre)\b")
+
+
+def _lower_own(name: str) -> str:
+    """"Notre entreprise" inside a sentence: "notre entreprise"."""
+    return f"{name[0].lower()}{name[1:]}" if re.match(r"(?:Notre|Nos|Votre|Vos)\b", name) else name
+
+
 def _unnamed_relative(state: dict[str, Any]) -> bool:
     """"ma mère", "mon voisin": a person written for whose name is not known yet."""
     who = str(state.get("represented_person") or "")
@@ -335,9 +345,12 @@ class Intake:
             return Step()
         org = self.policy.organisation
         other = other_organisation(text, (org.name, org.service or "", self.policy.reference_prefix))
-        if other is None:
+        said_unrelated = other is None and _NOT_ABOUT_YOU.search(fold(text))
+        if other is None and not said_unrelated:
             return Step()
-        question = (f"Vous parlez de {other} : votre réclamation concerne-t-elle bien {org.name} "
+        about = "Vous écrivez que cela ne concerne pas directement nos services" if said_unrelated \
+            else f"Vous parlez de {other}"
+        question = (f"{about} : votre réclamation concerne-t-elle bien {_lower_own(org.name)} "
                     f"(une décision, un service ou un membre du personnel {of_organisation(org.name)}) ?")
         return Step(slots={"pending_exclusion": {"code": "other_organisation", "question": question,
                                                  "other": other}})

@@ -643,3 +643,21 @@ async def test_documents_on_paper_are_told_how_to_send_them(use_policy) -> None:
     assert slots["attachments"] is None and "en photo" in texts(d) and "Boulevard Mayence 1" in texts(d)
     d, slots = await form(before("attachments"), {"attachments": "je peux vous envoyer une photo ?"})
     assert slots["attachments"] is None and "trombone" in texts(d)
+
+
+async def test_a_complaint_the_citizen_says_is_not_about_us_is_asked_about_once(use_policy) -> None:
+    use_policy("plan-gestion")
+    d, slots = await start_intake("Mon voisin du dessus, M. Roux, fait du bruit toutes les nuits depuis le 2 novembre. "
+                                  "Ça n'a rien à voir avec vous mais je ne sais pas à qui m'adresser.")
+    question = slots["pending_exclusion"]["question"]
+    assert "ne concerne pas directement nos services" in question and "notre entreprise" in question
+    d = CollectingDispatcher()
+    await ActionSubmitComplaint().run(d, make_tracker({"intake_id": "i1", "intake_end": "other_organisation"},
+                                                      loop=None), {})
+    assert "Rien n'a été enregistré" in texts(d) and "pour ," not in texts(d)
+
+
+async def start_intake(text: str):  # type: ignore[no-untyped-def]
+    d = CollectingDispatcher()
+    events = await ActionStartIntake().run(d, make_tracker({}, text=text, loop=None), {})
+    return d, slot_events(events)
