@@ -358,6 +358,11 @@ class ActionStatusLookup(Action):
             deadlines.append(f" Accusé de réception au plus tard le {fr_date(answer['ack_due'])}.")
         if answer.get("answer_due") and answer.get("status") in ("received", "acknowledged", "in_progress"):
             deadlines.append(f" Réponse au plus tard le {fr_date(answer['answer_due'])}.")
+        policy = services().policy
+        rule = policy.exclusion(str(answer.get("decision"))) if answer.get("status") == "inadmissible" \
+            and answer.get("policy") == policy.id else None
+        if rule is not None and rule.explanation:  # why it was refused, in the preset's own words
+            deadlines.append(f" Motif : {' '.join(rule.explanation.split())}")
         dispatcher.utter_message(response="utter_status", reference=answer["reference"],
                                  status_label=label(CITIZEN_STATUS_LABELS, answer["status"]),
                                  deadlines="".join(deadlines))

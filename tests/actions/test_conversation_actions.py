@@ -390,3 +390,16 @@ async def test_a_number_left_after_a_handover_without_contact_is_put_on_the_requ
     privacy.erase_person(svc.registry, phone="+33655443322", actor="dpo@example.fr", now=svc.now())
     with svc.registry.unit_of_work() as uow:
         assert uow.session.execute(text("select count(*) from handover_requests")).scalar() == 0
+
+
+async def test_the_status_of_a_refused_complaint_gives_its_reason_and_the_mediator(use_policy) -> None:
+    svc = use_policy("igretec")
+    refusal = {"reason_code": "too_old", "explanation": "Trop ancien.", "route": "Le Médiateur de la Wallonie"}
+    await submit({**FULL, "complaint_confirm": None, "refusal": refusal, "intake_id": "old1"})
+    with svc.registry.unit_of_work() as uow:
+        ref = uow.session.execute(text("select reference from complaints where decision='too_old'")).scalar()
+    d = CollectingDispatcher()
+    await ActionStatusLookup().run(d, make_tracker({"status_reference": ref, "status_contact": "0475 98 76 54"},
+                                                   loop=None, sender="s9"), {})
+    assert "Motif : Les faits se sont produits il y a plus d'un an" in d.messages[0]["deadlines"]
+    assert "Médiateur de la Wallonie" in texts(d)
