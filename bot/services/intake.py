@@ -120,6 +120,10 @@ _HOW_TO_SEND = re.compile(r"comment (?:on |je |faire |fait |faut-il |dois-je |je
 _ON_PAPER = re.compile(r"\b(?:en papier|version papier|sur papier|par (?:la )?poste|par courrier|photocopies?)\b")
 
 
+# a step taken with the service, told instead of "oui" ("j'ai écrit deux fois", "deux courriers en avril")
+_STEP_TOLD = re.compile(r"\b(?:j'ai (?:deja )?(?:ecrit|appele|telephone|envoye|relance|contacte|rappele|ete)|"
+                        r"(?:deux|trois|plusieurs|des|un|une|\d+) (?:courriers?|lettres?|mails?|e-?mails?|appels?|relances?"
+                        r"|recommandes?|visites?)\b|je (?:suis|me suis) (?:passee?|rendue?|deplacee?))")
 # "ça n'a rien à voir avec vous mais je ne sais pas à qui m'adresser"
 _NOT_ABOUT_YOU = re.compile(r"\b(?:ca|cela|ceci) n'a rien a voir avec vous\b|\bce n'est pas (?:de )?votre faute\b.{0,40}"
                             r"\bvoisin|\bje ne sais pas a qui (?:m'adresser|me plaindre)\b")
@@ -889,6 +893,8 @@ class Intake:
         if isinstance(text, bool):
             return text
         answer = parse_yes_no(str(text))
+        if answer is None and slot in ("initiative_taken", "prior_contact") and _STEP_TOLD.search(fold(str(text))):
+            answer = True  # "je vous l'ai déjà dit, deux courriers en avril et juin 2025": a step, told
         if answer is None:
             return self._invalid(slot, "Je n'ai pas compris : répondez simplement « oui » ou « non ».", state, "oui")
         return answer

@@ -661,3 +661,11 @@ async def start_intake(text: str):  # type: ignore[no-untyped-def]
     d = CollectingDispatcher()
     events = await ActionStartIntake().run(d, make_tracker({}, text=text, loop=None), {})
     return d, slot_events(events)
+
+
+async def test_a_step_told_instead_of_yes_answers_the_question_about_it(use_policy) -> None:
+    use_policy("solidaris-brabant")
+    state = {"consent": True, "intake_id": "i1", "initiative_needed": True, "facts_date": "2025-03-01",
+             "facts_date_precision": "month", "acting_for": "self", "prior_contact": True}
+    _, slots = await form(state, {"initiative_taken": "je vous l'ai déjà dit, deux courriers en avril et juin 2025"})
+    assert slots["initiative_taken"] is True and slots.get("facts_date", "2025-03-01") == "2025-03-01"
